@@ -98,18 +98,35 @@ func isKeyByte(c byte) bool {
 	return ('a' <= c && c <= 'z') || ('0' <= c && c <= '9') || c == '_'
 }
 
+// keyByte is the table form of isKeyByte, for the hot path.
+var keyByte = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = isKeyByte(byte(c))
+	}
+	return t
+}()
+
 // AppendKey appends the normalised form of k (see [Key]) to dst. It does not
 // allocate beyond growing dst.
 func AppendKey(dst []byte, k string) []byte {
+	// Fast path: most keys are already normal and are copied whole.
+	i := 0
+	for i < len(k) && keyByte[k[i]] {
+		i++
+	}
+	if i == len(k) {
+		return append(dst, k...)
+	}
 	ascii := true
-	for i := 0; i < len(k); i++ {
-		if k[i] >= utf8.RuneSelf {
+	for j := i; j < len(k); j++ {
+		if k[j] >= utf8.RuneSelf {
 			ascii = false
 			break
 		}
 	}
 	if ascii {
-		for i := 0; i < len(k); i++ {
+		dst = append(dst, k[:i]...)
+		for ; i < len(k); i++ {
 			c := k[i]
 			switch {
 			case isKeyByte(c):

@@ -1,0 +1,252 @@
+// Package wire encodes records into the JSON lines OpenObserve ingests.
+//
+// The encoder is append-style: it writes into a caller-owned byte slice and
+// allocates nothing for the common slog kinds (strings, numbers, booleans,
+// durations, times and groups). Keys are written already normalised the way
+// the server normalises them, and groups are flattened with '_', so the field
+// names users query are the ones they wrote. Values of kind Any go through
+// encoding/json, and a JSON object is flattened the same way.
+package wire
+
+import (
+	"encoding/json"
+	"log/slog"
+	"math"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/o2kit/o2kit/internal/norm"
+)
+
+// TimestampKey is the field OpenObserve reads the event time from.
+const TimestampKey = "_timestamp"
+
+// maxDepth bounds recursion through nested groups and JSON objects, so a
+// self-referencing LogValuer or a hostile value cannot exhaust the stack.
+const maxDepth = 64
+
+// Encoder writes records. Its zero value is ready to use; it keeps scratch
+// space between calls, so one Encoder must not be used by two goroutines at
+// once (pool them).
+type Encoder struct {
+	// IDKey is the normalised name of the record id field; empty leaves the
+	// id out.
+	IDKey string
+
+	buf []byte
+	// pfx holds the normalised group prefixes of the attr being written,
+	// each ending in '_'; nested groups extend it and truncate it back.
+	pfx []byte
+}
+
+// AppendRecord appends one record as a JSON object followed by '\n':
+// `_timestamp` (µs), then the id field when IDKey and id are non-empty, then
+// attrs. Attributes whose key normalises to `_timestamp` or IDKey are left
+// out: the record's own time and id are authoritative.
+func (e *Encoder) AppendRecord(dst []byte, micros int64, id []byte, attrs []slog.Attr) []byte {
+	dst = append(dst, `{"`+TimestampKey+`":`...)
+	dst = strconv.AppendInt(dst, micros, 10)
+	if e.IDKey != "" && len(id) > 0 {
+		dst = append(dst, ',', '"')
+		dst = append(dst, e.IDKey...)
+		dst = append(dst, '"', ':', '"')
+		dst = append(dst, id...)
+		dst = append(dst, '"')
+	}
+	e.buf, e.pfx = dst, e.pfx[:0]
+	for _, a := range attrs {
+		e.attr(a, 0)
+	}
+	dst = append(e.buf, '}', '\n')
+	e.buf = nil
+	return dst
+}
+
+// attr writes a under the current group prefix.
+func (e *Encoder) attr(a slog.Attr, depth int) {
+	v := a.Value
+	kind := v.Kind()
+	if kind == slog.KindLogValuer {
+		v = v.Resolve()
+		kind = v.Kind()
+	}
+	if kind == slog.KindGroup {
+		e.group(a.Key, v.Group(), depth)
+		return
+	}
+	if a.Key == "" {
+		return
+	}
+	mark := len(e.buf)
+	e.buf = append(e.buf, ',', '"')
+	e.buf = append(e.buf, e.pfx...)
+	e.buf = norm.AppendKey(e.buf, a.Key)
+	key := e.buf[mark+2:]
+	if e.reserved(key) {
+		e.buf = e.buf[:mark]
+		return
+	}
+	if kind == slog.KindAny {
+		k := string(key)
+		e.buf = e.buf[:mark]
+		e.any(k, v.Any(), depth)
+		return
+	}
+	e.buf = append(e.buf, '"', ':')
+	e.value(kind, v)
+}
+
+func (e *Encoder) group(name string, attrs []slog.Attr, depth int) {
+	if len(attrs) == 0 || depth >= maxDepth {
+		return
+	}
+	mark := len(e.pfx)
+	if name != "" {
+		e.pfx = norm.AppendKey(e.pfx, name)
+		e.pfx = append(e.pfx, '_')
+	}
+	for _, a := range attrs {
+		e.attr(a, depth+1)
+	}
+	e.pfx = e.pfx[:mark]
+}
+
+func (e *Encoder) reserved(key []byte) bool {
+	return string(key) == TimestampKey || (e.IDKey != "" && string(key) == e.IDKey)
+}
+
+func (e *Encoder) writeKey(key string) {
+	e.buf = append(e.buf, ',', '"')
+	e.buf = append(e.buf, key...)
+	e.buf = append(e.buf, '"', ':')
+}
+
+func (e *Encoder) value(kind slog.Kind, v slog.Value) {
+	switch kind {
+	case slog.KindString:
+		e.buf = AppendString(e.buf, v.String())
+	case slog.KindInt64:
+		e.buf = strconv.AppendInt(e.buf, v.Int64(), 10)
+	case slog.KindUint64:
+		e.buf = strconv.AppendUint(e.buf, v.Uint64(), 10)
+	case slog.KindFloat64:
+		e.buf = AppendFloat(e.buf, v.Float64())
+	case slog.KindBool:
+		e.buf = strconv.AppendBool(e.buf, v.Bool())
+	case slog.KindDuration:
+		e.buf = strconv.AppendInt(e.buf, int64(v.Duration()), 10)
+	case slog.KindTime:
+		e.buf = append(e.buf, '"')
+		e.buf = v.Time().AppendFormat(e.buf, time.RFC3339Nano)
+		e.buf = append(e.buf, '"')
+	default:
+		e.buf = AppendString(e.buf, v.String())
+	}
+}
+
+// AppendFloat appends f as a JSON number that always reads back as a float
+// (2 is written 2.0), so a column's type does not depend on whether its
+// first value happened to be whole. NaN and infinities, which JSON cannot
+// carry, are written as null, which the server drops.
+func AppendFloat(dst []byte, f float64) []byte {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return append(dst, "null"...)
+	}
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	start := len(dst)
+	dst = strconv.AppendFloat(dst, f, format, -1, 64)
+	for _, c := range dst[start:] {
+		if c == '.' || c == 'e' {
+			return dst
+		}
+	}
+	return append(dst, '.', '0')
+}
+
+// any writes a value of kind Any: an error as its text, anything else as
+// encoding/json renders it, with objects flattened under key.
+func (e *Encoder) any(key string, x any, depth int) {
+	if err, ok := x.(error); ok {
+		if _, marshals := x.(json.Marshaler); !marshals {
+			e.writeKey(key)
+			e.buf = AppendString(e.buf, err.Error())
+			return
+		}
+	}
+	raw, err := json.Marshal(x)
+	if err != nil {
+		e.writeKey(key)
+		e.buf = AppendString(e.buf, "!ERROR:"+err.Error())
+		return
+	}
+	e.rawJSON(key, raw, depth)
+}
+
+// AppendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD, as
+// encoding/json does; HTML characters are not escaped.
+func AppendString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if safe[c] {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			dst = appendEscaped(dst, c)
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && size == 1) || r == '\u2028' || r == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			switch r {
+			case utf8.RuneError:
+				dst = append(dst, `\ufffd`...)
+			case '\u2028':
+				dst = append(dst, `\u2028`...)
+			default:
+				dst = append(dst, `\u2029`...)
+			}
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+const hexDigits = "0123456789abcdef"
+
+func appendEscaped(dst []byte, c byte) []byte {
+	switch c {
+	case '"', '\\':
+		return append(dst, '\\', c)
+	case '\n':
+		return append(dst, '\\', 'n')
+	case '\r':
+		return append(dst, '\\', 'r')
+	case '\t':
+		return append(dst, '\\', 't')
+	default:
+		return append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+	}
+}
+
+// safe reports the ASCII bytes a JSON string may hold unescaped.
+var safe = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
