@@ -1,0 +1,383 @@
+package o2kit
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"sync"
+	"sync/atomic"
+
+	"github.com/o2kit/o2kit/internal/norm"
+	"github.com/o2kit/o2kit/internal/spool"
+	"github.com/o2kit/o2kit/internal/transport"
+	"github.com/o2kit/o2kit/internal/wire"
+)
+
+// Client ships records to OpenObserve through one batching exporter and
+// answers searches. It is safe for concurrent use. Create it with [New] and
+// end it with [Client.Shutdown].
+type Client struct {
+	cfg    *settings
+	tr     *transport.Transport
+	errs   ErrorHandler
+	ids    *wire.IDs
+	budget *budget
+	track  *tracker
+
+	encoders sync.Pool // *encState
+	batches  sync.Pool // *batch
+
+	streamsMu sync.Mutex                            // serialises additions to streams
+	streams   atomic.Pointer[map[streamKey]*stream] // copy on write; read on every Emit
+
+	spool   *spool.Spool // nil without WithSpool
+	spoolQ  *queue       // sealed batches waiting to be written to the spool
+	sendQ   *queue       // batches waiting for a sender
+	dead    deadLetters
+	breaker breaker
+
+	closed      atomic.Bool
+	flushWake   chan struct{}
+	stopFlusher chan struct{}
+	runCtx      context.Context // ends when Shutdown's deadline passes
+	cancelRun   context.CancelFunc
+	flusherDone sync.WaitGroup
+	spoolerDone sync.WaitGroup
+	sendersDone sync.WaitGroup
+
+	leftKept     atomic.Int64 // records left in the spool at Shutdown
+	leftLost     atomic.Int64 // records lost at Shutdown
+	shutdownOnce sync.Once
+	shutdownErr  error
+}
+
+type streamKey struct {
+	typ  StreamType
+	name string
+}
+
+type encState struct {
+	enc wire.Encoder
+	buf []byte
+	id  [wire.IDLen]byte
+}
+
+// New returns a client configured by the defaults, then the environment
+// (OPENOBSERVE_URL, OPENOBSERVE_ORG, OPENOBSERVE_USER, OPENOBSERVE_TOKEN,
+// OPENOBSERVE_PASSWORD), then the config file of [WithConfigFile], then
+// opts. An invalid setting is a *ConfigError naming it. With [WithSpool],
+// batches left in the spool by an earlier run are queued to be sent first.
+func New(opts ...Option) (*Client, error) {
+	cfg, err := buildConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{
+		cfg:         cfg,
+		errs:        cfg.errorHandler,
+		ids:         wire.NewIDs(),
+		budget:      newBudget(cfg.maxBuffered),
+		track:       newTracker(),
+		spoolQ:      newQueue(),
+		sendQ:       newQueue(),
+		flushWake:   make(chan struct{}, 1),
+		stopFlusher: make(chan struct{}),
+	}
+	if c.errs == nil {
+		c.errs = newStderrHandler(cfg.now)
+	}
+	c.encoders.New = func() any { return &encState{enc: wire.Encoder{IDKey: cfg.idKey}} }
+	c.batches.New = func() any { return new(batch) }
+	c.streams.Store(&map[streamKey]*stream{})
+	if c.tr, err = newTransport(cfg); err != nil {
+		return nil, err
+	}
+	if cfg.spoolDir != "" {
+		if err := c.openSpool(); err != nil {
+			c.tr.Close()
+			return nil, err
+		}
+	}
+	c.runCtx, c.cancelRun = context.WithCancel(context.Background())
+	c.flusherDone.Go(c.runFlusher)
+	if c.spool != nil {
+		c.spoolerDone.Go(c.runSpooler)
+	}
+	for range cfg.concurrency {
+		c.sendersDone.Go(c.runSender)
+	}
+	return c, nil
+}
+
+func buildConfig(opts []Option) (*settings, error) {
+	var probe config
+	for _, o := range opts {
+		if o != nil {
+			o.apply(&probe)
+		}
+	}
+	cfg := defaults()
+	cfg.applyEnv(os.Getenv)
+	if probe.configFile != "" {
+		if err := cfg.applyFile(probe.configFile, os.Getenv); err != nil {
+			return nil, err
+		}
+	}
+	for _, o := range opts {
+		if o != nil {
+			o.apply(&cfg)
+		}
+	}
+	return cfg.validate()
+}
+
+func newTransport(cfg *settings) (*transport.Transport, error) {
+	hc := cfg.httpClient
+	if cfg.tls != nil {
+		hc = withTLS(hc, cfg.tls)
+	}
+	tr, err := transport.New(transport.Config{
+		Endpoints:     cfg.endpointURLs,
+		Authorization: cfg.authHeader,
+		Client:        hc,
+		MaxRetries:    cfg.maxRetries,
+		Timeout:       cfg.timeout,
+		Encoding:      transport.Encoding(cfg.compression),
+		UserAgent:     "o2kit",
+		Now:           cfg.now,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("o2kit: %w", err)
+	}
+	return tr, nil
+}
+
+// withTLS returns a copy of hc (or of a default client) whose transport
+// uses tc. validate has checked that a given transport is an *http.Transport.
+func withTLS(hc *http.Client, tc *tls.Config) *http.Client {
+	var c http.Client
+	if hc != nil {
+		c = *hc
+	}
+	tr, ok := c.Transport.(*http.Transport)
+	if ok && tr != nil {
+		tr = tr.Clone()
+	} else {
+		tr = http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConnsPerHost = 16
+	}
+	tr.TLSClientConfig = tc.Clone()
+	c.Transport = tr
+	return &c
+}
+
+// Org returns the organization the client writes to.
+func (c *Client) Org() string { return c.cfg.org }
+
+// Streams returns the stream names in use (defaults, renamed by the config).
+func (c *Client) Streams() Streams { return c.cfg.streams }
+
+// Emit queues a record for its stream. It never blocks by default and
+// ignores ctx's cancellation (ctx is passed to processors, and bounds the
+// wait of a [Block] overflow). It returns nil when the record was taken;
+// ErrOverflow, ErrRecordTooLarge, ErrNoStream or ErrClosed when it was
+// dropped (and counted); or a processor's error.
+func (c *Client) Emit(ctx context.Context, r Record) error {
+	return c.emit(ctx, Logs, r)
+}
+
+// EmitAs is [Client.Emit] for a record of another stream type, such as a
+// metrics sample.
+func (c *Client) EmitAs(ctx context.Context, typ StreamType, r Record) error {
+	if typ > Metrics {
+		return fmt.Errorf("o2kit: unknown stream type %d", typ)
+	}
+	return c.emit(ctx, typ, r)
+}
+
+func (c *Client) emit(ctx context.Context, typ StreamType, r Record) error {
+	if len(c.cfg.processors) > 0 {
+		if err := c.process(ctx, typ, &r); err != nil {
+			return err
+		}
+	}
+	st := c.stream(typ, r.Stream)
+	if st == nil {
+		return ErrNoStream
+	}
+	if c.closed.Load() {
+		st.c.dropped.Add(1)
+		return ErrClosed
+	}
+	t := r.Time
+	if t.IsZero() {
+		t = c.cfg.now()
+	}
+	micros := t.UnixMicro()
+	es := c.encoders.Get().(*encState)
+	var id []byte
+	if typ == Logs {
+		id = c.ids.Append(es.id[:0], t)
+	}
+	es.buf = es.enc.AppendRecord(es.buf[:0], micros, id, r.Attrs)
+	err := c.take(ctx, st, es.buf, micros)
+	if cap(es.buf) <= 64<<10 {
+		c.encoders.Put(es)
+	}
+	return err
+}
+
+// take moves an encoded record into its stream's open batch.
+func (c *Client) take(ctx context.Context, st *stream, rec []byte, micros int64) error {
+	n := int64(len(rec))
+	if len(rec) > c.cfg.batchBytes {
+		st.c.dropped.Add(1)
+		return fmt.Errorf("%w: %d bytes, limit %d", ErrRecordTooLarge, len(rec), c.cfg.batchBytes)
+	}
+	if !c.budget.reserve(n) && !(c.cfg.overflow.block && c.budget.wait(ctx, n, c.cfg.overflow.timeout)) {
+		st.c.dropped.Add(1)
+		return ErrOverflow
+	}
+	sealed, ok := c.add(st, rec, micros)
+	if !ok {
+		c.budget.release(n)
+		st.c.dropped.Add(1)
+		return ErrClosed
+	}
+	for _, b := range sealed {
+		if b != nil {
+			c.enqueue(b)
+		}
+	}
+	return nil
+}
+
+func (c *Client) process(ctx context.Context, typ StreamType, r *Record) error {
+	for _, p := range c.cfg.processors {
+		if err := p.Process(ctx, r); err != nil {
+			st := c.stream(typ, r.Stream)
+			if errors.Is(err, ErrDrop) {
+				if st != nil {
+					st.c.filtered.Add(1)
+				}
+				return nil
+			}
+			if st != nil {
+				st.c.failed.Add(1)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// stream returns the state of the named stream, creating it on first use,
+// or nil for a name that normalises to nothing.
+func (c *Client) stream(typ StreamType, name string) *stream {
+	if st, ok := (*c.streams.Load())[streamKey{typ, name}]; ok {
+		return st
+	}
+	normal := norm.StreamName(name)
+	if normal == "" {
+		return nil
+	}
+	c.streamsMu.Lock()
+	defer c.streamsMu.Unlock()
+	old := *c.streams.Load()
+	if st, ok := old[streamKey{typ, name}]; ok {
+		return st
+	}
+	st := old[streamKey{typ, normal}]
+	if st == nil {
+		st = &stream{name: normal, typ: typ, path: c.ingestPath(typ, normal)}
+	}
+	next := make(map[streamKey]*stream, len(old)+2)
+	for k, v := range old {
+		next[k] = v
+	}
+	next[streamKey{typ, name}] = st
+	next[streamKey{typ, normal}] = st
+	c.streams.Store(&next)
+	return st
+}
+
+func (c *Client) ingestPath(typ StreamType, name string) string {
+	if typ == Metrics {
+		return "/api/" + c.cfg.org + "/ingest/metrics/_json"
+	}
+	return "/api/" + c.cfg.org + "/" + name + "/_multi"
+}
+
+// streamList returns each stream once.
+func (c *Client) streamList() []*stream {
+	m := *c.streams.Load()
+	out := make([]*stream, 0, len(m))
+	seen := make(map[*stream]bool, len(m))
+	for _, st := range m {
+		if !seen[st] {
+			seen[st] = true
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// enqueue hands a sealed batch to the spool writer, or straight to the
+// senders when there is no spool.
+func (c *Client) enqueue(b *batch) {
+	b.epoch = c.track.add()
+	if c.spool != nil {
+		c.spoolQ.push(b)
+		return
+	}
+	c.sendQ.push(b)
+}
+
+// Stats returns a snapshot of the counters.
+func (c *Client) Stats() Stats {
+	s := Stats{Streams: map[string]Counters{}}
+	for _, st := range c.streamList() {
+		sc := st.c.snapshot()
+		key := st.name
+		if st.typ == Metrics {
+			key = "metrics:" + st.name
+		}
+		s.Streams[key] = sc
+		s.Counters.add(sc)
+	}
+	s.BufferedBytes = c.budget.used.Load()
+	s.MaxBufferedBytes = c.budget.high.Load()
+	if c.spool != nil {
+		s.SpoolBytes = c.spool.Size()
+	}
+	return s
+}
+
+// Flush seals every open batch and waits until the batches sealed before
+// the call are settled (sent, or failed for good), or until ctx ends. With
+// a spool and the server down, batches wait in the spool and Flush returns
+// ctx's error.
+func (c *Client) Flush(ctx context.Context) error {
+	if c.closed.Load() {
+		return ErrClosed
+	}
+	c.sealAll()
+	return c.waitEpoch(ctx, c.track.advance())
+}
+
+func (c *Client) waitEpoch(ctx context.Context, e uint64) error {
+	for {
+		n, settled := c.track.pending(e)
+		if n == 0 {
+			return nil
+		}
+		select {
+		case <-settled:
+		case <-ctx.Done():
+			return fmt.Errorf("o2kit: flush: %d batch(es) not yet settled: %w", n, ctx.Err())
+		}
+	}
+}

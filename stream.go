@@ -1,0 +1,220 @@
+package o2kit
+
+import (
+	"sync"
+	"time"
+)
+
+// StreamType is the kind of stream a record goes to, which decides the
+// ingestion endpoint.
+type StreamType uint8
+
+const (
+	// Logs streams take records through /api/{org}/{stream}/_multi.
+	Logs StreamType = iota
+	// Metrics records are samples for /api/{org}/ingest/metrics/_json: each
+	// needs a __name__ (its stream) and a numeric value, may have __type__
+	// and labels, and carries no record id.
+	Metrics
+)
+
+// batch is a run of encoded records for one stream, sent in one request.
+type batch struct {
+	st      *stream
+	body    []byte // NDJSON; nil while the batch is only on disk
+	records int
+	held    int64 // bytes of body counted in the budget
+	oldest  int64 // earliest record time, µs
+	opened  time.Time
+	epoch   uint64
+	spoolID uint64 // 0 when not in the spool
+}
+
+// stream holds one stream's open batch and counters.
+type stream struct {
+	name string // normalised
+	typ  StreamType
+	path string // ingestion path below the endpoint
+	c    counters
+
+	mu   sync.Mutex // guards open
+	open *batch
+}
+
+// add appends an encoded record to the open batch and returns the batches
+// it sealed: the previous one when rec would not fit, and the new one when
+// it reached the record count. ok is false when the client has begun
+// shutting down, checked under the lock so no record lands in a batch that
+// Shutdown already sealed.
+func (c *Client) add(st *stream, rec []byte, micros int64) (sealed [2]*batch, ok bool) {
+	n := 0
+	st.mu.Lock()
+	if c.closed.Load() {
+		st.mu.Unlock()
+		return sealed, false
+	}
+	b := st.open
+	if b != nil && len(b.body)+len(rec) > c.cfg.batchBytes {
+		sealed[n], n, b = b, n+1, nil
+	}
+	if b == nil {
+		b = c.newBatch(st)
+		defer c.wakeFlusher()
+	}
+	b.body = append(b.body, rec...)
+	b.held += int64(len(rec))
+	b.records++
+	if b.records == 1 || micros < b.oldest {
+		b.oldest = micros
+	}
+	if b.records >= c.cfg.batchSize {
+		sealed[n], b = b, nil
+	}
+	st.open = b
+	st.c.accepted.Add(1)
+	st.c.queued.Add(1)
+	st.mu.Unlock()
+	return sealed, true
+}
+
+func (c *Client) newBatch(st *stream) *batch {
+	b := c.batches.Get().(*batch)
+	b.st, b.opened = st, time.Now()
+	return b
+}
+
+// freeBatch returns a settled batch's memory to the pools.
+func (c *Client) freeBatch(b *batch) {
+	c.budget.release(b.held)
+	body := b.body
+	*b = batch{}
+	if cap(body) > 0 && cap(body) <= 2*c.cfg.batchBytes {
+		b.body = body[:0]
+	}
+	c.batches.Put(b)
+}
+
+// sealOpen seals the stream's open batch if it was opened before cutoff
+// (any, when cutoff is zero) and returns it, plus when the remaining open
+// batch falls due.
+func (st *stream) sealOpen(cutoff time.Time) *batch {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	b := st.open
+	if b == nil || (!cutoff.IsZero() && b.opened.After(cutoff)) {
+		return nil
+	}
+	st.open = nil
+	return b
+}
+
+// openSince reports when the stream's open batch was opened.
+func (st *stream) openSince() (time.Time, bool) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.open == nil {
+		return time.Time{}, false
+	}
+	return st.open.opened, true
+}
+
+// sealAll seals every open batch and queues it.
+func (c *Client) sealAll() {
+	for _, st := range c.streamList() {
+		if b := st.sealOpen(time.Time{}); b != nil {
+			c.enqueue(b)
+		}
+	}
+}
+
+func (c *Client) wakeFlusher() {
+	select {
+	case c.flushWake <- struct{}{}:
+	default:
+	}
+}
+
+// runFlusher seals batches that have been open for a flush interval. It
+// sleeps until the oldest open batch falls due, or until a batch opens.
+func (c *Client) runFlusher() {
+	timer := time.NewTimer(c.cfg.flushInterval)
+	defer timer.Stop()
+	for {
+		select {
+		case <-c.stopFlusher:
+			return
+		case <-c.flushWake:
+		case <-timer.C:
+		}
+		now := time.Now()
+		next := c.cfg.flushInterval
+		for _, st := range c.streamList() {
+			if b := st.sealOpen(now.Add(-c.cfg.flushInterval)); b != nil {
+				c.enqueue(b)
+				continue
+			}
+			if since, ok := st.openSince(); ok {
+				next = min(next, since.Add(c.cfg.flushInterval).Sub(now))
+			}
+		}
+		if !timer.Stop() {
+			select {
+			case <-timer.C:
+			default:
+			}
+		}
+		timer.Reset(max(next, time.Millisecond))
+	}
+}
+
+// tracker counts unsettled batches by the flush epoch they were sealed in,
+// so Flush can wait for exactly the batches sealed before it.
+type tracker struct {
+	mu      sync.Mutex // guards all fields
+	epoch   uint64
+	open    map[uint64]int
+	settled chan struct{} // closed and replaced whenever a batch settles
+}
+
+func newTracker() *tracker {
+	return &tracker{open: map[uint64]int{}, settled: make(chan struct{})}
+}
+
+func (t *tracker) add() uint64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.open[t.epoch]++
+	return t.epoch
+}
+
+func (t *tracker) done(epoch uint64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.open[epoch]--; t.open[epoch] <= 0 {
+		delete(t.open, epoch)
+	}
+	close(t.settled)
+	t.settled = make(chan struct{})
+}
+
+// advance closes the current epoch and returns it.
+func (t *tracker) advance() uint64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.epoch++
+	return t.epoch - 1
+}
+
+// pending reports the batches of epochs up to e not yet settled, and a
+// channel closed at the next settlement.
+func (t *tracker) pending(e uint64) (int, <-chan struct{}) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := 0
+	for epoch, k := range t.open {
+		if epoch <= e {
+			n += k
+		}
+	}
+	return n, t.settled
+}
