@@ -209,10 +209,10 @@ func parseEndpoint(raw string) (*url.URL, error) {
 		return nil, &ConfigError{Setting: "endpoint", Value: redactURL(raw), Reason: "not a URL", Err: err}
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, &ConfigError{Setting: "endpoint", Value: u.Redacted(), Reason: "must be an absolute http or https URL"}
+		return nil, &ConfigError{Setting: "endpoint", Value: redactURL(raw), Reason: "must be an absolute http or https URL"}
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, &ConfigError{Setting: "endpoint", Value: u.Redacted(), Reason: "must not have a query or fragment"}
+		return nil, &ConfigError{Setting: "endpoint", Value: redactURL(raw), Reason: "must not have a query or fragment"}
 	}
 	return u, nil
 }
