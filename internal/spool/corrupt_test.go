@@ -180,3 +180,18 @@ func TestReadCorruptOnDisk(t *testing.T) {
 	requireReadable(t, s, ids[0], ids[2])
 	require.NoError(t, s.Ack(ids[1]), "a corrupt frame is dropped by acknowledging it")
 }
+
+func TestLargeGarbageBetweenFrames(t *testing.T) {
+	seg, offs := threeFrames(t)
+	// 65535 puts the next magic across the scanner's first two chunks.
+	for _, n := range []int{scanBufLen - 1, 200_000} {
+		bad := append([]byte(nil), seg[:offs[1]]...)
+		bad = append(bad, make([]byte, n)...)
+		bad = append(bad, seg[offs[1]:]...)
+		s, ids, reps := openSegment(t, bad)
+		require.Equal(t, []uint64{1, 2, 3}, ids, n)
+		require.Len(t, reps, 1, n)
+		assert.Equal(t, offs[1], reps[0].Offset, n)
+		requireReadable(t, s, 1, 2, 3)
+	}
+}

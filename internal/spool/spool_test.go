@@ -252,3 +252,24 @@ func TestCorruptErrorMessage(t *testing.T) {
 	err := &CorruptError{File: "/d/1.seg", Offset: 42, Reason: "checksum mismatch"}
 	assert.Equal(t, "spool: corrupt frame in /d/1.seg at 42: checksum mismatch", err.Error())
 }
+
+func TestLargeFramesAndSync(t *testing.T) {
+	dir := t.TempDir()
+	const body = 3*scanBufLen + 123 // hashed in several chunks by Open
+	s, err := Open(Options{Dir: dir, Sync: true, SegmentBytes: 2 * body})
+	require.NoError(t, err)
+	ids := appendN(t, s, 4, body)
+	require.NoError(t, s.Ack(ids[0]))
+	require.NoError(t, s.Ack(ids[1]))
+	require.NoError(t, s.Close())
+
+	var r reports
+	s = openT(t, Options{Dir: dir, Sync: true, OnCorrupt: r.add})
+	assert.Empty(t, r.list())
+	assert.Equal(t, ids[2:], pendingIDs(s))
+	for i, id := range ids[2:] {
+		_, b, err := s.Read(id)
+		require.NoError(t, err)
+		assert.Equal(t, testBody(i+2, body), b)
+	}
+}
