@@ -59,6 +59,13 @@ type streamKey struct {
 	name string
 }
 
+// streamSet finds a stream by the name a record gave (raw or normalised),
+// and lists each stream once.
+type streamSet struct {
+	byKey map[streamKey]*stream
+	list  []*stream
+}
+
 type encState struct {
 	enc wire.Encoder
 	buf []byte
@@ -91,7 +98,7 @@ func New(opts ...Option) (*Client, error) {
 	}
 	c.encoders.New = func() any { return &encState{enc: wire.Encoder{IDKey: cfg.idKey}} }
 	c.batches.New = func() any { return new(batch) }
-	c.streams.Store(&map[streamKey]*stream{})
+	c.streams.Store(&streamSet{byKey: map[streamKey]*stream{}})
 	if c.tr, err = newTransport(cfg); err != nil {
 		return nil, err
 	}
@@ -277,7 +284,7 @@ func (c *Client) process(ctx context.Context, typ StreamType, r *Record) error {
 // stream returns the state of the named stream, creating it on first use,
 // or nil for a name that normalises to nothing.
 func (c *Client) stream(typ StreamType, name string) *stream {
-	if st, ok := (*c.streams.Load())[streamKey{typ, name}]; ok {
+	if st, ok := c.streams.Load().byKey[streamKey{typ, name}]; ok {
 		return st
 	}
 	normal := norm.StreamName(name)
@@ -286,21 +293,22 @@ func (c *Client) stream(typ StreamType, name string) *stream {
 	}
 	c.streamsMu.Lock()
 	defer c.streamsMu.Unlock()
-	old := *c.streams.Load()
-	if st, ok := old[streamKey{typ, name}]; ok {
+	old := c.streams.Load()
+	if st, ok := old.byKey[streamKey{typ, name}]; ok {
 		return st
 	}
-	st := old[streamKey{typ, normal}]
+	next := &streamSet{byKey: make(map[streamKey]*stream, len(old.byKey)+2), list: old.list}
+	for k, v := range old.byKey {
+		next.byKey[k] = v
+	}
+	st := old.byKey[streamKey{typ, normal}]
 	if st == nil {
 		st = &stream{name: normal, typ: typ, path: c.ingestPath(typ, normal)}
+		next.list = append(old.list[:len(old.list):len(old.list)], st)
 	}
-	next := make(map[streamKey]*stream, len(old)+2)
-	for k, v := range old {
-		next[k] = v
-	}
-	next[streamKey{typ, name}] = st
-	next[streamKey{typ, normal}] = st
-	c.streams.Store(&next)
+	next.byKey[streamKey{typ, name}] = st
+	next.byKey[streamKey{typ, normal}] = st
+	c.streams.Store(next)
 	return st
 }
 
@@ -311,19 +319,8 @@ func (c *Client) ingestPath(typ StreamType, name string) string {
 	return "/api/" + c.cfg.org + "/" + name + "/_multi"
 }
 
-// streamList returns each stream once.
-func (c *Client) streamList() []*stream {
-	m := *c.streams.Load()
-	out := make([]*stream, 0, len(m))
-	seen := make(map[*stream]bool, len(m))
-	for _, st := range m {
-		if !seen[st] {
-			seen[st] = true
-			out = append(out, st)
-		}
-	}
-	return out
-}
+// streamList returns each stream once. The slice is shared: do not modify.
+func (c *Client) streamList() []*stream { return c.streams.Load().list }
 
 // enqueue hands a sealed batch to the spool writer, or straight to the
 // senders when there is no spool.
