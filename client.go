@@ -248,16 +248,10 @@ func (c *Client) take(ctx context.Context, st *stream, rec []byte, micros int64)
 		st.c.dropped.Add(1)
 		return ErrOverflow
 	}
-	sealed, ok := c.add(st, rec, micros)
-	if !ok {
+	if !c.add(st, rec, micros) {
 		c.budget.release(n)
 		st.c.dropped.Add(1)
 		return ErrClosed
-	}
-	for _, b := range sealed {
-		if b != nil {
-			c.enqueue(b)
-		}
 	}
 	return nil
 }

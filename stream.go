@@ -41,25 +41,26 @@ type stream struct {
 	open *batch
 }
 
-// add appends an encoded record to the open batch and returns the batches
-// it sealed: the previous one when rec would not fit, and the new one when
-// it reached the record count. ok is false when the client has begun
-// shutting down, checked under the lock so no record lands in a batch that
-// Shutdown already sealed.
-func (c *Client) add(st *stream, rec []byte, micros int64) (sealed [2]*batch, ok bool) {
-	n := 0
+// add appends an encoded record to the open batch, sealing and queueing
+// the previous batch when rec would not fit and the new one when it reaches
+// the record count. It reports false when the client has begun shutting
+// down. Both the check and the queueing happen under the stream's lock, so
+// once Shutdown has taken each lock in turn to seal the open batches, every
+// record taken before is queued and none can be taken after.
+func (c *Client) add(st *stream, rec []byte, micros int64) bool {
 	st.mu.Lock()
+	defer st.mu.Unlock()
 	if c.closed.Load() {
-		st.mu.Unlock()
-		return sealed, false
+		return false
 	}
 	b := st.open
 	if b != nil && len(b.body)+len(rec) > c.cfg.batchBytes {
-		sealed[n], n, b = b, n+1, nil
+		c.enqueue(b)
+		b = nil
 	}
 	if b == nil {
 		b = c.newBatch(st)
-		defer c.wakeFlusher()
+		c.wakeFlusher()
 	}
 	b.body = append(b.body, rec...)
 	b.held += int64(len(rec))
@@ -67,14 +68,14 @@ func (c *Client) add(st *stream, rec []byte, micros int64) (sealed [2]*batch, ok
 	if b.records == 1 || micros < b.oldest {
 		b.oldest = micros
 	}
-	if b.records >= c.cfg.batchSize {
-		sealed[n], b = b, nil
-	}
-	st.open = b
 	st.c.accepted.Add(1)
 	st.c.queued.Add(1)
-	st.mu.Unlock()
-	return sealed, true
+	if b.records >= c.cfg.batchSize {
+		c.enqueue(b)
+		b = nil
+	}
+	st.open = b
+	return true
 }
 
 func (c *Client) newBatch(st *stream) *batch {
