@@ -1,0 +1,397 @@
+package o2server
+
+import (
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Arrow type names as the server prints them in schemas and errors.
+const (
+	tUtf8    = "Utf8"
+	tInt64   = "Int64"
+	tUInt64  = "UInt64"
+	tFloat64 = "Float64"
+	tBool    = "Boolean"
+)
+
+// knownTypes are the Arrow type names accepted when a stream is created or
+// fields are added through the API.
+var knownTypes = []string{
+	"Boolean", "Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64",
+	"Float16", "Float32", "Float64", "Utf8", "LargeUtf8", "Utf8View", "Binary", "Date32", "Date64",
+}
+
+// field is one column of a stream schema.
+type field struct {
+	name string
+	typ  string
+}
+
+// typeClass groups Arrow types by how values are stored and cast.
+type typeClass uint8
+
+const (
+	classOther typeClass = iota
+	classString
+	classInt
+	classUint
+	classFloat
+	classBool
+)
+
+func classOf(t string) typeClass {
+	switch t {
+	case "Utf8", "LargeUtf8":
+		return classString
+	case "Int8", "Int16", "Int32", "Int64":
+		return classInt
+	case "UInt8", "UInt16", "UInt32", "UInt64":
+		return classUint
+	case "Float16", "Float32", "Float64":
+		return classFloat
+	case "Boolean":
+		return classBool
+	}
+	return classOther
+}
+
+// declType is the SQLite column type used for an Arrow type. The names give
+// the right affinity and let query results be converted back.
+func declType(t string) string {
+	switch classOf(t) {
+	case classInt:
+		return "INTEGER"
+	case classUint:
+		return "UBIGINT"
+	case classFloat:
+		return "REAL"
+	case classBool:
+		return "BOOLEAN"
+	}
+	return "TEXT"
+}
+
+// valueType is the Arrow type the server infers for a JSON value, or "" for
+// null (infer_json_schema_from_object).
+func valueType(v *jvalue) string {
+	switch v.kind {
+	case jString:
+		return tUtf8
+	case jBool:
+		return tBool
+	case jNumber:
+		if _, ok := v.isInt(); ok {
+			return tInt64
+		}
+		if _, err := strconv.ParseUint(v.s, 10, 64); err == nil {
+			return tUInt64
+		}
+		return tFloat64
+	}
+	return ""
+}
+
+// mergeType combines the type seen so far in a batch with the type of one
+// more value (convert_data_type). The result is the wider of the two.
+func mergeType(have, next string) string {
+	if have == "" || have == next {
+		return next
+	}
+	switch have {
+	case tUtf8:
+		return have
+	case tBool:
+		return next
+	case tFloat64:
+		if next == tUtf8 {
+			return next
+		}
+		return have
+	case tInt64:
+		if next == tBool {
+			return have
+		}
+		return next
+	case tUInt64:
+		if next == tInt64 || next == tBool {
+			return have
+		}
+		return next
+	}
+	return have
+}
+
+// widening lists, per Arrow type, the types a column may be widened to
+// (is_widening_conversion). Anything not listed may only become Utf8.
+var widening = map[string][]string{
+	"Boolean":   {"Utf8", "LargeUtf8", "Int8", "Int16", "Int32", "Int64", "Float16", "Float32", "Float64"},
+	"Int8":      {"Utf8", "LargeUtf8", "Int16", "Int32", "Int64", "Float16", "Float32", "Float64"},
+	"Int16":     {"Utf8", "LargeUtf8", "Int32", "Int64", "Float16", "Float32", "Float64"},
+	"Int32":     {"Utf8", "LargeUtf8", "Int64", "UInt32", "UInt64", "Float32", "Float64"},
+	"Int64":     {"Utf8", "LargeUtf8", "UInt64", "Float64"},
+	"UInt8":     {"Utf8", "LargeUtf8", "UInt16", "UInt32", "UInt64"},
+	"UInt16":    {"Utf8", "LargeUtf8", "UInt32", "UInt64"},
+	"UInt32":    {"Utf8", "LargeUtf8", "UInt64"},
+	"UInt64":    {"Utf8", "LargeUtf8"},
+	"Float16":   {"Utf8", "LargeUtf8", "Float32", "Float64"},
+	"Float32":   {"Utf8", "LargeUtf8", "Float64"},
+	"Float64":   {"Utf8", "LargeUtf8"},
+	"Utf8":      {"LargeUtf8"},
+	"LargeUtf8": {"LargeUtf8"},
+}
+
+func isWidening(from, to string) bool {
+	allowed, ok := widening[from]
+	if !ok {
+		return to == tUtf8
+	}
+	return slices.Contains(allowed, to)
+}
+
+// castFailure is the message a record fails with when a value cannot be cast
+// to its column's type; the trailing space is the server's.
+func castFailure(f field) string {
+	return "Failed to cast " + f.name + " to type " + f.typ + " "
+}
+
+// castValue casts v to the type of a column that is narrower than the value
+// (cast_to_type). It reports false when the server would fail the record.
+func castValue(v jvalue, t string) (jvalue, bool) {
+	if v.kind == jNull {
+		return v, true
+	}
+	switch classOf(t) {
+	case classString:
+		if v.kind == jString {
+			return v, true
+		}
+		return jstr(displayString(&v)), true
+	case classInt:
+		switch v.kind {
+		case jNumber:
+			return v, true
+		case jString:
+			n, err := strconv.ParseInt(v.s, 10, 64)
+			return jint(n), err == nil
+		case jBool:
+			return jint(b2i(v.b)), true
+		}
+	case classUint:
+		switch v.kind {
+		case jNumber:
+			return v, true
+		case jString:
+			n, err := strconv.ParseUint(v.s, 10, 64)
+			return juint(n), err == nil
+		case jBool:
+			return jint(b2i(v.b)), true
+		}
+	case classFloat:
+		switch v.kind {
+		case jNumber:
+			return v, true
+		case jString:
+			f, ok := parseRustFloat(v.s)
+			return jvalue{kind: jNumber, s: formatRyu(f)}, ok
+		case jBool:
+			return jvalue{kind: jNumber, s: formatRyu(float64(b2i(v.b)))}, true
+		}
+	case classBool:
+		switch v.kind {
+		case jBool:
+			return v, true
+		case jNumber:
+			f, _ := v.float()
+			return jbool(f > 0), true
+		case jString:
+			return jbool(v.s == "true"), v.s == "true" || v.s == "false"
+		}
+	}
+	return v, false
+}
+
+func b2i(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// displayString is serde_json's get_string_value: numbers through Rust's
+// Display, booleans as words.
+func displayString(v *jvalue) string {
+	switch v.kind {
+	case jString:
+		return v.s
+	case jBool:
+		return strconv.FormatBool(v.b)
+	case jNumber:
+		if n, ok := v.isInt(); ok {
+			return strconv.FormatInt(n, 10)
+		}
+		if u, err := strconv.ParseUint(v.s, 10, 64); err == nil {
+			return strconv.FormatUint(u, 10)
+		}
+		f, _ := v.float()
+		return formatRustFloat(f)
+	case jNull:
+		return ""
+	}
+	return string(appendJSON(nil, v, true))
+}
+
+// columnValue converts a JSON value to what is stored in a column of type t,
+// leniently as the server's record-batch builder does.
+func columnValue(v *jvalue, t string) any {
+	if v.kind == jNull {
+		return nil
+	}
+	switch classOf(t) {
+	case classInt:
+		return intOf(v)
+	case classUint:
+		return uintStored(v)
+	case classFloat:
+		return floatOf(v)
+	case classBool:
+		return b2i(boolOf(v))
+	case classString:
+		return textOf(v)
+	}
+	if v.kind == jString {
+		return v.s
+	}
+	return displayString(v)
+}
+
+func intOf(v *jvalue) int64 {
+	switch v.kind {
+	case jNumber:
+		if n, ok := v.isInt(); ok {
+			return n
+		}
+		if u, err := strconv.ParseUint(v.s, 10, 64); err == nil {
+			return int64(u)
+		}
+		f, _ := v.float()
+		return saturate(f)
+	case jString:
+		n, _ := strconv.ParseInt(v.s, 10, 64)
+		return n
+	case jBool:
+		return b2i(v.b)
+	}
+	return 0
+}
+
+// uintStored returns a UInt64 value as SQLite holds it: the same 64 bits as
+// an integer, read back as unsigned through the column's declared type.
+func uintStored(v *jvalue) any {
+	var u uint64
+	switch v.kind {
+	case jNumber:
+		if n, err := strconv.ParseUint(v.s, 10, 64); err == nil {
+			u = n
+		} else if n, ok := v.isInt(); ok {
+			u = uint64(n)
+		} else {
+			f, _ := v.float()
+			u = uint64(math.Max(0, math.Min(f, math.MaxUint64)))
+		}
+	case jString:
+		u, _ = strconv.ParseUint(v.s, 10, 64)
+	case jBool:
+		u = uint64(b2i(v.b))
+	}
+	return int64(u)
+}
+
+func floatOf(v *jvalue) float64 {
+	switch v.kind {
+	case jNumber:
+		f, _ := v.float()
+		return f
+	case jString:
+		f, _ := parseRustFloat(v.s)
+		return f
+	case jBool:
+		return float64(b2i(v.b))
+	}
+	return 0
+}
+
+func boolOf(v *jvalue) bool {
+	switch v.kind {
+	case jBool:
+		return v.b
+	case jNumber:
+		f, _ := v.float()
+		return f > 0
+	case jString:
+		return v.s == "true"
+	}
+	return false
+}
+
+// textOf is how a non-string value lands in a Utf8 column: integers as
+// digits, floats in ryu's form, booleans as words.
+func textOf(v *jvalue) string {
+	switch v.kind {
+	case jString:
+		return v.s
+	case jBool:
+		return strconv.FormatBool(v.b)
+	case jNumber:
+		if n, ok := v.isInt(); ok {
+			return strconv.FormatInt(n, 10)
+		}
+		if u, err := strconv.ParseUint(v.s, 10, 64); err == nil {
+			return strconv.FormatUint(u, 10)
+		}
+		f, _ := v.float()
+		return formatRyu(f)
+	}
+	return ""
+}
+
+// convertStored converts a value already stored for type from into the
+// storage of type to, as reading old data with a widened schema does.
+func convertStored(v any, from, to string) any {
+	if v == nil {
+		return nil
+	}
+	switch classOf(to) {
+	case classString:
+		switch x := v.(type) {
+		case int64:
+			if classOf(from) == classBool {
+				return strconv.FormatBool(x != 0)
+			}
+			return strconv.FormatInt(x, 10)
+		case float64:
+			return formatRyu(x)
+		case string:
+			return x
+		}
+	case classFloat:
+		switch x := v.(type) {
+		case int64:
+			return float64(x)
+		case float64:
+			return x
+		}
+	case classInt, classUint:
+		switch x := v.(type) {
+		case int64:
+			return x
+		case float64:
+			return saturate(x)
+		}
+	}
+	if s, ok := v.(string); ok {
+		return strings.Clone(s)
+	}
+	return v
+}
