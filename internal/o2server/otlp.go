@@ -184,12 +184,15 @@ func handleOTLPLogs(c *call) {
 	}
 	c.accepted(st.successful)
 	c.failed(st.failed)
-	resp := plogotlp.NewExportResponse()
+	// Without rejections partial_success is unset and the body is empty;
+	// pdata would encode it as an empty message, so it is skipped.
+	var b []byte
 	if st.rejected > 0 {
+		resp := plogotlp.NewExportResponse()
 		resp.PartialSuccess().SetRejectedLogRecords(int64(st.rejected))
 		resp.PartialSuccess().SetErrorMessage(st.rejectMsg)
+		b, _ = resp.MarshalProto()
 	}
-	b, _ := resp.MarshalProto()
 	c.raw(http.StatusOK, ct, b)
 }
 

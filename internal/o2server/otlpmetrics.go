@@ -48,14 +48,15 @@ func handleOTLPMetrics(c *call) {
 		c.accepted(len(ms.recs))
 	}
 	c.failed(rejected)
-	resp := pmetricotlp.NewExportResponse()
-	if rejected > 0 {
-		resp.PartialSuccess().SetRejectedDataPoints(int64(rejected))
-		resp.PartialSuccess().SetErrorMessage(rejectMsg)
-	}
 	switch {
 	case isProto:
-		b, _ := resp.MarshalProto()
+		var b []byte
+		if rejected > 0 {
+			resp := pmetricotlp.NewExportResponse()
+			resp.PartialSuccess().SetRejectedDataPoints(int64(rejected))
+			resp.PartialSuccess().SetErrorMessage(rejectMsg)
+			b, _ = resp.MarshalProto()
+		}
 		c.raw(http.StatusOK, contentProto, b)
 	case rejected > 0:
 		c.json(http.StatusPartialContent, orderedObject{{"partialSuccess", orderedObject{

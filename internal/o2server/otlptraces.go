@@ -67,13 +67,14 @@ func handleOTLPTraces(c *call) {
 	}
 	c.accepted(stored)
 	c.failed(rejected)
-	resp := ptraceotlp.NewExportResponse()
-	if rejected > 0 {
-		resp.PartialSuccess().SetRejectedSpans(int64(rejected))
-		resp.PartialSuccess().SetErrorMessage(rejectedSpansMessage)
-	}
 	if isProto {
-		b, _ := resp.MarshalProto()
+		var b []byte
+		if rejected > 0 {
+			resp := ptraceotlp.NewExportResponse()
+			resp.PartialSuccess().SetRejectedSpans(int64(rejected))
+			resp.PartialSuccess().SetErrorMessage(rejectedSpansMessage)
+			b, _ = resp.MarshalProto()
+		}
 		c.raw(http.StatusOK, contentProto, b)
 		return
 	}
