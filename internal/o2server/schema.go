@@ -4,7 +4,6 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"strings"
 )
 
 // Arrow type names as the server prints them in schemas and errors.
@@ -356,42 +355,55 @@ func textOf(v *jvalue) string {
 	return ""
 }
 
-// convertStored converts a value already stored for type from into the
-// storage of type to, as reading old data with a widened schema does.
+// convertStored converts a stored value into the storage of type to. from
+// is the type the row was written with, so that, as when the server reads
+// an old file under a widened schema, a boolean becomes "true" and an
+// integer "5" even after the column went through other types.
 func convertStored(v any, from, to string) any {
 	if v == nil {
 		return nil
 	}
-	switch classOf(to) {
-	case classString:
-		switch x := v.(type) {
-		case int64:
-			if classOf(from) == classBool {
-				return strconv.FormatBool(x != 0)
-			}
-			return strconv.FormatInt(x, 10)
-		case float64:
-			return formatRyu(x)
-		case string:
-			return x
-		}
-	case classFloat:
-		switch x := v.(type) {
-		case int64:
-			return float64(x)
-		case float64:
-			return x
-		}
-	case classInt, classUint:
-		switch x := v.(type) {
-		case int64:
-			return x
-		case float64:
-			return saturate(x)
-		}
+	var n int64
+	var f float64
+	switch x := v.(type) {
+	case int64:
+		n, f = x, float64(x)
+	case float64:
+		n, f = saturate(x), x
+	case string:
+		return x
+	default:
+		return v
 	}
-	if s, ok := v.(string); ok {
-		return strings.Clone(s)
+	switch classOf(from) {
+	case classBool:
+		truth := f != 0
+		switch classOf(to) {
+		case classString:
+			return strconv.FormatBool(truth)
+		case classFloat:
+			return float64(b2i(truth))
+		}
+		return b2i(truth)
+	case classInt, classUint:
+		switch classOf(to) {
+		case classString:
+			if classOf(from) == classUint {
+				return strconv.FormatUint(uint64(n), 10)
+			}
+			return strconv.FormatInt(n, 10)
+		case classFloat:
+			return float64(n)
+		}
+		return n
+	case classFloat:
+		switch classOf(to) {
+		case classString:
+			return formatRyu(f)
+		case classInt, classUint:
+			return saturate(f)
+		}
+		return f
 	}
 	return v
 }

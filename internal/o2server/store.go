@@ -38,8 +38,28 @@ type stream struct {
 	maxTS     int64
 	size      int64 // bytes of the stored records
 	docs      int64 // rows stored
+	nextRow   int64 // rowid of the next row
+	epochs    map[string][]epoch
 	hasTable  bool
 	accepted  atomic.Int64
+}
+
+// epoch records that rows from rowid on were written with a column type.
+type epoch struct {
+	from int64
+	typ  string
+}
+
+// writtenType is the type a column had when the row was written.
+func (st *stream) writtenType(name string, rowid int64) string {
+	es := st.epochs[name]
+	t := es[0].typ
+	for _, e := range es {
+		if rowid >= e.from {
+			t = e.typ
+		}
+	}
+	return t
 }
 
 func (st *stream) field(name string) (field, bool) {
@@ -159,6 +179,7 @@ func (db *database) ensureStream(name, typ string, now int64) *stream {
 		typ:       typ,
 		table:     fmt.Sprintf("t%d", db.nextID),
 		index:     map[string]int{},
+		epochs:    map[string][]epoch{},
 		settings:  defaultSettings(),
 		createdAt: now,
 	}
@@ -206,6 +227,7 @@ func (db *database) addField(st *stream, f field) error {
 	}
 	st.index[f.name] = len(st.fields)
 	st.fields = append(st.fields, f)
+	st.epochs[f.name] = []epoch{{from: st.nextRow, typ: f.typ}}
 	return nil
 }
 
@@ -217,7 +239,6 @@ func (db *database) retype(st *stream, name, to string) error {
 	if !ok {
 		return nil
 	}
-	from := st.fields[i].typ
 	tbl, col, tmp := quoteIdent(st.table), quoteIdent(name), quoteIdent("__o2_widen")
 	rs, err := db.query(context.Background(), "SELECT "+rowidCol+", "+col+" FROM "+tbl+" WHERE "+col+" IS NOT NULL")
 	if err != nil {
@@ -227,6 +248,7 @@ func (db *database) retype(st *stream, name, to string) error {
 		return err
 	}
 	for _, r := range rs.rows {
+		from := st.writtenType(name, r[0].(int64))
 		if err := db.exec("UPDATE "+tbl+" SET "+tmp+" = ? WHERE "+rowidCol+" = ?", convertStored(r[1], from, to), r[0]); err != nil {
 			return err
 		}
@@ -240,6 +262,7 @@ func (db *database) retype(st *stream, name, to string) error {
 		}
 	}
 	st.fields = append(slices.Delete(st.fields, i, i+1), field{name: name, typ: to})
+	st.epochs[name] = append(st.epochs[name], epoch{from: st.nextRow, typ: to})
 	for j, f := range st.fields {
 		st.index[f.name] = j
 	}
@@ -252,11 +275,11 @@ func (db *database) insert(st *stream, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	cols := make([]string, len(st.fields))
-	marks := make([]string, len(st.fields))
-	for i, f := range st.fields {
-		cols[i] = quoteIdent(f.name)
-		marks[i] = "?"
+	cols := []string{rowidCol}
+	marks := []string{"?"}
+	for _, f := range st.fields {
+		cols = append(cols, quoteIdent(f.name))
+		marks = append(marks, "?")
 	}
 	q := "INSERT INTO " + quoteIdent(st.table) + " (" + strings.Join(cols, ",") + ") VALUES (" + strings.Join(marks, ",") + ")"
 	if err := db.exec("BEGIN"); err != nil {
@@ -270,11 +293,13 @@ func (db *database) insert(st *stream, rows [][]any) error {
 	defer stmt.Close()
 	ex := stmt.(driver.StmtExecContext)
 	args := make([]driver.NamedValue, len(cols))
+	next := st.nextRow
 	for _, r := range rows {
-		for i := range args {
+		args[0] = driver.NamedValue{Ordinal: 1, Value: next}
+		for i := 1; i < len(args); i++ {
 			var v any
-			if i < len(r) {
-				v = r[i]
+			if i-1 < len(r) {
+				v = r[i-1]
 			}
 			args[i] = driver.NamedValue{Ordinal: i + 1, Value: v}
 		}
@@ -282,8 +307,13 @@ func (db *database) insert(st *stream, rows [][]any) error {
 			_ = db.exec("ROLLBACK")
 			return err
 		}
+		next++
 	}
-	return db.exec("COMMIT")
+	if err := db.exec("COMMIT"); err != nil {
+		return err
+	}
+	st.nextRow = next
+	return nil
 }
 
 // rows reads a stream's rows in ingestion order, converted as search hits
