@@ -1,0 +1,55 @@
+package bench
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/o2kit/o2kit"
+	"github.com/o2kit/o2kit/internal/o2server"
+)
+
+// startChild starts a count-only dev server in a child process, closed
+// with the test or benchmark.
+func startChild(tb testing.TB) *Server {
+	tb.Helper()
+	srv, err := StartChildServer()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = srv.Close() })
+	return srv
+}
+
+// startServer starts a count-only dev server in this process on a free
+// loopback port, closed with the test or benchmark.
+func startServer(tb testing.TB) *Server {
+	tb.Helper()
+	return startServerAt(tb, "127.0.0.1:0")
+}
+
+// startServerAt starts a count-only dev server on addr, closed with the
+// test or benchmark.
+func startServerAt(tb testing.TB, addr string, opts ...o2server.Option) *Server {
+	tb.Helper()
+	srv, err := StartServer(addr, opts...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = srv.Close() })
+	return srv
+}
+
+// flushAndClose sends what the client holds and shuts it down, within a
+// minute.
+func flushAndClose(tb testing.TB, c *o2kit.Client) {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := c.Flush(ctx); err != nil {
+		tb.Logf("flush: %v", err)
+	}
+	if err := c.Shutdown(ctx); err != nil {
+		tb.Logf("shutdown: %v", err)
+	}
+}
