@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every benchmark family of this module and summarises each with
+# benchstat. Raw output goes to results/<name>.txt, the summary to
+# results/<name>.benchstat.txt. Takes some minutes.
+#
+#   ./run.sh                 # all families
+#   ./run.sh endtoend        # one family: callercost, endtoend or serverdown
+set -euo pipefail
+cd "$(dirname "$0")"
+
+BENCHSTAT_VERSION=v0.0.0-20260908200009-22c9c6c9d4da
+if ! command -v benchstat >/dev/null; then
+  go install "golang.org/x/perf/cmd/benchstat@${BENCHSTAT_VERSION}"
+  PATH="$(go env GOPATH)/bin:$PATH"
+fi
+
+mkdir -p results
+
+# family name, benchmark pattern, count, extra flags
+run() {
+  local name=$1 pattern=$2 count=$3
+  shift 3
+  echo "== ${name}: -bench '${pattern}' -count ${count} $*"
+  go test -run '^$' -bench "${pattern}" -count "${count}" -timeout 60m "$@" . | tee "results/${name}.txt"
+  benchstat "results/${name}.txt" >"results/${name}.benchstat.txt"
+  cat "results/${name}.benchstat.txt"
+}
+
+families=("${@:-callercost endtoend serverdown}")
+for f in ${families[*]}; do
+  case $f in
+  callercost) run callercost '^BenchmarkCallerCost$' 6 -benchtime 1s ;;
+  endtoend) run endtoend '^BenchmarkEndToEnd$' 5 -benchtime 1x ;;
+  serverdown) run serverdown '^BenchmarkEmitWhileServerDown$' 5 -benchtime 1x ;;
+  *) echo "unknown family ${f}: callercost, endtoend or serverdown" >&2; exit 2 ;;
+  esac
+done
