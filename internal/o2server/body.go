@@ -81,7 +81,7 @@ func (c *call) decodeBody() ([]byte, error) {
 		r = zr
 	}
 	limit := c.s.cfg.payloadLimit
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	b, err := readAll(r, limit+1, c.r.ContentLength)
 	if err != nil {
 		if strings.Contains(err.Error(), "exceeds") || strings.Contains(err.Error(), "memory") {
 			return nil, errTooLarge
@@ -101,4 +101,16 @@ func deflateReader(raw []byte) io.Reader {
 		return zr
 	}
 	return flate.NewReader(bytes.NewReader(raw))
+}
+
+// readAll reads up to limit bytes, sized up front from the declared length
+// so that large bodies are not copied while the buffer grows.
+func readAll(r io.Reader, limit, declared int64) ([]byte, error) {
+	size := int64(512)
+	if declared > 0 {
+		size = min(declared, limit) + bytes.MinRead
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size))
+	_, err := buf.ReadFrom(io.LimitReader(r, limit))
+	return buf.Bytes(), err
 }

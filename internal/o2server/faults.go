@@ -1,6 +1,7 @@
 package o2server
 
 import (
+	"bytes"
 	"io"
 	"net/http"
 	"strconv"
@@ -91,12 +92,27 @@ func (s *Server) nextFault(c *call) (Fault, <-chan struct{}, bool) {
 	return f, release, true
 }
 
+// bufferBody reads the request body ahead, so that the HTTP server watches
+// the connection and ends the request's context when the client goes away
+// while the request waits.
+func (c *call) bufferBody() {
+	head, _ := io.ReadAll(io.LimitReader(c.r.Body, c.s.cfg.payloadLimit+1))
+	rest := c.r.Body
+	c.r.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(head), rest), rest}
+}
+
 // applyFaults applies the request's fault and reports whether normal
 // handling should go on.
 func (s *Server) applyFaults(c *call) bool {
 	f, release, ok := s.nextFault(c)
 	if !ok {
 		return true
+	}
+	if f.Delay > 0 || f.Hang {
+		c.bufferBody()
 	}
 	done := c.ctx().Done()
 	if f.Delay > 0 {

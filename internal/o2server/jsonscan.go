@@ -1,6 +1,7 @@
 package o2server
 
 import (
+	"encoding/binary"
 	"unicode/utf8"
 
 	"github.com/o2kit/o2kit/internal/norm"
@@ -125,12 +126,18 @@ func (s *scanner) container(end byte) bool {
 }
 
 // str skips a string and returns its raw contents and whether it holds
-// escapes.
+// escapes. Plain runs are skipped eight bytes at a time.
 func (s *scanner) str() ([]byte, bool, bool) {
 	s.i++
 	start := s.i
 	escaped, high := false, false
 	for s.i < len(s.data) {
+		for s.i+8 <= len(s.data) && !specialWord(binary.LittleEndian.Uint64(s.data[s.i:])) {
+			s.i += 8
+		}
+		if s.i >= len(s.data) {
+			break
+		}
 		c := s.data[s.i]
 		if !strClass[c] {
 			s.i++
@@ -158,6 +165,24 @@ func (s *scanner) str() ([]byte, bool, bool) {
 	}
 	return nil, false, false
 }
+
+const (
+	lows   = 0x0101010101010101
+	highs  = 0x8080808080808080
+	quotes = '"' * lows
+	slashs = '\\' * lows
+	spaces = 0x20 * lows
+)
+
+// specialWord reports whether any of eight bytes ends a plain run: a quote,
+// a backslash, a control character or a non-ASCII byte.
+func specialWord(w uint64) bool {
+	return (zeroByte(w^quotes) | zeroByte(w^slashs) | (w-spaces)&^w&highs | w&highs) != 0
+}
+
+// zeroByte has the high bit of each zero byte of v set (and possibly others
+// when a zero byte is present).
+func zeroByte(v uint64) uint64 { return (v - lows) &^ v & highs }
 
 // escape validates one escape sequence, s.i at the backslash.
 func (s *scanner) escape() bool {

@@ -38,6 +38,7 @@ func newTestServer(t testing.TB, opts ...Option) *tclient {
 	s := New(append([]Option{WithClock(func() time.Time { return testNow })}, opts...)...)
 	hs := httptest.NewServer(s)
 	t.Cleanup(func() {
+		s.ReleaseHangs()
 		hs.Close()
 		require.NoError(t, s.Close())
 	})
