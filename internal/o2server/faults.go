@@ -124,7 +124,7 @@ func (s *Server) applyFaults(c *call) bool {
 			return false
 		}
 	}
-	if f.Hang {
+	if f.Hang && !s.closed.Load() {
 		select {
 		case <-release:
 		case <-done:

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -205,4 +206,46 @@ func zstdBytes(b []byte) []byte {
 func mustJSON(v any) string {
 	b, _ := marshalNoEscape(v)
 	return string(b)
+}
+
+func TestConcurrentClients(t *testing.T) {
+	c := newTestServer(t)
+	const clients, requests = 8, 25
+	var wg sync.WaitGroup
+	for i := 0; i < clients; i++ {
+		wg.Go(func() {
+			for j := 0; j < requests; j++ {
+				stream := fmt.Sprintf("s%d", j%3)
+				r := c.postJSON("/api/default/"+stream+"/_json", fmt.Sprintf(`[{"client":%d,"n":%d},{"client":"%d"}]`, i, j, i))
+				assert.Equal(t, http.StatusOK, r.status)
+				if j%5 == 0 {
+					rs, _ := c.search("SELECT count(*) AS n FROM " + stream)
+					assert.Equal(t, http.StatusOK, rs.status)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	var total int64
+	for k := 0; k < 3; k++ {
+		total += c.s.Count("default", fmt.Sprintf("s%d", k))
+	}
+	assert.Equal(t, int64(clients*requests*2), total)
+	assert.Equal(t, total, c.s.Totals().Records)
+	hits := c.hits("SELECT count(*) AS n FROM s0")
+	assert.Equal(t, float64(c.s.Count("default", "s0")), hits[0]["n"])
+}
+
+func TestTooManyColumnsDropsTheBatch(t *testing.T) {
+	c := newTestServer(t)
+	var b strings.Builder
+	b.WriteString(`{`)
+	for i := 0; i < colsPerRecordLimit+1; i++ {
+		fmt.Fprintf(&b, `"f%d":%d,`, i, i)
+	}
+	b.WriteString(`"last":1}`)
+	st := status0(t, c.ingest("wide", b.String()))
+	assert.Equal(t, float64(0), st["successful"])
+	assert.Equal(t, float64(0), st["failed"])
+	assert.Empty(t, c.s.Records("default", "wide"))
 }

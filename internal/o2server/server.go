@@ -26,6 +26,7 @@ type Server struct {
 
 	faults faultState
 	down   atomic.Bool
+	closed atomic.Bool // set by Close; hangs no longer block
 	totals counters
 	log    requestLog
 
@@ -92,6 +93,7 @@ func (s *Server) Start(addr string) (string, error) {
 // Close stops serving, releases hanging requests and frees the stored data.
 // The server must not be used afterwards.
 func (s *Server) Close() error {
+	s.closed.Store(true)
 	s.ReleaseHangs()
 	s.httpMu.Lock()
 	srv, done := s.httpSrv, s.serveDone
@@ -99,7 +101,12 @@ func (s *Server) Close() error {
 	s.httpMu.Unlock()
 	var errs []error
 	if srv != nil {
-		errs = append(errs, srv.Close())
+		// Let released requests finish, then cut whatever is left.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		if err := srv.Shutdown(ctx); err != nil {
+			errs = append(errs, srv.Close())
+		}
+		cancel()
 		<-done
 	}
 	s.mu.Lock()
