@@ -36,43 +36,9 @@ func (s *scanner) scanRecord(rs *recordScan) bool {
 	}
 	seenTS := false
 	for {
-		s.ws()
-		if s.i >= len(s.data) || s.data[s.i] != '"' {
+		if !s.member(rs, &seenTS) {
 			return false
 		}
-		key, esc, ok := s.str()
-		if !ok {
-			return false
-		}
-		s.ws()
-		if s.i >= len(s.data) || s.data[s.i] != ':' {
-			return false
-		}
-		s.i++
-		s.ws()
-		if s.i >= len(s.data) {
-			return false
-		}
-		c := s.data[s.i]
-		switch {
-		case esc:
-			rs.fallback = true
-		case isTimestampKey(key):
-			if seenTS || c == '{' || c == '[' {
-				rs.fallback = true
-			}
-			seenTS = true
-			if !s.timestampValue(rs) {
-				return false
-			}
-			goto next
-		case len(key) == 0 && c == '{':
-			rs.fallback = true
-		}
-		if !s.value() {
-			return false
-		}
-	next:
 		s.ws()
 		if s.i >= len(s.data) {
 			return false
@@ -87,6 +53,42 @@ func (s *scanner) scanRecord(rs *recordScan) bool {
 			return false
 		}
 	}
+}
+
+// member scans one "key": value pair of a record, noting its _timestamp
+// and the shapes that need the full parser.
+func (s *scanner) member(rs *recordScan, seenTS *bool) bool {
+	s.ws()
+	if s.i >= len(s.data) || s.data[s.i] != '"' {
+		return false
+	}
+	key, esc, ok := s.str()
+	if !ok {
+		return false
+	}
+	s.ws()
+	if s.i >= len(s.data) || s.data[s.i] != ':' {
+		return false
+	}
+	s.i++
+	s.ws()
+	if s.i >= len(s.data) {
+		return false
+	}
+	c := s.data[s.i]
+	switch {
+	case esc:
+		rs.fallback = true
+	case isTimestampKey(key):
+		if *seenTS || c == '{' || c == '[' {
+			rs.fallback = true
+		}
+		*seenTS = true
+		return s.timestampValue(rs)
+	case len(key) == 0 && c == '{':
+		rs.fallback = true
+	}
+	return s.value()
 }
 
 // timestampValue scans the value of a _timestamp member and notes it.

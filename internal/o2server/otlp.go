@@ -33,6 +33,33 @@ func otlpContent(c *call) (proto, ok bool) {
 	return false, false
 }
 
+// otlpRequest is an OTLP export request pdata can decode.
+type otlpRequest interface {
+	UnmarshalProto([]byte) error
+	UnmarshalJSON([]byte) error
+}
+
+// decodeOTLP decodes the body as protobuf or as OTLP/JSON, whose top-level
+// field is required as serde requires it, answering 400 on failure.
+func (c *call) decodeOTLP(req otlpRequest, isProto bool, field string) bool {
+	if isProto {
+		if err := req.UnmarshalProto(c.body); err != nil {
+			c.envelope(http.StatusBadRequest, "Invalid proto: "+err.Error())
+			return false
+		}
+		return true
+	}
+	if msg := requireField(c.body, field); msg != "" {
+		c.envelope(http.StatusBadRequest, "Invalid json: "+msg)
+		return false
+	}
+	if err := req.UnmarshalJSON(c.body); err != nil {
+		c.envelope(http.StatusBadRequest, "Invalid json: "+err.Error())
+		return false
+	}
+	return true
+}
+
 // requireField checks that a JSON body is an object holding the top-level
 // field serde's OTLP types require, returning serde's message otherwise.
 func requireField(body []byte, name string) string {
@@ -153,24 +180,12 @@ func handleOTLPLogs(c *call) {
 		return
 	}
 	ct := c.r.Header.Get("Content-Type")
-	req := plogotlp.NewExportRequest()
-	switch ct {
-	case contentProto:
-		if err := req.UnmarshalProto(c.body); err != nil {
-			c.envelope(http.StatusBadRequest, "Invalid proto: "+err.Error())
-			return
-		}
-	case contentJSON:
-		if msg := requireField(c.body, "resourceLogs"); msg != "" {
-			c.envelope(http.StatusBadRequest, "Invalid json: "+msg)
-			return
-		}
-		if err := req.UnmarshalJSON(c.body); err != nil {
-			c.envelope(http.StatusBadRequest, "Invalid json: "+err.Error())
-			return
-		}
-	default:
+	if ct != contentProto && ct != contentJSON {
 		c.envelope(http.StatusBadRequest, "Bad Request")
+		return
+	}
+	req := plogotlp.NewExportRequest()
+	if !c.decodeOTLP(req, ct == contentProto, "resourceLogs") {
 		return
 	}
 	stream := "default"

@@ -24,20 +24,8 @@ func handleOTLPMetrics(c *call) {
 	}
 	c.processTime()
 	req := pmetricotlp.NewExportRequest()
-	if isProto {
-		if err := req.UnmarshalProto(c.body); err != nil {
-			c.envelope(http.StatusBadRequest, "Invalid proto: "+err.Error())
-			return
-		}
-	} else {
-		if msg := requireField(c.body, "resourceMetrics"); msg != "" {
-			c.envelope(http.StatusBadRequest, "Invalid json: "+msg)
-			return
-		}
-		if err := req.UnmarshalJSON(c.body); err != nil {
-			c.envelope(http.StatusBadRequest, "Invalid json: "+err.Error())
-			return
-		}
+	if !c.decodeOTLP(req, isProto, "resourceMetrics") {
+		return
 	}
 	streams, rejected, rejectMsg := c.s.metricPoints(req.Metrics())
 	for _, ms := range streams {

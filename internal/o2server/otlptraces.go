@@ -35,20 +35,8 @@ func handleOTLPTraces(c *call) {
 	}
 	c.processTime()
 	req := ptraceotlp.NewExportRequest()
-	if isProto {
-		if err := req.UnmarshalProto(c.body); err != nil {
-			c.envelope(http.StatusBadRequest, "Invalid proto: "+err.Error())
-			return
-		}
-	} else {
-		if msg := requireField(c.body, "resourceSpans"); msg != "" {
-			c.envelope(http.StatusBadRequest, "Invalid json: "+msg)
-			return
-		}
-		if err := req.UnmarshalJSON(c.body); err != nil {
-			c.envelope(http.StatusBadRequest, "Invalid json: "+err.Error())
-			return
-		}
+	if !c.decodeOTLP(req, isProto, "resourceSpans") {
+		return
 	}
 	o := c.org
 	if name := c.r.Header.Get("organization"); name != "" {

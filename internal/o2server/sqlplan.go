@@ -125,99 +125,6 @@ func castPrev(out []token, typ token) []token {
 	return append(head, raw("AS "+st+")"))
 }
 
-// histogram rewrites histogram(ts[, 'N unit'[, tz]]) to o2_histogram with
-// the interval in µs; without an interval it follows the time range.
-func (rw *rewriter) histogram(args [][]token, plan *queryPlan) ([]token, *searchError) {
-	if len(args) == 0 {
-		return nil, &searchError{code: 20008, detail: "Unexpected argument len in histogram function: 0"}
-	}
-	var secs int64
-	if len(args) > 1 {
-		if len(args[1]) != 1 || args[1][0].kind != tkString {
-			return nil, errSQL("Unexpected argument type in histogram function")
-		}
-		v := args[1][0].val
-		if _, err := strconv.ParseInt(v, 10, 64); err == nil {
-			return nil, errSQL("Invalid histogram interval: %s", v)
-		}
-		n, ok := intervalSeconds(v)
-		if !ok {
-			return nil, errSQL("Unsupported histogram interval unit")
-		}
-		secs = n
-	}
-	adjusted := adjustInterval(secs, rw.in.start, rw.in.end)
-	plan.histogram = &adjusted
-	width := secs
-	if width <= 0 {
-		width = adjusted
-	}
-	out := []token{raw("o2_histogram(")}
-	out = append(out, args[0]...)
-	return append(out, raw(", "+strconv.FormatInt(width*1_000_000, 10)+")")), nil
-}
-
-// intervalSeconds reads "10 second", "5m", "2 hours", "1 day".
-func intervalSeconds(s string) (int64, bool) {
-	s = strings.TrimSpace(s)
-	pos := strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' })
-	if pos <= 0 {
-		return 0, false
-	}
-	n, err := strconv.ParseInt(s[:pos], 10, 64)
-	if err != nil {
-		return 0, false
-	}
-	switch strings.ToLower(strings.TrimSpace(s[pos:])) {
-	case "second", "seconds", "s", "secs", "sec":
-		return n, true
-	case "minute", "minutes", "m", "mins", "min":
-		return n * 60, true
-	case "hour", "hours", "h", "hrs", "hr":
-		return n * 3600, true
-	case "day", "days", "d":
-		return n * 86400, true
-	}
-	return 0, false
-}
-
-// autoInterval picks the histogram interval for a time range
-// (generate_histogram_interval).
-func autoInterval(start, end int64) int64 {
-	if start == 0 && end == 0 {
-		return 3600
-	}
-	d := end - start
-	const h = int64(3600) * 1_000_000
-	for _, step := range []struct{ min, secs int64 }{
-		{24 * 60 * h, 86400}, {24 * 30 * h, 43200}, {24 * 28 * h, 21600}, {24 * 21 * h, 10800},
-		{24 * 15 * h, 7200}, {6 * h, 3600}, {2 * h, 60}, {h, 30}, {h / 2, 15}, {10 * 1_000_000, 10},
-	} {
-		if d >= step.min {
-			return step.secs
-		}
-	}
-	return 1
-}
-
-// adjustInterval is validate_and_adjust_histogram_interval: the interval
-// reported in histogram_interval.
-func adjustInterval(secs, start, end int64) int64 {
-	const day = 86400
-	switch {
-	case secs <= 0:
-		return autoInterval(start, end)
-	case secs%day == 0 || day%secs == 0:
-		return secs
-	}
-	for _, v := range []int64{1, 5, 10, 15, 30, 60, 300, 600, 900, 1800, 3600, 7200, 14400, 21600, 28800, 43200, 86400} {
-		if v >= secs {
-			return v
-		}
-	}
-	return day
-}
-
 // matchAll rewrites match_all('term') into a substring match over the
 // stream's full-text fields.
 func (rw *rewriter) matchAll(name string, args [][]token, plan *queryPlan) ([]token, *searchError) {
@@ -250,13 +157,25 @@ func (rw *rewriter) matchAll(name string, args [][]token, plan *queryPlan) ([]to
 	return []token{raw("(" + strings.Join(parts, " OR ") + ")")}, nil
 }
 
-// finishMain adds the default order and applies size, from and
-// track_total_hits to the main query.
-func (rw *rewriter) finishMain(toks []token, plan *queryPlan) []token {
-	var orderAt, limitAt = -1, -1
-	var setOp, grouped, distinct, agg, direct bool
-	sqlLimit, sqlOffset := int64(-1), int64(0)
+// mainShape is what finishMain needs to know about the main query's top
+// level.
+type mainShape struct {
+	orderAt, limitAt              int
+	setOp, grouped, distinct, agg bool
+	direct                        bool // FROM names a stream directly
+	sqlLimit, sqlOffset           int64
+}
+
+// shape scans the main query's top level (paren depth 0).
+func (rw *rewriter) shape(toks []token) mainShape {
+	sh := mainShape{orderAt: -1, limitAt: -1, sqlLimit: -1}
 	depth, inSelect := 0, false
+	next := func(i int) token {
+		if i < len(toks) {
+			return toks[i]
+		}
+		return token{}
+	}
 	for i, t := range toks {
 		switch {
 		case t.op("("):
@@ -264,72 +183,84 @@ func (rw *rewriter) finishMain(toks []token, plan *queryPlan) []token {
 		case t.op(")"):
 			depth--
 		}
-		if inSelect && t.kind == tkIdent && slices.Contains(aggregates, t.val) && i+1 < len(toks) && toks[i+1].op("(") {
-			agg = true
+		if inSelect && t.kind == tkIdent && slices.Contains(aggregates, t.val) && next(i+1).op("(") {
+			sh.agg = true
 		}
 		if depth != 0 {
 			continue
 		}
-		next := func(k int) token {
-			if i+k < len(toks) {
-				return toks[i+k]
-			}
-			return token{}
-		}
 		switch {
 		case t.is("select"):
 			inSelect = true
-			distinct = distinct || next(1).is("distinct")
+			sh.distinct = sh.distinct || next(i+1).is("distinct")
 		case t.is("from"):
 			inSelect = false
-			n := next(1)
-			direct = direct || (n.kind == tkIdent || n.kind == tkQuoted) && rw.in.streams[n.val] != nil && !rw.ctes[strings.ToLower(n.val)]
+			n := next(i + 1)
+			sh.direct = sh.direct || (n.kind == tkIdent || n.kind == tkQuoted) && rw.in.streams[n.val] != nil && !rw.ctes[strings.ToLower(n.val)]
 		case t.is("union"), t.is("except"), t.is("intersect"):
-			setOp = true
-		case t.is("group") && next(1).is("by"), t.is("having"):
-			grouped = true
-		case t.is("order") && next(1).is("by") && orderAt < 0:
-			orderAt = i
-		case t.is("limit") && limitAt < 0:
-			limitAt = i
-			if n, err := strconv.ParseInt(next(1).val, 10, 64); err == nil && next(1).kind == tkNumber {
-				sqlLimit = n
+			sh.setOp = true
+		case t.is("group") && next(i+1).is("by"), t.is("having"):
+			sh.grouped = true
+		case t.is("order") && next(i+1).is("by") && sh.orderAt < 0:
+			sh.orderAt = i
+		case t.is("limit"):
+			sh.limitAt = minIndex(sh.limitAt, i)
+			if n, err := strconv.ParseInt(next(i+1).val, 10, 64); err == nil && next(i+1).kind == tkNumber {
+				sh.sqlLimit = n
 			}
-		case t.is("offset") && limitAt < 0:
-			limitAt = i
-			fallthrough
 		case t.is("offset"):
-			if n, err := strconv.ParseInt(next(1).val, 10, 64); err == nil {
-				sqlOffset = n
+			sh.limitAt = minIndex(sh.limitAt, i)
+			if n, err := strconv.ParseInt(next(i+1).val, 10, 64); err == nil {
+				sh.sqlOffset = n
 			}
 		}
 	}
-	if limitAt >= 0 {
-		toks = toks[:limitAt]
+	return sh
+}
+
+func minIndex(have, i int) int {
+	if have < 0 {
+		return i
+	}
+	return min(have, i)
+}
+
+// finishMain adds the default order and applies size, from and
+// track_total_hits to the main query.
+func (rw *rewriter) finishMain(toks []token, plan *queryPlan) []token {
+	sh := rw.shape(toks)
+	if sh.limitAt >= 0 {
+		toks = toks[:sh.limitAt]
 	}
 	if plan.trackTotal {
-		if orderAt >= 0 {
-			toks = toks[:orderAt]
+		if sh.orderAt >= 0 {
+			toks = toks[:sh.orderAt]
 		}
 		out := []token{raw("SELECT count(*) AS zo_sql_num FROM (")}
 		return append(append(out, toks...), raw(")"))
 	}
-	if orderAt >= 0 {
-		plan.orderBy = orderItems(toks[orderAt+2:])
-	} else if !setOp && !grouped && !distinct && !agg && direct && len(rw.refs) == 1 {
+	if sh.orderAt >= 0 {
+		plan.orderBy = orderItems(toks[sh.orderAt+2:])
+	} else if !sh.setOp && !sh.grouped && !sh.distinct && !sh.agg && sh.direct && len(rw.refs) == 1 {
 		toks = append(toks, raw(`ORDER BY "_timestamp" DESC`))
 		plan.orderBy = [][2]string{{"_timestamp", "desc"}}
 	}
-	limit := sqlLimit
+	return rw.limits(toks, sh, plan)
+}
+
+// limits applies size (which overrides LIMIT when above 0), from (an
+// offset) and the default cap when neither size nor LIMIT limits.
+func (rw *rewriter) limits(toks []token, sh mainShape, plan *queryPlan) []token {
+	limit := sh.sqlLimit
 	switch size := rw.in.size; {
 	case size > 0:
 		limit = size
 	case size == queryNoLimit:
-	case sqlLimit < 0:
+	case sh.sqlLimit < 0:
 		limit = defaultQueryLimit + 1
 		plan.capped = true
 	}
-	offset := sqlOffset
+	offset := sh.sqlOffset
 	if rw.in.from > 0 {
 		offset = rw.in.from
 	}
