@@ -2,6 +2,7 @@ package o2server
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"testing"
 	"time"
@@ -176,4 +177,115 @@ func TestOTLPMetrics(t *testing.T) {
 	assert.Equal(t, 3.0, buckets[1]["value"], "bucket counts accumulate")
 	assert.Len(t, c.s.RecordsOf("default", "metrics", "latency_count"), 1)
 	assert.Len(t, c.s.RecordsOf("default", "metrics", "latency_sum"), 1)
+}
+
+func TestOTLPMetricShapesAndValues(t *testing.T) {
+	c := newTestServer(t)
+	md := pmetric.NewMetrics()
+	rm := md.ResourceMetrics().AppendEmpty()
+	rm.Resource().Attributes().PutDouble("ratio", 0.5)
+	rm.Resource().Attributes().PutBool("canary", true)
+	ms := rm.ScopeMetrics().AppendEmpty().Metrics()
+	sm := ms.AppendEmpty()
+	sm.SetName("rpc")
+	sp := sm.SetEmptySummary().DataPoints().AppendEmpty()
+	sp.SetTimestamp(pcommon.NewTimestampFromTime(testNow))
+	sp.SetCount(4)
+	sp.SetSum(2)
+	q := sp.QuantileValues().AppendEmpty()
+	q.SetQuantile(0.99)
+	q.SetValue(1.25)
+	eh := ms.AppendEmpty()
+	eh.SetName("size")
+	ep := eh.SetEmptyExponentialHistogram().DataPoints().AppendEmpty()
+	ep.SetTimestamp(pcommon.NewTimestampFromTime(testNow))
+	ep.SetScale(0)
+	ep.Positive().BucketCounts().FromRaw([]uint64{3})
+	g := ms.AppendEmpty()
+	g.SetName("temp")
+	gp := g.SetEmptyGauge().DataPoints().AppendEmpty()
+	gp.SetTimestamp(pcommon.NewTimestampFromTime(testNow))
+	gp.SetDoubleValue(math.Inf(1))
+	ex := gp.Exemplars().AppendEmpty()
+	ex.SetDoubleValue(1)
+	ex.SetTraceID(pcommon.TraceID{1, 2})
+	body, err := pmetricotlp.NewExportRequestFromMetrics(md).MarshalProto()
+	require.NoError(t, err)
+	r := c.post("/api/default/v1/metrics", string(body), "Content-Type", "application/x-protobuf")
+	require.Equal(t, http.StatusOK, r.status, r.text())
+	assert.Empty(t, r.body)
+
+	quant := c.s.RecordsOf("default", "metrics", "rpc")
+	require.Len(t, quant, 1)
+	assert.Equal(t, "0.99", quant[0]["quantile"])
+	assert.Equal(t, 1.25, quant[0]["value"])
+	assert.Equal(t, "0.5", quant[0]["ratio"])
+	assert.Equal(t, "true", quant[0]["canary"])
+	assert.Len(t, c.s.RecordsOf("default", "metrics", "rpc_count"), 1)
+	b := c.s.RecordsOf("default", "metrics", "size_bucket")
+	require.Len(t, b, 1)
+	assert.Equal(t, "2", b[0]["le"])
+	temp := c.s.RecordsOf("default", "metrics", "temp")
+	require.Len(t, temp, 1)
+	assert.Equal(t, math.MaxFloat64, temp[0]["value"])
+	assert.Contains(t, temp[0]["exemplars"], `"trace_id":"01020000000000000000000000000000"`)
+}
+
+func TestOTLPAttributeValues(t *testing.T) {
+	m := pcommon.NewMap()
+	m.PutStr("s", "x")
+	m.PutInt("i", 3)
+	m.PutDouble("d", 1.0)
+	m.PutBool("b", false)
+	m.PutEmptyBytes("raw").FromRaw([]byte("hi"))
+	m.PutEmptySlice("l").AppendEmpty().SetInt(1)
+	m.PutEmptyMap("m").PutStr("k", "v")
+	m.PutEmpty("n")
+	typed := jvalue{kind: jObject}
+	str := jvalue{kind: jObject}
+	for k, v := range m.All() {
+		typed.set(k, anyValue(v))
+		str.set(k, stringValue(v))
+	}
+	assert.Equal(t, `{"s":"x","i":3,"d":1.0,"b":false,"raw":[104,105],"l":[1],"m":{"k":"v"},"n":null}`, string(appendJSON(nil, &typed, false)))
+	assert.Equal(t, `{"s":"x","i":"3","d":"1","b":"false","raw":"hi","l":["1"],"m":{"k":"v"},"n":null}`, string(appendJSON(nil, &str, false)))
+}
+
+func TestOTLPSpanLinks(t *testing.T) {
+	c := newTestServer(t)
+	td := ptrace.NewTraces()
+	rs := td.ResourceSpans().AppendEmpty()
+	rs.Resource().Attributes().PutStr("name", "clash")
+	sp := rs.ScopeSpans().AppendEmpty().Spans().AppendEmpty()
+	sp.SetTraceID(pcommon.TraceID{1})
+	sp.SetSpanID(pcommon.SpanID{2})
+	sp.SetStartTimestamp(pcommon.NewTimestampFromTime(testNow))
+	sp.SetEndTimestamp(pcommon.NewTimestampFromTime(testNow.Add(time.Millisecond)))
+	sp.Status().SetCode(ptrace.StatusCodeOk)
+	sp.Attributes().PutStr("span_id", "clash")
+	l := sp.Links().AppendEmpty()
+	l.SetTraceID(pcommon.TraceID{3})
+	l.SetSpanID(pcommon.SpanID{4})
+	l.Attributes().PutStr("k", "v")
+	sp.Links().AppendEmpty() // no ids: skipped
+	body, err := ptraceotlp.NewExportRequestFromTraces(td).MarshalJSON()
+	require.NoError(t, err)
+	r := c.post("/api/default/v1/traces", string(body), "Content-Type", "application/json")
+	require.Equal(t, http.StatusOK, r.status, r.text())
+	rec := c.s.RecordsOf("default", "traces", "default")[0]
+	assert.Equal(t, "OK", rec["span_status"])
+	assert.Equal(t, "clash", rec["attr_span_id"])
+	assert.Equal(t, "clash", rec["service_attr_name"])
+	assert.Equal(t, `[{"context":{"traceId":"03000000000000000000000000000000","spanId":"0400000000000000","traceFlags":0,"traceState":""},"k":"v","droppedAttributesCount":0}]`, rec["links"])
+}
+
+func TestOptions(t *testing.T) {
+	c := newTestServer(t, WithRootUser("admin@shop.test", "S3cret#pass"), WithNodeName("node-7"), WithFlattenLevel(1), WithInsertionOrder())
+	email, pass := c.s.RootUser()
+	assert.Equal(t, "admin@shop.test", email)
+	assert.Equal(t, "S3cret#pass", pass)
+	r := c.postJSON("/api/default/o/_json", `{"a":{"z":1,"b":2}}`)
+	assert.Equal(t, "node-7", r.header.Get("x-api-node"))
+	assert.Equal(t, `{"z":1,"b":2}`, c.s.Records("default", "o")[0]["a"])
+	assert.Equal(t, "", c.s.Passcode("someone@else.test"))
 }
