@@ -123,6 +123,7 @@ func TestRule06AuthBodies(t *testing.T) {
 	r = bad.postJSON("/api/default/app/_json", `{}`)
 	assert.Equal(t, http.StatusUnauthorized, r.status)
 	assert.Equal(t, "Unauthorized Access", r.text())
+	assert.Empty(t, r.header.Get("Content-Type"))
 	assert.Equal(t, `Bearer realm="openobserve"`, r.header.Get("WWW-Authenticate"))
 
 	r = c.do(http.MethodGet, "/api/nosuchorg/streams", nil)

@@ -62,7 +62,7 @@ func (c *call) status(code int) {
 // string rejections and the auth layer do.
 func (c *call) text(code int, msg string) {
 	h := c.rw.Header()
-	h.Del("Content-Type")
+	h["Content-Type"] = nil // no content type, and no sniffing either
 	h.Set("Content-Length", strconv.Itoa(len(msg)))
 	c.rw.WriteHeader(code)
 	_, _ = io.WriteString(c.rw, msg)
