@@ -249,3 +249,12 @@ func TestTooManyColumnsDropsTheBatch(t *testing.T) {
 	assert.Equal(t, float64(0), st["failed"])
 	assert.Empty(t, c.s.Records("default", "wide"))
 }
+
+func TestUserNamesNeverMeetInternalNames(t *testing.T) {
+	c := newTestServer(t)
+	c.ingest("t1", `{"__o2_rowid":1,"o2":2}`)
+	c.ingest("o2_t1", `{"a":1}`)
+	assert.Len(t, c.hits("SELECT * FROM t1"), 1)
+	assert.Len(t, c.hits("SELECT * FROM o2_t1"), 1)
+	assert.Equal(t, int64(1), c.s.Records("default", "t1")[0]["__o2_rowid"])
+}

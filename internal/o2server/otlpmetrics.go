@@ -18,11 +18,11 @@ func handleOTLPMetrics(c *call) {
 	if !c.readBody() {
 		return
 	}
+	c.processTime() // the metrics handler adds it to every answer
 	isProto, ok := otlpContent(c)
 	if !ok {
 		return
 	}
-	c.processTime()
 	req := pmetricotlp.NewExportRequest()
 	if !c.decodeOTLP(req, isProto, "resourceMetrics") {
 		return

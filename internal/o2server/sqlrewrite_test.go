@@ -27,12 +27,12 @@ func TestTokenize(t *testing.T) {
 }
 
 func TestRewriteWithCTEsAndSubqueries(t *testing.T) {
-	st := &stream{name: "app", table: "t1", hasTable: true, fields: []field{{"_timestamp", tInt64}, {"n", tInt64}}, index: map[string]int{"_timestamp": 0, "n": 1}}
+	st := &stream{name: "app", table: "o2#t1", hasTable: true, fields: []field{{"_timestamp", tInt64}, {"n", tInt64}}, index: map[string]int{"_timestamp": 0, "n": 1}}
 	in := queryInput{streams: map[string]*stream{"app": st}, start: 10, end: 20, size: 5}
 	in.sql = "WITH recent AS (SELECT n FROM app WHERE n > 1) SELECT * FROM recent WHERE n IN (SELECT n FROM app) LIMIT 3"
 	plan, err := rewrite(in)
 	require.Nil(t, err)
-	assert.Equal(t, `WITH "app" AS (SELECT "_timestamp", "n" FROM "t1" WHERE "_timestamp" >= 10 AND "_timestamp" < 20), recent AS (SELECT n FROM app WHERE n > 1) SELECT * FROM recent WHERE n IN (SELECT n FROM app) LIMIT 5`, plan.sql)
+	assert.Equal(t, `WITH "app" AS (SELECT "_timestamp", "n" FROM "o2#t1" WHERE "_timestamp" >= 10 AND "_timestamp" < 20), recent AS (SELECT n FROM app WHERE n > 1) SELECT * FROM recent WHERE n IN (SELECT n FROM app) LIMIT 5`, plan.sql)
 	assert.Empty(t, plan.orderBy, "no default order over a CTE")
 
 	in.sql = "SELECT EXTRACT(YEAR FROM x) FROM app AS a JOIN app b ON a.n = b.n"

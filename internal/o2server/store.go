@@ -177,7 +177,7 @@ func (db *database) ensureStream(name, typ string, now int64) *stream {
 	st := &stream{
 		name:      name,
 		typ:       typ,
-		table:     fmt.Sprintf("t%d", db.nextID),
+		table:     fmt.Sprintf("o2#t%d", db.nextID),
 		index:     map[string]int{},
 		epochs:    map[string][]epoch{},
 		settings:  defaultSettings(),
@@ -239,7 +239,7 @@ func (db *database) retype(st *stream, name, to string) error {
 	if !ok {
 		return nil
 	}
-	tbl, col, tmp := quoteIdent(st.table), quoteIdent(name), quoteIdent("__o2_widen")
+	tbl, col, tmp := quoteIdent(st.table), quoteIdent(name), quoteIdent("o2#widen")
 	rs, err := db.query(context.Background(), "SELECT "+rowidCol+", "+col+" FROM "+tbl+" WHERE "+col+" IS NOT NULL")
 	if err != nil {
 		return err
@@ -372,5 +372,6 @@ func hitValue(v driver.Value, decl string) any {
 }
 
 // rowidCol is the table column that keeps ingestion order; it never shows in
-// schemas or query results.
-const rowidCol = `"__o2_rowid"`
+// schemas or query results. Internal names hold '#', which neither stream
+// names nor normalised keys can, so they never collide with user names.
+const rowidCol = `"o2#rowid"`
