@@ -26,7 +26,9 @@ func newBudget(max int64) *budget {
 // reserve takes n bytes if they fit under the cap.
 func (b *budget) reserve(n int64) bool {
 	if b.used.Add(n) > b.max {
-		b.release(n)
+		// Undo without waking waiters: nothing was freed, and a waiter
+		// that woke itself here would spin.
+		b.used.Add(-n)
 		return false
 	}
 	b.mark()

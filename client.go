@@ -30,8 +30,8 @@ type Client struct {
 	encoders sync.Pool // *encState
 	batches  sync.Pool // *batch
 
-	streamsMu sync.Mutex                            // serialises additions to streams
-	streams   atomic.Pointer[map[streamKey]*stream] // copy on write; read on every Emit
+	streamsMu sync.Mutex                // serialises additions to streams
+	streams   atomic.Pointer[streamSet] // copy on write; read on every Emit
 
 	spool   *spool.Spool // nil without WithSpool
 	spoolQ  *queue       // sealed batches waiting to be written to the spool
@@ -207,7 +207,9 @@ func (c *Client) EmitAs(ctx context.Context, typ StreamType, r Record) error {
 
 func (c *Client) emit(ctx context.Context, typ StreamType, r Record) error {
 	if len(c.cfg.processors) > 0 {
-		if err := c.process(ctx, typ, &r); err != nil {
+		var keep bool
+		var err error
+		if r, keep, err = c.process(ctx, typ, r); !keep {
 			return err
 		}
 	}
@@ -256,23 +258,27 @@ func (c *Client) take(ctx context.Context, st *stream, rec []byte, micros int64)
 	return nil
 }
 
-func (c *Client) process(ctx context.Context, typ StreamType, r *Record) error {
+// process runs the processors; keep is false when one dropped the record.
+func (c *Client) process(ctx context.Context, typ StreamType, r Record) (Record, bool, error) {
 	for _, p := range c.cfg.processors {
-		if err := p.Process(ctx, r); err != nil {
-			st := c.stream(typ, r.Stream)
+		out, err := p.Process(ctx, r)
+		if err == nil {
+			r = out
+			continue
+		}
+		if st := c.stream(typ, r.Stream); st != nil {
 			if errors.Is(err, ErrDrop) {
-				if st != nil {
-					st.c.filtered.Add(1)
-				}
-				return nil
-			}
-			if st != nil {
+				st.c.filtered.Add(1)
+			} else {
 				st.c.failed.Add(1)
 			}
-			return err
 		}
+		if errors.Is(err, ErrDrop) {
+			return r, false, nil
+		}
+		return r, false, err
 	}
-	return nil
+	return r, true, nil
 }
 
 // stream returns the state of the named stream, creating it on first use,

@@ -163,13 +163,13 @@ func TestProcessors(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		boom := errors.New("boom")
 		procs := []Processor{
-			ProcessorFunc(func(_ context.Context, r *Record) error {
+			ProcessorFunc(func(_ context.Context, r Record) (Record, error) {
 				for _, a := range r.Attrs {
 					switch {
 					case a.Key == "drop":
-						return ErrDrop
+						return r, ErrDrop
 					case a.Key == "fail":
-						return boom
+						return r, boom
 					case a.Key == "email":
 						attrs := append([]slog.Attr(nil), r.Attrs...)
 						for i := range attrs {
@@ -181,7 +181,7 @@ func TestProcessors(t *testing.T) {
 						r.Stream = "masked"
 					}
 				}
-				return nil
+				return r, nil
 			}),
 		}
 		c, srv, _ := bubbleClient(t, nil, WithProcessors(procs...))

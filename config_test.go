@@ -1,6 +1,7 @@
 package o2kit
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"os"
@@ -146,7 +147,10 @@ func TestConfigErrorsNameTheSetting(t *testing.T) {
 		{WithConfigFile("/does/not/exist.yaml"), "config_file", "/does/not/exist.yaml"},
 	}
 	for _, c := range cases {
-		_, err := New(c.opt)
+		cl, err := New(c.opt)
+		if err == nil {
+			require.NoError(t, cl.Shutdown(context.Background()))
+		}
 		if c.setting == "" {
 			continue
 		}
@@ -156,8 +160,9 @@ func TestConfigErrorsNameTheSetting(t *testing.T) {
 		assert.Equal(t, c.value, ce.Value)
 		assert.Contains(t, err.Error(), "o2kit: invalid "+c.setting)
 	}
-	_, err := New(WithTLSConfig(nil), WithHTTPClient(&http.Client{Transport: roundTripFunc(nil)}))
-	assert.NoError(t, err, "nil TLS config means none")
+	cl, err := New(WithTLSConfig(nil), WithHTTPClient(&http.Client{Transport: roundTripFunc(nil)}))
+	require.NoError(t, err, "nil TLS config means none")
+	require.NoError(t, cl.Shutdown(context.Background()))
 }
 
 type roundTripFunc func(*http.Request) (*http.Response, error)

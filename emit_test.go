@@ -17,6 +17,9 @@ import (
 // the caller's path is measured; the exporter's goroutines allocate per
 // request, not per record.
 func TestEmitDoesNotAllocate(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
 	srv, url := devServer(t, o2server.WithCountOnly())
 	c, _ := newClient(t, srv, url, WithBatchSize(1<<20), WithBatchBytes(256<<20), WithMaxBufferedBytes(512<<20))
 	r := typical(1)
@@ -37,6 +40,9 @@ func TestEmitDoesNotAllocate(t *testing.T) {
 // held back by a server that does not answer, so their allocations are not
 // counted.
 func TestEmitWithSealingDoesNotAllocate(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
 	srv, url := devServer(t, o2server.WithCountOnly())
 	srv.SetFaultFunc(func(*http.Request) (o2server.Fault, bool) { return o2server.Fault{Hang: true}, true })
 	c, _ := newClient(t, srv, url, WithMaxBufferedBytes(512<<20), WithConcurrency(1))

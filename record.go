@@ -26,18 +26,20 @@ type Record struct {
 // a buffer or the spool. Processors run in the order given to
 // [WithProcessors] and must be safe for concurrent use.
 //
-// Process may change the record (its stream too). Returning [ErrDrop] drops
-// it quietly (counted as Filtered); any other error drops it, counts it as
-// Failed and reports the error to the ErrorHandler.
+// Process returns the record to send, changed or not (its stream too); the
+// record is passed by value so that a processor that changes nothing costs
+// no allocation. Returning [ErrDrop] drops the record quietly (counted as
+// Filtered); any other error drops it, counts it as Failed and is returned
+// by Emit.
 type Processor interface {
-	Process(ctx context.Context, r *Record) error
+	Process(ctx context.Context, r Record) (Record, error)
 }
 
 // ProcessorFunc adapts a function to [Processor].
-type ProcessorFunc func(ctx context.Context, r *Record) error
+type ProcessorFunc func(ctx context.Context, r Record) (Record, error)
 
 // Process calls f.
-func (f ProcessorFunc) Process(ctx context.Context, r *Record) error { return f(ctx, r) }
+func (f ProcessorFunc) Process(ctx context.Context, r Record) (Record, error) { return f(ctx, r) }
 
 // ErrDrop is returned by a Processor to drop a record on purpose, such as
 // a sampled-out one.

@@ -2,6 +2,7 @@ package o2kit
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -111,9 +112,28 @@ func TestProvisionSetsRetention(t *testing.T) {
 	flush(t, c)
 	require.NoError(t, c.Provision(context.Background()))
 	for stream, days := range map[string]int{"application_logs": 30, "business_events": 365, "audit": 400, "alert_history": 90, "dead_letter": 30} {
-		assert.Equal(t, days, srv.Retention("default", "logs", stream), stream)
+		assert.Equal(t, days, retentionOf(t, srv, url, "logs", stream), stream)
 	}
-	assert.Equal(t, 7, srv.Retention("default", "traces", "traces"))
-	assert.Equal(t, 90, srv.Retention("default", "metrics", "cpu"))
+	assert.Equal(t, 7, retentionOf(t, srv, url, "traces", "traces"))
+	assert.Equal(t, 90, retentionOf(t, srv, url, "metrics", "cpu"))
 	require.NoError(t, c.Provision(context.Background()), "provisioning twice changes nothing")
+}
+
+// retentionOf reads a stream's data_retention through the server's API.
+func retentionOf(t *testing.T, srv *o2server.Server, base, typ, stream string) int {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, base+"/api/default/streams/"+stream+"/schema?type="+typ, nil)
+	require.NoError(t, err)
+	req.SetBasicAuth(srv.RootUser())
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode, stream)
+	var s struct {
+		Settings struct {
+			DataRetention int `json:"data_retention"`
+		} `json:"settings"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&s))
+	return s.Settings.DataRetention
 }

@@ -193,8 +193,7 @@ func (c *Client) settle(b *batch, t tally) {
 			c.errs.Handle(fmt.Errorf("o2kit: spool: %w", err))
 		}
 	}
-	c.track.done(b.epoch)
-	c.freeBatch(b)
+	c.release(b)
 }
 
 // abandon gives up on a batch at Shutdown's deadline: one in the spool
@@ -207,6 +206,5 @@ func (c *Client) abandon(b *batch) {
 	} else {
 		c.leftKept.Add(int64(b.records))
 	}
-	c.track.done(b.epoch)
-	c.freeBatch(b)
+	c.release(b)
 }

@@ -72,8 +72,7 @@ func (c *Client) persist(b *batch) {
 		b.st.c.dropped.Add(uint64(b.records))
 		b.st.c.queued.Add(-int64(b.records))
 		c.errs.Handle(fmt.Errorf("o2kit: spool full (%d bytes): %d record(s) for stream %q dropped", c.spool.Size(), b.records, b.st.name))
-		c.track.done(b.epoch)
-		c.freeBatch(b)
+		c.release(b)
 		return
 	case err != nil:
 		// Without the disk the batch can still go from memory.

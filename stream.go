@@ -84,6 +84,15 @@ func (c *Client) newBatch(st *stream) *batch {
 	return b
 }
 
+// release frees a batch that is settled (or given up on) and marks it done
+// for Flush, in that order, so that a Flush that returns finds its memory
+// already released.
+func (c *Client) release(b *batch) {
+	epoch := b.epoch
+	c.freeBatch(b)
+	c.track.done(epoch)
+}
+
 // freeBatch returns a settled batch's memory to the pools.
 func (c *Client) freeBatch(b *batch) {
 	c.budget.release(b.held)

