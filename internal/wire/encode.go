@@ -10,6 +10,7 @@ package wire
 
 import (
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"math"
 	"strconv"
@@ -178,13 +179,24 @@ func (e *Encoder) any(key string, x any, depth int) {
 			return
 		}
 	}
-	raw, err := json.Marshal(x)
+	raw, err := marshal(x)
 	if err != nil {
 		e.writeKey(key)
 		e.buf = AppendString(e.buf, "!ERROR:"+err.Error())
 		return
 	}
 	e.rawJSON(key, raw, depth)
+}
+
+// marshal is json.Marshal that turns a panic in a MarshalJSON method into
+// an error, so a faulty value cannot crash the goroutine that logs it.
+func marshal(x any) (raw []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			raw, err = nil, fmt.Errorf("panic in MarshalJSON: %v", r)
+		}
+	}()
+	return json.Marshal(x)
 }
 
 // AppendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD, as

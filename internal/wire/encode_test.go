@@ -27,6 +27,10 @@ type point struct {
 
 type badJSON struct{}
 
+type panicJSON struct{}
+
+func (panicJSON) MarshalJSON() ([]byte, error) { panic("kaboom") }
+
 func (badJSON) MarshalJSON() ([]byte, error) { return nil, errors.New("no") }
 
 func encode(attrs ...slog.Attr) string {
@@ -71,6 +75,8 @@ func TestAppendRecordGolden(t *testing.T) {
 			`{"_timestamp":1700000000000000,"o2kit_id":"id-1","ids":"[1,2]"}`},
 		{"marshal error", []slog.Attr{slog.Any("b", badJSON{})},
 			`{"_timestamp":1700000000000000,"o2kit_id":"id-1","b":"!ERROR:json: error calling MarshalJSON for type wire.badJSON: no"}`},
+		{"panicking MarshalJSON", []slog.Attr{slog.Any("p", panicJSON{}), slog.Int("after", 1)},
+			`{"_timestamp":1700000000000000,"o2kit_id":"id-1","p":"!ERROR:panic in MarshalJSON: kaboom","after":1}`},
 		{"panicking LogValuer", []slog.Attr{slog.Any("p", panicky{})},
 			`{"_timestamp":1700000000000000,"o2kit_id":"id-1","p":"LogValue panicked\n`},
 		{"nil any", []slog.Attr{slog.Any("n", nil)}, `{"_timestamp":1700000000000000,"o2kit_id":"id-1","n":null}`},
