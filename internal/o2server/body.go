@@ -81,7 +81,7 @@ func (c *call) decodeBody() ([]byte, error) {
 		r = zr
 	}
 	limit := c.s.cfg.payloadLimit
-	b, err := readAll(r, limit+1, c.r.ContentLength)
+	b, err := c.readAll(r, limit+1)
 	if err != nil {
 		if strings.Contains(err.Error(), "exceeds") || strings.Contains(err.Error(), "memory") {
 			return nil, errTooLarge
@@ -104,13 +104,34 @@ func deflateReader(raw []byte) io.Reader {
 }
 
 // readAll reads up to limit bytes, sized up front from the declared length
-// so that large bodies are not copied while the buffer grows.
-func readAll(r io.Reader, limit, declared int64) ([]byte, error) {
+// so that large bodies are not copied while the buffer grows. Count-only
+// servers keep nothing of a body after the request, so they reuse buffers.
+func (c *call) readAll(r io.Reader, limit int64) ([]byte, error) {
 	size := int64(512)
-	if declared > 0 {
-		size = min(declared, limit) + bytes.MinRead
+	if c.r.ContentLength > 0 {
+		size = min(c.r.ContentLength, limit) + bytes.MinRead
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size))
+	var buf *bytes.Buffer
+	if c.s.cfg.countOnly {
+		buf = c.s.bufs.Get().(*bytes.Buffer)
+		buf.Reset()
+		c.pooled = buf
+	} else {
+		buf = new(bytes.Buffer)
+	}
+	buf.Grow(int(size))
 	_, err := buf.ReadFrom(io.LimitReader(r, limit))
 	return buf.Bytes(), err
+}
+
+// maxPooled is the largest body buffer kept for reuse.
+const maxPooled = 64 << 20
+
+// release returns a pooled body buffer once the request is answered.
+func (c *call) release() {
+	if c.pooled != nil && c.pooled.Cap() <= maxPooled {
+		c.body = nil
+		c.s.bufs.Put(c.pooled)
+	}
+	c.pooled = nil
 }

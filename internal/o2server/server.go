@@ -1,6 +1,7 @@
 package o2server
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net"
@@ -23,6 +24,8 @@ type Server struct {
 	mu       sync.RWMutex // guards orgs and passcodes
 	orgs     map[string]*org
 	passcode string // the root user's passcode
+
+	bufs sync.Pool // *bytes.Buffer bodies of count-only requests
 
 	faults faultState
 	down   atomic.Bool
@@ -59,6 +62,7 @@ func New(opts ...Option) *Server {
 		passcode: randomToken(20),
 	}
 	s.faults.release = make(chan struct{})
+	s.bufs.New = func() any { return new(bytes.Buffer) }
 	s.log.max = requestLogSize
 	s.CreateOrg("default")
 	return s
@@ -150,10 +154,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.wire = &countingReader{r: r.Body}
 	r.Body = c.wire
 	s.totals.requests.Add(1)
-	defer func() {
-		s.totals.bytes.Add(c.wire.n)
-		s.log.add(c.info())
-	}()
+	defer c.finish()
 	if s.down.Load() {
 		c.drop()
 		return
@@ -196,8 +197,10 @@ type call struct {
 	org     *org
 	user    string
 	body    []byte
+	pooled  *bytes.Buffer // holds body on count-only servers
 	started int64
 	records int64
+	done    bool // finish has run
 }
 
 func (c *call) ctx() context.Context { return c.r.Context() }
@@ -213,10 +216,23 @@ func (c *call) accepted(n int) {
 // failed counts records a request rejected.
 func (c *call) failed(n int) { c.s.totals.failed.Add(int64(n)) }
 
+// finish accounts for the request once: it logs it and frees its body.
+func (c *call) finish() {
+	if c.done {
+		return
+	}
+	c.done = true
+	c.release()
+	c.s.totals.bytes.Add(c.wire.n)
+	c.s.log.add(c.info())
+}
+
 // drop closes the connection without a response, as a crashed or
-// unreachable server would.
+// unreachable server would. The request is logged first, so a client that
+// sees the connection close can already find it in Requests.
 func (c *call) drop() {
 	c.rw.dropped = true
+	c.finish()
 	if hj, ok := c.rw.ResponseWriter.(http.Hijacker); ok {
 		if conn, _, err := hj.Hijack(); err == nil {
 			_ = conn.Close()
