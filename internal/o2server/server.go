@@ -136,7 +136,9 @@ func (s *Server) createOrgLocked(name string) *org {
 	}
 	o := &org{name: name, dbs: map[string]*database{}}
 	for _, t := range streamTypes {
-		o.dbs[t] = newDatabase(s.drv)
+		db := newDatabase(s.drv)
+		db.closed = s.closed.Load()
+		o.dbs[t] = db
 	}
 	s.orgs[name] = o
 	return o

@@ -77,6 +77,7 @@ type database struct {
 
 	mu      sync.Mutex // guards the fields below and every use of conn
 	conn    driver.Conn
+	closed  bool
 	streams map[string]*stream
 	order   []string // stream names in creation order
 	nextID  int
@@ -90,6 +91,7 @@ func newDatabase(drv *sqlite.Driver) *database {
 func (db *database) close() error {
 	db.mu.Lock()
 	defer db.mu.Unlock()
+	db.closed = true
 	if db.conn == nil {
 		return nil
 	}
@@ -101,6 +103,9 @@ func (db *database) close() error {
 func (db *database) open() error {
 	if db.conn != nil {
 		return nil
+	}
+	if db.closed {
+		return errors.New("o2server: server is closed")
 	}
 	c, err := db.drv.Open(":memory:")
 	if err != nil {
