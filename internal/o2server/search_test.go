@@ -177,3 +177,10 @@ func TestSearchMaxQueryRangeAndTypes(t *testing.T) {
 	r = c.postJSON("/api/default/_search?type=metrics", `{"query":{"sql":"SELECT * FROM app","start_time":0,"end_time":1}}`)
 	assert.Equal(t, http.StatusBadRequest, r.status, "streams are per type")
 }
+
+func TestSearchFoldsUnquotedNames(t *testing.T) {
+	c := newTestServer(t)
+	seedLogs(c, "app", 2)
+	hits := c.hits("SELECT COUNT(*), Level FROM App GROUP BY Level ORDER BY Level")
+	assert.Equal(t, []map[string]any{{"count(*)": float64(1), "level": "info"}, {"count(*)": float64(1), "level": "warn"}}, hits)
+}

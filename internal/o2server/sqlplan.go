@@ -52,7 +52,7 @@ func (rw *rewriter) functions(toks []token, plan *queryPlan) ([]token, *searchEr
 			i++
 			continue
 		case !call:
-			out = append(out, t)
+			out = append(out, lower(t))
 			continue
 		}
 		args, end := argsOf(toks, i+1)
@@ -78,10 +78,20 @@ func (rw *rewriter) functions(toks []token, plan *queryPlan) ([]token, *searchEr
 		case renamed[name] != "":
 			out = append(out, token{kind: tkIdent, text: renamed[name], val: renamed[name], space: t.space})
 		default:
-			out = append(out, t)
+			out = append(out, lower(t))
 		}
 	}
 	return out, nil
+}
+
+// lower folds an unquoted identifier as the PostgreSQL dialect does, so
+// that result columns are named "level" and "count(*)" however they were
+// typed.
+func lower(t token) token {
+	if t.kind == tkIdent {
+		t.text = t.val
+	}
+	return t
 }
 
 func withSpace(toks []token, space bool) []token {

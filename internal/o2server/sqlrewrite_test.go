@@ -32,7 +32,7 @@ func TestRewriteWithCTEsAndSubqueries(t *testing.T) {
 	in.sql = "WITH recent AS (SELECT n FROM app WHERE n > 1) SELECT * FROM recent WHERE n IN (SELECT n FROM app) LIMIT 3"
 	plan, err := rewrite(in)
 	require.Nil(t, err)
-	assert.Equal(t, `WITH "app" AS (SELECT "_timestamp", "n" FROM "o2#t1" WHERE "_timestamp" >= 10 AND "_timestamp" < 20), recent AS (SELECT n FROM app WHERE n > 1) SELECT * FROM recent WHERE n IN (SELECT n FROM app) LIMIT 5`, plan.sql)
+	assert.Equal(t, `WITH "app" AS (SELECT "_timestamp", "n" FROM "o2#t1" WHERE "_timestamp" >= 10 AND "_timestamp" < 20), recent as (select n from app where n > 1) select * from recent where n in (select n from app) LIMIT 5`, plan.sql)
 	assert.Empty(t, plan.orderBy, "no default order over a CTE")
 
 	in.sql = "SELECT EXTRACT(YEAR FROM x) FROM app AS a JOIN app b ON a.n = b.n"
