@@ -30,6 +30,7 @@ func TestRoutingAndHeaders(t *testing.T) {
 	assert.JSONEq(t, `{"status":"ok"}`, r.text())
 	r = c.do(http.MethodHead, "/healthz", nil)
 	assert.Equal(t, http.StatusOK, r.status)
+	assert.JSONEq(t, `{"status":"ok"}`, c.do(http.MethodGet, "/schedulez", nil).text())
 	anon := *c
 	anon.user, anon.pass = "", ""
 	r = anon.do(http.MethodGet, "/config", nil)

@@ -26,6 +26,7 @@ type routeDef struct {
 var routeDefs = []routeDef{
 	{"GET", "/healthz", false, handleHealth},
 	{"HEAD", "/healthz", false, handleHealth},
+	{"GET", "/schedulez", false, handleHealth},
 	{"GET", "/config", false, handleConfig},
 	{"POST", "/api/{org}/{stream}/_json", true, handleJSON},
 	{"POST", "/api/{org}/{stream}/_multi", true, handleMulti},
