@@ -30,8 +30,8 @@
 // every validation.
 //
 // Objects stored as JSON strings (beyond the flatten level, or inside
-// arrays) have their keys sorted, as serde_json's default map does.
-// OpenObserve builds from v0.92 pull in serde_json's preserve_order
-// feature through a dependency, which keeps the sent order instead;
-// [WithInsertionOrder] switches to that.
+// arrays) keep their keys in the order they were sent: OpenObserve builds
+// from v0.92 pull in serde_json's preserve_order feature through a
+// dependency. Older builds sorted them, as serde_json's default map does;
+// [WithSortedKeys] switches to that.
 package o2server

@@ -37,7 +37,6 @@ func defaultConfig() config {
 		future:       defaultFuture,
 		clock:        time.Now,
 		flattenLevel: defaultFlattenLevel,
-		sortedKeys:   true,
 		nodeName:     "o2server",
 	}
 }
@@ -121,13 +120,12 @@ func WithCountOnly() Option {
 	return optionFunc(func(c *config) { c.countOnly = true })
 }
 
-// WithInsertionOrder keeps the members of objects that are stored as JSON
-// strings (beyond the flatten level, inside arrays) in the order they were
-// sent. By default they are sorted by key, as serde_json's default map
-// does. Servers whose build enables serde_json's preserve_order keep the
-// order instead; see the package documentation.
-func WithInsertionOrder() Option {
-	return optionFunc(func(c *config) { c.sortedKeys = false })
+// WithSortedKeys sorts the members of objects that are stored as JSON
+// strings (beyond the flatten level, inside arrays) by key, as serde_json's
+// default map does and OpenObserve builds before v0.92 did. By default they
+// keep the order they were sent in; see the package documentation.
+func WithSortedKeys() Option {
+	return optionFunc(func(c *config) { c.sortedKeys = true })
 }
 
 // WithNodeName sets the x-api-node response header of /api responses

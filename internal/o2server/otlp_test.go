@@ -280,7 +280,7 @@ func TestOTLPSpanLinks(t *testing.T) {
 }
 
 func TestOptions(t *testing.T) {
-	c := newTestServer(t, WithRootUser("admin@shop.test", "S3cret#pass"), WithNodeName("node-7"), WithFlattenLevel(1), WithInsertionOrder())
+	c := newTestServer(t, WithRootUser("admin@shop.test", "S3cret#pass"), WithNodeName("node-7"), WithFlattenLevel(1))
 	email, pass := c.s.RootUser()
 	assert.Equal(t, "admin@shop.test", email)
 	assert.Equal(t, "S3cret#pass", pass)
