@@ -29,8 +29,9 @@ type Counters struct {
 	QueueDepth      int64  // records accepted or replayed and not yet settled: open, queued, in flight or on disk
 }
 
-// Stats is a snapshot of a client's counters, in total and per stream
-// (keyed by the normalised stream name).
+// Stats is a snapshot of a client's counters, in total and per stream,
+// keyed by the normalised stream name; batches of [Metrics] samples are
+// keyed "metrics:" and their stream name.
 type Stats struct {
 	Counters
 	Streams          map[string]Counters
