@@ -37,17 +37,22 @@ func TestO2kitDelivery(t *testing.T) {
 	assert.Positive(t, d.rate())
 }
 
-// TestOTelDelivery checks the harness on the OpenTelemetry path: the server
-// counts, in the stream the exporter names, every record the exporter
-// reported as exported. The BatchProcessor may drop part of a burst.
+// TestOTelDelivery checks the harness on the OpenTelemetry path, to the dev
+// server and to the bare OTLP sink: the server counts, in the stream the
+// exporter names, every record the exporter reported as exported. The
+// BatchProcessor may drop part of a burst.
 func TestOTelDelivery(t *testing.T) {
-	srv := startChild(t)
-	s := newOTelSink(t, srv)
-	d := burst(t, srv, s, harnessRecords, Senders)
+	for _, kind := range []Kind{DevServer, BareOTLPSink} {
+		t.Run(string(kind), func(t *testing.T) {
+			srv := startChildOf(t, kind)
+			s := newOTelSink(t, srv)
+			d := burst(t, srv, s, harnessRecords, Senders)
 
-	assert.Positive(t, d.counted)
-	assert.Equal(t, s.o.Exported(), d.counted, "server count against the exporter's")
-	assert.LessOrEqual(t, d.counted, int64(harnessRecords))
+			assert.Positive(t, d.counted)
+			assert.Equal(t, s.o.Exported(), d.counted, "server count against the exporter's")
+			assert.LessOrEqual(t, d.counted, int64(harnessRecords))
+		})
+	}
 }
 
 // TestOutageRecovery checks the outage harness: records emitted while the

@@ -13,7 +13,14 @@ import (
 // with the test or benchmark.
 func startChild(tb testing.TB) *Server {
 	tb.Helper()
-	srv, err := StartChildServer()
+	return startChildOf(tb, DevServer)
+}
+
+// startChildOf starts a server of the given kind in a child process,
+// closed with the test or benchmark.
+func startChildOf(tb testing.TB, kind Kind) *Server {
+	tb.Helper()
+	srv, err := StartChild(kind)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -59,8 +59,20 @@ func StartServer(addr string, opts ...o2server.Option) (*Server, error) {
 	}, nil
 }
 
-// childEnv marks a process started by StartChildServer.
+// childEnv marks a process started by StartChild and names what it serves.
 const childEnv = "O2KIT_BENCH_CHILD_SERVER"
+
+// Kind is what a child process serves.
+type Kind string
+
+const (
+	// DevServer is the count-only dev server (internal/o2server).
+	DevServer Kind = "o2server"
+	// BareOTLPSink decodes OTLP logs requests and counts their records,
+	// and does nothing else: the least any server must do, to see how much
+	// the dev server's own OTLP handling weighs on the OpenTelemetry path.
+	BareOTLPSink Kind = "otlp-sink"
+)
 
 // countPath is the child server's extra route: the records counted in the
 // stream named by the query's org and stream.
@@ -72,18 +84,18 @@ type childHello struct {
 	URL, User, Password string
 }
 
-// StartChildServer starts a count-only dev server in a child process: this
+// StartChild starts a server of the given kind in a child process: this
 // program run again, whose TestMain must call [ServeChild] first. Its
 // memory and garbage collection are then not the caller's, so a
 // benchmark's B/op and allocs/op count only the client side. The child
 // stops when Close closes its stdin, or when this process ends.
-func StartChildServer() (*Server, error) {
+func StartChild(kind Kind) (*Server, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
 	cmd := exec.Command(exe)
-	cmd.Env = append(os.Environ(), childEnv+"=1")
+	cmd.Env = append(os.Environ(), childEnv+"="+string(kind))
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -128,39 +140,50 @@ func askCount(hc *http.Client, base, org, stream string) (int64, error) {
 	return strconv.ParseInt(string(body), 10, 64)
 }
 
-// ServeChild reports whether this process was started by
-// [StartChildServer]; if so, it serves a count-only dev server on a free
-// loopback port until its stdin closes, then returns true and the process
-// should exit.
+// ServeChild reports whether this process was started by [StartChild]; if
+// so, it serves what it was asked to on a free loopback port until its
+// stdin closes, then returns true and the process should exit.
 func ServeChild() bool {
-	if os.Getenv(childEnv) == "" {
+	kind := Kind(os.Getenv(childEnv))
+	if kind == "" {
 		return false
 	}
-	if err := serveChild(os.Stdin, os.Stdout); err != nil {
+	var err error
+	switch kind {
+	case DevServer:
+		dev := o2server.New(o2server.WithCountOnly())
+		defer dev.Close()
+		user, pass := dev.RootUser()
+		err = serveChild(os.Stdin, os.Stdout, dev, dev.Count, user, pass)
+	case BareOTLPSink:
+		sink := newOTLPSink("bench@example.com", "bench-password")
+		err = serveChild(os.Stdin, os.Stdout, sink, sink.count, sink.user, sink.pass)
+	default:
+		err = fmt.Errorf("unknown kind %q", kind)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench: child server:", err)
 		os.Exit(1)
 	}
 	return true
 }
 
-func serveChild(stdin io.Reader, stdout io.Writer) error {
-	dev := o2server.New(o2server.WithCountOnly())
-	defer dev.Close()
+// serveChild serves h, with the count route, until stdin closes.
+func serveChild(stdin io.Reader, stdout io.Writer, h http.Handler, count func(org, stream string) int64, user, pass string) error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/", dev)
+	mux.Handle("/", h)
 	mux.HandleFunc("GET "+countPath, func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
-		_, _ = io.WriteString(w, strconv.FormatInt(dev.Count(q.Get("org"), q.Get("stream")), 10))
+		_, _ = io.WriteString(w, strconv.FormatInt(count(q.Get("org"), q.Get("stream")), 10))
 	})
 	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = hs.Serve(ln) }()
 	defer hs.Close()
 
-	user, pass := dev.RootUser()
 	if err := json.NewEncoder(stdout).Encode(childHello{URL: "http://" + ln.Addr().String(), User: user, Password: pass}); err != nil {
 		return err
 	}
