@@ -16,12 +16,24 @@ fi
 
 mkdir -p results
 
+# Which o2kit was measured: the root commit, and whether the root's work
+# tree differed from it. Go's benchmark format keeps these as
+# configuration lines, which benchstat shows.
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+tree=clean
+if [ -n "$(git status --porcelain -- .. ':(exclude)../bench' 2>/dev/null)" ]; then tree=modified; fi
+
 # family name, benchmark pattern, count, extra flags
 run() {
   local name=$1 pattern=$2 count=$3
   shift 3
   echo "== ${name}: -bench '${pattern}' -count ${count} $*"
-  go test -run '^$' -bench "${pattern}" -count "${count}" -timeout 60m "$@" . | tee "results/${name}.txt"
+  {
+    echo "o2kit-commit: ${commit}"
+    echo "o2kit-tree: ${tree}"
+    echo "loadavg-at-start: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+    go test -run '^$' -bench "${pattern}" -count "${count}" -timeout 60m "$@" .
+  } | tee "results/${name}.txt"
   benchstat "results/${name}.txt" >"results/${name}.benchstat.txt"
   cat "results/${name}.benchstat.txt"
 }
