@@ -2,12 +2,14 @@
 // library's slog.JSONHandler writing to io.Discard, and the OpenTelemetry
 // log SDK (otelslog on an sdk/log BatchProcessor with the otlploghttp
 // exporter). Every path ships to the embedded dev server
-// (internal/o2server) in count-only mode on loopback, so what a run reports
-// as delivered is what the server counted.
+// (internal/o2server) in count-only mode on loopback, in this process or in
+// a child process ([StartChild]); the OpenTelemetry path also goes to a bare
+// OTLP sink for comparison. What a run reports as delivered is what the
+// server counted.
 //
 // The benchmarks are in the package's test files; README.md says what each
-// measures and run.sh runs them all with benchstat. This file holds what
-// they share: the record, the servers and the clients.
+// measures and run.sh runs them all with benchstat. This file holds the
+// record and the clients; server.go and sink.go hold the servers.
 package bench
 
 import (
