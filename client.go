@@ -27,8 +27,9 @@ type Client struct {
 	budget *budget
 	track  *tracker
 
-	encoders sync.Pool // *encState
-	batches  sync.Pool // *batch
+	encoders sync.Pool   // *encState
+	batches  sync.Pool   // *batch, with its body's memory
+	spare    chan []byte // bodies detached from their batches, for new ones
 
 	streamsMu sync.Mutex                // serialises additions to streams
 	streams   atomic.Pointer[streamSet] // copy on write; read on every Emit
@@ -91,6 +92,7 @@ func New(opts ...Option) (*Client, error) {
 		spoolQ:      newQueue(),
 		sendQ:       newQueue(),
 		flushWake:   make(chan struct{}, 1),
+		spare:       make(chan []byte, 64),
 		stopFlusher: make(chan struct{}),
 	}
 	if c.errs == nil {

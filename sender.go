@@ -51,7 +51,10 @@ func (c *Client) deliver(b *batch) {
 		return
 	}
 	if loaded {
-		defer c.budget.release(int64(len(body)))
+		defer func() {
+			c.budget.release(int64(len(body)))
+			c.recycle(body)
+		}()
 	}
 	var t tally
 	c.post(c.runCtx, b.st, c.restamp(b, body), b.records, &t)

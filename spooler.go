@@ -82,9 +82,11 @@ func (c *Client) persist(b *batch) {
 	}
 	b.spoolID = id
 	b.st.c.spooled.Add(uint64(b.records))
-	if c.sendQ.len() >= 2*c.cfg.concurrency {
-		// Enough is waiting in memory; this one waits on disk.
+	if c.budget.used.Load() > c.budget.max/2 {
+		// Memory is filling up: this batch waits on disk, leaving the
+		// rest of the budget to the open batches.
 		c.budget.release(b.held)
+		c.recycle(b.body)
 		b.held, b.body = 0, nil
 	}
 	c.sendQ.push(b)
@@ -121,6 +123,7 @@ func (c *Client) retryLater(b *batch, t tally) {
 			b.spoolID = id
 		}
 		c.budget.release(b.held)
+		c.recycle(b.body)
 		b.held, b.body, b.records = 0, nil, t.restN
 	}
 	c.sendQ.pushFront(b)

@@ -37,8 +37,9 @@ type stream struct {
 	path string // ingestion path below the endpoint
 	c    counters
 
-	mu   sync.Mutex // guards open
+	mu   sync.Mutex // guards open and hint
 	open *batch
+	hint int // capacity to give a new batch's body: the last sealed size plus an eighth
 }
 
 // add appends an encoded record to the open batch, sealing and queueing
@@ -55,7 +56,7 @@ func (c *Client) add(st *stream, rec []byte, micros int64) bool {
 	}
 	b := st.open
 	if b != nil && len(b.body)+len(rec) > c.cfg.batchBytes {
-		c.enqueue(b)
+		c.seal(st, b)
 		b = nil
 	}
 	if b == nil {
@@ -71,17 +72,57 @@ func (c *Client) add(st *stream, rec []byte, micros int64) bool {
 	st.c.accepted.Add(1)
 	st.c.queued.Add(1)
 	if b.records >= c.cfg.batchSize {
-		c.enqueue(b)
+		c.seal(st, b)
 		b = nil
 	}
 	st.open = b
 	return true
 }
 
+// seal queues a full batch and remembers its size for the next one. The
+// caller holds st.mu.
+func (c *Client) seal(st *stream, b *batch) {
+	st.hint = min(len(b.body)+len(b.body)/8, c.cfg.batchBytes+c.cfg.batchBytes/8)
+	c.enqueue(b)
+}
+
+// newBatch opens a batch with room for about as much as the stream's last
+// one held, so its body rarely grows. The caller holds st.mu.
 func (c *Client) newBatch(st *stream) *batch {
 	b := c.batches.Get().(*batch)
 	b.st, b.opened = st, time.Now()
+	if cap(b.body) < st.hint {
+		b.body = c.spareBody(st.hint)
+	}
 	return b
+}
+
+// spareBody returns an empty body of at least n bytes' capacity, recycled
+// when one is at hand.
+func (c *Client) spareBody(n int) []byte {
+	for range 2 {
+		select {
+		case body := <-c.spare:
+			if cap(body) >= n {
+				return body[:0]
+			}
+		default:
+			return make([]byte, 0, n)
+		}
+	}
+	return make([]byte, 0, n)
+}
+
+// recycle keeps a body that its batch no longer needs for a later batch,
+// up to a bound; the rest is left to the garbage collector.
+func (c *Client) recycle(body []byte) {
+	if cap(body) == 0 || cap(body) > 2*c.cfg.batchBytes {
+		return
+	}
+	select {
+	case c.spare <- body[:0]:
+	default:
+	}
 }
 
 // release frees a batch that is settled (or given up on) and marks it done

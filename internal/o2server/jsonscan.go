@@ -32,14 +32,11 @@ var strClass = func() (t [256]bool) {
 }()
 
 func (s *scanner) ws() {
-	for s.i < len(s.data) {
-		switch s.data[s.i] {
-		case ' ', '\t', '\n', '\r':
-			s.i++
-		default:
-			return
-		}
+	data, i := s.data, s.i
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
+		i++
 	}
+	s.i = i
 }
 
 // value skips one value. It reports false on invalid JSON.
@@ -132,17 +129,11 @@ func (s *scanner) str() ([]byte, bool, bool) {
 	start := s.i
 	escaped, high := false, false
 	for s.i < len(s.data) {
-		for s.i+8 <= len(s.data) && !specialWord(binary.LittleEndian.Uint64(s.data[s.i:])) {
-			s.i += 8
-		}
+		s.i = plainRun(s.data, s.i, start)
 		if s.i >= len(s.data) {
 			break
 		}
 		c := s.data[s.i]
-		if !strClass[c] {
-			s.i++
-			continue
-		}
 		switch {
 		case c == '"':
 			raw := s.data[start:s.i]
@@ -164,6 +155,26 @@ func (s *scanner) str() ([]byte, bool, bool) {
 		}
 	}
 	return nil, false, false
+}
+
+// plainRun returns the index of the first byte at or after i that ends a
+// plain run inside a string (see strClass), or len(data). Short strings,
+// the common case, end within a few bytes, where a table lookup per byte
+// beats setting up a word at a time; past 16 bytes it reads eight at a time.
+func plainRun(data []byte, i, start int) int {
+	for i < len(data) && i-start < 16 {
+		if strClass[data[i]] {
+			return i
+		}
+		i++
+	}
+	for i+8 <= len(data) && !specialWord(binary.LittleEndian.Uint64(data[i:])) {
+		i += 8
+	}
+	for i < len(data) && !strClass[data[i]] {
+		i++
+	}
+	return i
 }
 
 const (
