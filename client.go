@@ -223,6 +223,11 @@ func (c *Client) emit(ctx context.Context, typ StreamType, r Record) error {
 		st.c.dropped.Add(1)
 		return ErrClosed
 	}
+	if !c.cfg.overflow.block && c.budget.used.Load() >= c.budget.max {
+		// Full: no record fits, so spare the encoding.
+		st.c.dropped.Add(1)
+		return ErrOverflow
+	}
 	t := r.Time
 	if t.IsZero() {
 		t = c.cfg.now()
