@@ -80,7 +80,7 @@ const (
 	DefaultSpoolMax      = 1 << 30
 	DefaultIngestWindow  = 5 * time.Hour
 	DefaultIDField       = "o2kit_id"
-	DefaultConcurrency   = 2
+	DefaultConcurrency   = 4
 )
 
 func defaults() config {

@@ -204,8 +204,9 @@ func WithIDField(name string) Option {
 	return optionFunc(func(c *config) { c.idField = &name })
 }
 
-// WithConcurrency sets how many requests may be in flight at once. Default
-// 2. Values below 1 make New fail.
+// WithConcurrency sets how many requests may be in flight at once, and so
+// how many sender goroutines run. Default 4: while the server works on one
+// request the next is being compressed. Values below 1 make New fail.
 func WithConcurrency(n int) Option {
 	return optionFunc(func(c *config) { c.concurrency = n })
 }
