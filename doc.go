@@ -26,8 +26,11 @@
 // deleted once the server has acknowledged it, batches wait on disk rather
 // than in memory, and what an earlier run left is sent on start; records
 // are delivered at least once, and each carries an id field (o2kit_id) to
-// de-duplicate by. Records still in an open batch when the process dies are
-// lost: at most a flush interval's worth.
+// de-duplicate by. A record is durable once its batch is in the spool
+// (Stats.Spooled counts them; a sealed batch is written within moments by a
+// goroutine of its own, so Emit does not wait for the disk). Records still
+// in an open batch when the process dies are lost: at most a batch, or a
+// flush interval's worth.
 //
 // Every background failure goes to the [ErrorHandler] (by default a
 // rate-limited line on stderr).

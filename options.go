@@ -142,8 +142,10 @@ func WithCompression(c Compression) Option {
 
 // WithSpool keeps batches in dir on disk from the moment they are sealed
 // until the server acknowledges them, and resends what it finds there on
-// start, so nothing sealed is lost to an outage or a crash; records still in
-// an open batch at a crash are lost, at most a flush interval's worth.
+// start, so nothing spooled is lost to an outage or a crash. Records still
+// in an open batch at a crash are lost: at most a batch, or a flush
+// interval's worth (plus a sealed batch that the spool writer, which keeps
+// disk writes off the caller's goroutine, had not yet written).
 // maxBytes caps the spool's size (0 means 1 GiB); when it is full, new
 // batches are dropped and counted. Default: no spool.
 func WithSpool(dir string, maxBytes int64) Option {
