@@ -63,7 +63,7 @@ func (c *Client) deliver(b *batch) {
 		c.breaker.succeed()
 		c.settle(b, t)
 	case c.runCtx.Err() != nil:
-		c.abandon(b)
+		c.giveUp(b, t)
 	case b.spoolID != 0:
 		c.breaker.fail()
 		c.retryLater(b, t)
@@ -202,12 +202,22 @@ func (c *Client) settle(b *batch, t tally) {
 // abandon gives up on a batch at Shutdown's deadline: one in the spool
 // stays there for the next start; any other is lost.
 func (c *Client) abandon(b *batch) {
+	c.giveUp(b, tally{restN: b.records})
+}
+
+// giveUp ends a batch that Shutdown's deadline cut short: what t settled is
+// counted, and the rest stays in the spool (the whole batch is resent on the
+// next start; ids de-duplicate what was sent) or is lost.
+func (c *Client) giveUp(b *batch, t tally) {
+	settled := b.records - t.restN
+	c.count(b.st, t)
+	b.st.c.queued.Add(-int64(settled))
 	if b.spoolID == 0 {
-		b.st.c.lost.Add(uint64(b.records))
-		b.st.c.queued.Add(-int64(b.records))
-		c.leftLost.Add(int64(b.records))
+		b.st.c.lost.Add(uint64(t.restN))
+		b.st.c.queued.Add(-int64(t.restN))
+		c.leftLost.Add(int64(t.restN))
 	} else {
-		c.leftKept.Add(int64(b.records))
+		c.leftKept.Add(int64(t.restN))
 	}
 	c.release(b)
 }

@@ -42,8 +42,8 @@ families=("${@:-callercost endtoend serverdown}")
 for f in ${families[*]}; do
   case $f in
   callercost) run callercost '^BenchmarkCallerCost$' 6 -benchtime 1s ;;
-  endtoend) run endtoend '^BenchmarkEndToEnd$' 5 -benchtime 1x ;;
-  serverdown) run serverdown '^BenchmarkEmitWhileServerDown$' 5 -benchtime 1x ;;
+  endtoend) run endtoend '^BenchmarkEndToEnd$' 6 -benchtime 1x ;;
+  serverdown) run serverdown '^BenchmarkEmitWhileServerDown$' 6 -benchtime 1x ;;
   *) echo "unknown family ${f}: callercost, endtoend or serverdown" >&2; exit 2 ;;
   esac
 done
