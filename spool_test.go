@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -47,6 +46,23 @@ func spoolClient(t *testing.T, srv *o2server.Server, g *gate, dir string, opts .
 	return c, log
 }
 
+// downServer returns a dev server behind a gate that starts closed, both
+// ended with the test.
+func downServer(t *testing.T) (*o2server.Server, *gate) {
+	srv := o2server.New()
+	t.Cleanup(func() { srv.Close() })
+	g := &gate{h: srv}
+	g.down.Store(true)
+	return srv, g
+}
+
+// stopWithin shuts c down, giving it d.
+func stopWithin(t *testing.T, c *Client, d time.Duration) error {
+	ctx, cancel := context.WithTimeout(t.Context(), d)
+	defer cancel()
+	return c.Shutdown(ctx)
+}
+
 func deadLetterFile(t *testing.T, c *Client) []byte {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(c.cfg.spoolDir, "dead-letter.ndjson"))
@@ -65,17 +81,12 @@ func seqs(recs []map[string]any) (map[int]int, map[string]bool) {
 
 func TestSpoolKeepsBatchesAcrossRestart(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		srv := o2server.New()
-		defer srv.Close()
-		g := &gate{h: srv}
-		g.down.Store(true)
+		srv, g := downServer(t)
 		dir := t.TempDir()
 
 		c, _ := spoolClient(t, srv, g, dir, WithBatchSize(50))
 		emitN(t, c, "s", 230)
-		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
-		err := c.Shutdown(ctx)
-		cancel()
+		err := stopWithin(t, c, 3*time.Second)
 		assert.ErrorIs(t, err, context.DeadlineExceeded)
 		assert.Contains(t, err.Error(), "230 record(s) left in the spool")
 		st := c.Stats()
@@ -100,9 +111,8 @@ func TestSpoolKeepsBatchesAcrossRestart(t *testing.T) {
 
 func TestSpoolRidesOutAnOutage(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		srv := o2server.New()
-		defer srv.Close()
-		g := &gate{h: srv}
+		srv, g := downServer(t)
+		g.down.Store(false)
 		dir := t.TempDir()
 		c, log := spoolClient(t, srv, g, dir, WithBatchSize(20), WithMaxRetries(1), WithMaxBufferedBytes(64<<10), WithBatchBytes(16<<10))
 		defer c.Shutdown(context.Background())
@@ -135,17 +145,12 @@ func TestSpoolRidesOutAnOutage(t *testing.T) {
 
 func TestSpoolReplayRestampsOldRecords(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		srv := o2server.New()
-		defer srv.Close()
-		g := &gate{h: srv}
-		g.down.Store(true)
+		srv, g := downServer(t)
 		dir := t.TempDir()
 		c, _ := spoolClient(t, srv, g, dir)
 		at := time.Now()
 		emitN(t, c, "s", 3)
-		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
-		_ = c.Shutdown(ctx)
-		cancel()
+		_ = stopWithin(t, c, time.Second)
 
 		time.Sleep(6 * time.Hour) // a long outage: older than the server's window
 		g.down.Store(false)
@@ -163,15 +168,8 @@ func TestSpoolReplayRestampsOldRecords(t *testing.T) {
 
 func TestSpoolFullDropsAndCounts(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		srv := o2server.New()
-		defer srv.Close()
-		g := &gate{h: srv}
-		g.down.Store(true)
-		user, pass := srv.RootUser()
-		log := &errLog{}
-		c, err := New(WithEndpoint("http://o2.test"), WithBasicAuth(user, pass), WithHTTPClient(g.client()),
-			WithErrorHandler(log), WithSpool(t.TempDir(), 8<<10), WithBatchSize(10))
-		require.NoError(t, err)
+		srv, g := downServer(t)
+		c, log := spoolClient(t, srv, g, t.TempDir(), WithSpool(t.TempDir(), 8<<10), WithBatchSize(10))
 		emitN(t, c, "s", 100) // ten batches of ~3 KiB: two or so fit
 		synctest.Wait()
 		st := c.Stats()
@@ -179,24 +177,17 @@ func TestSpoolFullDropsAndCounts(t *testing.T) {
 		assert.Equal(t, uint64(100), st.Spooled+st.Dropped)
 		assert.LessOrEqual(t, st.SpoolBytes, int64(8<<10))
 		assert.Contains(t, fmt.Sprint(log.all()), "spool full")
-		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
-		defer cancel()
-		_ = c.Shutdown(ctx)
+		_ = stopWithin(t, c, time.Second)
 	})
 }
 
 func TestSpoolCorruptionIsReportedNotFatal(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		srv := o2server.New()
-		defer srv.Close()
-		g := &gate{h: srv}
-		g.down.Store(true)
+		srv, g := downServer(t)
 		dir := t.TempDir()
 		c, _ := spoolClient(t, srv, g, dir, WithBatchSize(10))
 		emitN(t, c, "s", 30)
-		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
-		_ = c.Shutdown(ctx)
-		cancel()
+		_ = stopWithin(t, c, time.Second)
 
 		segs, _ := filepath.Glob(filepath.Join(dir, "*.seg"))
 		require.NotEmpty(t, segs)
@@ -223,13 +214,4 @@ func TestSpoolDirLockedBySecondClient(t *testing.T) {
 	var ce *ConfigError
 	require.ErrorAs(t, err, &ce)
 	assert.Equal(t, "spool", ce.Setting)
-}
-
-// recordsWith builds n records with a seq attribute starting at from.
-func recordsWith(stream string, from, n int) []Record {
-	out := make([]Record, n)
-	for i := range out {
-		out[i] = Record{Stream: stream, Attrs: []slog.Attr{slog.Int("seq", from+i)}}
-	}
-	return out
 }
