@@ -67,8 +67,8 @@ func WithBatchSize(n int) Option {
 }
 
 // WithBatchBytes sets the most encoded bytes (before compression) in one
-// request; it is also the largest record Emit accepts. Default 1 MiB. Values
-// below 1 KiB make New fail.
+// request; it is also the largest record Emit accepts. Default 1 MiB; file
+// key performance.batch_bytes. Values below 1 KiB make New fail.
 func WithBatchBytes(n int) Option {
 	return optionFunc(func(c *config) { c.batchBytes = n })
 }
@@ -98,8 +98,9 @@ func WithTimeout(d time.Duration) Option {
 // WithMaxBufferedBytes caps the memory held by records not yet delivered
 // (open, queued and in-flight batches). At the cap, Emit drops the newest
 // record, or waits with [Block]; with a spool, queued batches wait on disk
-// instead of in memory. Default 64 MiB. Values below the batch byte limit
-// make New fail.
+// instead of in memory. Default 64 MiB; file key
+// performance.max_buffered_bytes. Values below the batch byte limit make New
+// fail.
 func WithMaxBufferedBytes(n int64) Option {
 	return optionFunc(func(c *config) { c.maxBuffered = n })
 }
@@ -135,7 +136,9 @@ const (
 	Uncompressed                    // no compression
 )
 
-// WithCompression sets how request bodies are compressed. Default [Gzip].
+// WithCompression sets how request bodies are compressed. Default [Gzip];
+// file key performance.compression (gzip, zstd or none). Other values make
+// New fail.
 func WithCompression(c Compression) Option {
 	return optionFunc(func(cfg *config) { cfg.compression = c })
 }
@@ -147,7 +150,9 @@ func WithCompression(c Compression) Option {
 // interval's worth (plus a sealed batch that the spool writer, which keeps
 // disk writes off the caller's goroutine, had not yet written).
 // maxBytes caps the spool's size (0 means 1 GiB); when it is full, new
-// batches are dropped and counted. Default: no spool.
+// batches are dropped and counted. Default: no spool; file keys spool.dir and
+// spool.max_bytes. A directory that cannot be created, or that another
+// process's client holds, makes New fail.
 func WithSpool(dir string, maxBytes int64) Option {
 	return optionFunc(func(c *config) { c.spoolDir, c.spoolMax = dir, maxBytes })
 }
@@ -181,7 +186,8 @@ func WithStreams(s Streams) Option {
 
 // WithRetention sets how many days the server keeps a stream's data, applied
 // by [Client.Provision]. Defaults come from the stream table in the package
-// documentation. Values below 1 make New fail.
+// documentation; file keys retention.logs, retention.business_events and so
+// on. Values below 1 make New fail.
 func WithRetention(stream string, days int) Option {
 	return optionFunc(func(c *config) {
 		if c.retention == nil {
@@ -208,7 +214,8 @@ func WithIDField(name string) Option {
 
 // WithConcurrency sets how many requests may be in flight at once, and so
 // how many sender goroutines run. Default 4: while the server works on one
-// request the next is being compressed. Values below 1 make New fail.
+// request the next is being compressed. File key performance.concurrency.
+// Values below 1 make New fail.
 func WithConcurrency(n int) Option {
 	return optionFunc(func(c *config) { c.concurrency = n })
 }
