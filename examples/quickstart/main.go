@@ -12,6 +12,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log"
 	"log/slog"
 	"os"
@@ -22,12 +23,12 @@ import (
 )
 
 func main() {
-	if err := run(context.Background()); err != nil {
+	if err := run(context.Background(), os.Stdout); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(ctx context.Context) error {
+func run(ctx context.Context, out io.Writer) error {
 	var opts []o2kit.Option
 	where := os.Getenv(o2kit.EnvURL)
 	if where == "" {
@@ -83,16 +84,16 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("records went to %s, org %q\n", where, client.Org())
-	fmt.Printf("search of %s found %d order(s):\n", table, resp.Total)
+	fmt.Fprintf(out, "records went to %s, org %q\n", where, client.Org())
+	fmt.Fprintf(out, "search of %s found %d order(s):\n", table, resp.Total)
 	for _, hit := range resp.Hits {
-		fmt.Printf("  %s\n", hit)
+		fmt.Fprintf(out, "  %s\n", hit)
 	}
 	st := client.Stats()
-	fmt.Printf("sent %d record(s) in %d request(s): %d bytes of JSON, %d on the wire; dropped %d, failed %d\n",
+	fmt.Fprintf(out, "sent %d record(s) in %d request(s): %d bytes of JSON, %d on the wire; dropped %d, failed %d\n",
 		st.Sent, st.Requests, st.BytesIn, st.BytesOut, st.Dropped, st.Failed+st.PartialFailures)
 	for _, name := range st.StreamNames() {
-		fmt.Printf("  stream %-18s %d record(s)\n", name, st.Streams[name].Sent)
+		fmt.Fprintf(out, "  stream %-18s %d record(s)\n", name, st.Streams[name].Sent)
 	}
 	return nil
 }
