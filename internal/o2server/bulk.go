@@ -45,12 +45,8 @@ func handleBulk(c *call) {
 	var action, index, docID string
 	nextIsData := false
 	for body := c.body; len(body) > 0; {
-		line := body
-		if i := bytes.IndexByte(body, '\n'); i >= 0 {
-			line, body = body[:i], body[i+1:]
-		} else {
-			body = nil
-		}
+		var line []byte
+		line, body = nextLine(body)
 		line = bytes.TrimRight(line, "\r\n")
 		if len(line) == 0 {
 			continue

@@ -1,7 +1,6 @@
 package o2server
 
 import (
-	"bytes"
 	"strconv"
 )
 
@@ -269,13 +268,8 @@ func (ct *counter) countMulti(body []byte, st *recordStatus) string {
 	var res []string
 	var rs recordScan
 	for len(body) > 0 {
-		line := body
-		if i := bytes.IndexByte(body, '\n'); i >= 0 {
-			line, body = body[:i], body[i+1:]
-		} else {
-			body = nil
-		}
-		line = bytes.TrimSuffix(line, []byte{'\r'})
+		var line []byte
+		line, body = nextLine(body)
 		if isBlank(line) {
 			continue
 		}

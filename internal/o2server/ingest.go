@@ -135,13 +135,12 @@ func handleJSON(c *call) {
 		return
 	}
 	if c.s.cfg.countOnly {
-		st := &recordStatus{name: name}
-		if err := c.s.counter(c.org, name).countJSON(c.body, st); err != nil {
-			c.envelope(http.StatusBadRequest, "SerdeJsonError# "+err.Error())
-			return
-		}
-		c.s.countAccepted(c.org, name, st.successful)
-		c.respondStatus(st)
+		c.countAndRespond(name, func(ct *counter, st *recordStatus) string {
+			if err := ct.countJSON(c.body, st); err != nil {
+				return "SerdeJsonError# " + err.Error()
+			}
+			return ""
+		})
 		return
 	}
 	v, jerr := parseJSON(c.body)
@@ -154,6 +153,28 @@ func handleJSON(c *call) {
 		items = v.arr
 	}
 	c.ingestAndRespond(name, items)
+}
+
+// countAndRespond judges a body in count-only mode with count, which
+// returns the whole request's error message or "".
+func (c *call) countAndRespond(name string, count func(*counter, *recordStatus) string) {
+	st := &recordStatus{name: name}
+	if msg := count(c.s.counter(c.org, name), st); msg != "" {
+		c.envelope(http.StatusBadRequest, msg)
+		return
+	}
+	c.s.countAccepted(c.org, name, st.successful)
+	c.respondStatus(st)
+}
+
+// nextLine cuts the first line off an NDJSON body, without its "\n" or
+// "\r\n", and returns it with the rest.
+func nextLine(body []byte) (line, rest []byte) {
+	line = body
+	if i := bytes.IndexByte(body, '\n'); i >= 0 {
+		line, rest = body[:i], body[i+1:]
+	}
+	return bytes.TrimSuffix(line, []byte{'\r'}), rest
 }
 
 func (c *call) ingestAndRespond(name string, items []jvalue) {
@@ -176,24 +197,15 @@ func handleMulti(c *call) {
 		return
 	}
 	if c.s.cfg.countOnly {
-		st := &recordStatus{name: name}
-		if msg := c.s.counter(c.org, name).countMulti(c.body, st); msg != "" {
-			c.envelope(http.StatusBadRequest, msg)
-			return
-		}
-		c.s.countAccepted(c.org, name, st.successful)
-		c.respondStatus(st)
+		c.countAndRespond(name, func(ct *counter, st *recordStatus) string {
+			return ct.countMulti(c.body, st)
+		})
 		return
 	}
 	var items []jvalue
 	for body := c.body; len(body) > 0; {
-		line := body
-		if i := bytes.IndexByte(body, '\n'); i >= 0 {
-			line, body = body[:i], body[i+1:]
-		} else {
-			body = nil
-		}
-		line = bytes.TrimSuffix(line, []byte{'\r'})
+		var line []byte
+		line, body = nextLine(body)
 		if isBlank(line) {
 			continue
 		}
