@@ -123,14 +123,20 @@ func (c *call) streamParam() (string, bool) {
 	return name, true
 }
 
+// streamBody reads the body of a request to a stream's ingestion path and
+// returns the normalised stream name; false means it has answered already.
+func (c *call) streamBody() (string, bool) {
+	if !c.readBody() {
+		return "", false
+	}
+	c.processTime()
+	return c.streamParam()
+}
+
 // handleJSON answers POST /api/{org}/{stream}/_json: a JSON array of
 // records or a single record.
 func handleJSON(c *call) {
-	if !c.readBody() {
-		return
-	}
-	c.processTime()
-	name, ok := c.streamParam()
+	name, ok := c.streamBody()
 	if !ok {
 		return
 	}
@@ -188,11 +194,7 @@ func (c *call) ingestAndRespond(name string, items []jvalue) {
 
 // handleMulti answers POST /api/{org}/{stream}/_multi: one record per line.
 func handleMulti(c *call) {
-	if !c.readBody() {
-		return
-	}
-	c.processTime()
-	name, ok := c.streamParam()
+	name, ok := c.streamBody()
 	if !ok {
 		return
 	}
