@@ -31,13 +31,47 @@ type Counters struct {
 
 // Stats is a snapshot of a client's counters, in total and per stream,
 // keyed by the normalised stream name; batches of [Metrics] samples are
-// keyed "metrics:" and their stream name.
+// keyed "metrics:" and their stream name, and [Traces] bodies "traces:" and
+// theirs, counting spans as records.
 type Stats struct {
 	Counters
 	Streams          map[string]Counters
 	BufferedBytes    int64 // bytes of records held in memory now
 	MaxBufferedBytes int64 // the most BufferedBytes has been
 	SpoolBytes       int64 // bytes in the spool directory's segments
+
+	// Processors holds the counters of the processors that implement
+	// [StatsReporter], summed by key; nil when none does.
+	Processors map[string]int64
+}
+
+// A StatsReporter is a [Processor] that keeps counters of its own, such as
+// records a data contract sent to the dead-letter stream, by reason.
+// [Client.Stats] calls ProcessorStats for each configured processor that
+// implements it and sums the answers by key into [Stats.Processors], so
+// keys should name the processor ("contract:orders:missing_field").
+// ProcessorStats may be called concurrently with Process and must return a
+// map the caller may keep.
+type StatsReporter interface {
+	ProcessorStats() map[string]int64
+}
+
+// processorStats sums the counters of the processors that report them.
+func processorStats(ps []Processor) map[string]int64 {
+	var out map[string]int64
+	for _, p := range ps {
+		r, ok := p.(StatsReporter)
+		if !ok {
+			continue
+		}
+		for k, v := range r.ProcessorStats() {
+			if out == nil {
+				out = map[string]int64{}
+			}
+			out[k] += v
+		}
+	}
+	return out
 }
 
 // StreamNames returns the stream names in s, sorted.
