@@ -357,6 +357,7 @@ func (c *Client) Stats() Stats {
 	if c.spool != nil {
 		s.SpoolBytes = c.spool.Size()
 	}
+	s.Processors = processorStats(c.cfg.processors)
 	return s
 }
 
