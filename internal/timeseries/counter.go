@@ -1,0 +1,66 @@
+package timeseries
+
+// Increase returns how much a counter grew over the samples, handling
+// counter resets the Prometheus way: any drop in value is a reset, after
+// which the counter restarted from zero, so the whole post-reset value
+// counts as growth. Non-finite samples are skipped. ok is false with fewer
+// than two finite samples.
+//
+// There is no extrapolation: the result is the growth between the first and
+// the last sample of the window, not an estimate for the whole window as
+// Prometheus' increase() gives. With samples every 15 s over a 5 min window
+// Prometheus scales the observed growth by about 300/285; this function
+// reports only what was observed, so it is never fractional for an integer
+// counter and never exceeds the true growth.
+func Increase(samples []Sample) (float64, bool) {
+	var k kahan
+	var prev float64
+	n := 0
+	for _, s := range samples {
+		if !finite(s.V) {
+			continue
+		}
+		if n > 0 {
+			if s.V < prev {
+				k.add(s.V) // reset: the counter went back to zero first
+			} else {
+				k.add(s.V - prev)
+			}
+		}
+		prev = s.V
+		n++
+	}
+	return k.value(), n >= 2
+}
+
+// Rate returns the per-second growth of a counter: [Increase] divided by
+// the seconds between the first and the last finite sample. Like Increase
+// it does not extrapolate to the window's edges, so it equals Prometheus'
+// rate() only when samples sit on both edges of the window. ok is false
+// with fewer than two finite samples or when they share one timestamp.
+func Rate(samples []Sample) (float64, bool) {
+	inc, ok := Increase(samples)
+	if !ok {
+		return 0, false
+	}
+	first, last, _ := finiteSpan(samples)
+	dt := (float64(last) - float64(first)) / 1000
+	if dt <= 0 {
+		return 0, false
+	}
+	return inc / dt, true
+}
+
+// finiteSpan returns the timestamps of the first and the last finite
+// sample; ok is false if there is none.
+func finiteSpan(samples []Sample) (first, last int64, ok bool) {
+	for _, s := range samples {
+		if finite(s.V) {
+			if !ok {
+				first, ok = s.T, true
+			}
+			last = s.T
+		}
+	}
+	return first, last, ok
+}

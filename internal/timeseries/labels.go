@@ -1,0 +1,162 @@
+package timeseries
+
+import (
+	"cmp"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Label is one name/value pair of a series' identity.
+type Label struct {
+	Name, Value string
+}
+
+// Labels is a label set sorted by name, each name at most once. The store
+// identifies a series by its metric name plus its Labels.
+type Labels []Label
+
+// FromStrings builds a sorted [Labels] from alternating names and values,
+// as in FromStrings("method", "GET", "code", "200"). A name given twice
+// keeps its last value; an odd count is an error.
+func FromStrings(kv ...string) (Labels, error) {
+	if len(kv)%2 != 0 {
+		return nil, fmt.Errorf("%w: odd number of strings", ErrInvalidLabels)
+	}
+	ls := make(Labels, 0, len(kv)/2)
+	for i := 0; i < len(kv); i += 2 {
+		ls = append(ls, Label{Name: kv[i], Value: kv[i+1]})
+	}
+	// A stable sort keeps duplicates in argument order, so the last of each
+	// run is the one given last.
+	slices.SortStableFunc(ls, compareLabels)
+	out := ls[:0]
+	for i, l := range ls {
+		if i+1 < len(ls) && ls[i+1].Name == l.Name {
+			continue
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+// Get returns the value of the label called name, or "" if there is none.
+func (ls Labels) Get(name string) string {
+	i, ok := slices.BinarySearchFunc(ls, name, func(l Label, n string) int {
+		return strings.Compare(l.Name, n)
+	})
+	if !ok {
+		return ""
+	}
+	return ls[i].Value
+}
+
+// String formats the set the way Prometheus does: {a="1", b="2"}.
+func (ls Labels) String() string {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, l := range ls {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s=%q", l.Name, l.Value)
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+func compareLabels(a, b Label) int { return cmp.Compare(a.Name, b.Name) }
+
+// sorted reports whether ls is sorted by name with no name twice.
+func (ls Labels) sorted() bool {
+	for i := 1; i < len(ls); i++ {
+		if ls[i-1].Name >= ls[i].Name {
+			return false
+		}
+	}
+	return true
+}
+
+// canonical returns ls if it is already sorted and unique, otherwise a
+// sorted copy; a name given twice is an error.
+func canonical(ls Labels) (Labels, error) {
+	if ls.sorted() {
+		return ls, nil
+	}
+	c := slices.Clone(ls)
+	slices.SortFunc(c, compareLabels)
+	if !c.sorted() {
+		return nil, fmt.Errorf("%w: duplicate label name", ErrInvalidLabels)
+	}
+	return c, nil
+}
+
+// equal reports whether two canonical sets are identical.
+func (ls Labels) equal(o Labels) bool { return slices.Equal(ls, o) }
+
+// hashSeries is FNV-1a over the name and labels, with separators that
+// cannot appear in valid UTF-8 so that {a="bc"} and {ab="c"} differ.
+func hashSeries(name string, ls Labels) uint64 {
+	const prime = 1099511628211
+	h := uint64(14695981039346656037)
+	add := func(s string) {
+		for i := 0; i < len(s); i++ {
+			h ^= uint64(s[i])
+			h *= prime
+		}
+		h ^= 0xff
+		h *= prime
+	}
+	add(name)
+	for _, l := range ls {
+		add(l.Name)
+		add(l.Value)
+	}
+	return h
+}
+
+// Matcher selects series by their labels. Implementations must be safe for
+// concurrent use and must not keep or modify the Labels they are given.
+type Matcher interface {
+	// Matches reports whether a series with these labels is selected.
+	Matches(Labels) bool
+}
+
+// MatcherFunc adapts a function to [Matcher].
+type MatcherFunc func(Labels) bool
+
+// Matches calls f(ls).
+func (f MatcherFunc) Matches(ls Labels) bool { return f(ls) }
+
+// Equal matches series whose label name has exactly value; a missing label
+// counts as "", as in Prometheus, so Equal("env", "") matches series without
+// an env label.
+func Equal(name, value string) Matcher {
+	return MatcherFunc(func(ls Labels) bool { return ls.Get(name) == value })
+}
+
+// NotEqual matches series whose label name is not value.
+func NotEqual(name, value string) Matcher {
+	return MatcherFunc(func(ls Labels) bool { return ls.Get(name) != value })
+}
+
+// Regexp matches series whose label name matches expr in full (the
+// expression is anchored at both ends, as in Prometheus). A missing label
+// counts as "". An invalid expression is an error.
+func Regexp(name, expr string) (Matcher, error) {
+	re, err := regexp.Compile("^(?:" + expr + ")$")
+	if err != nil {
+		return nil, fmt.Errorf("timeseries: label matcher %s: %w", name, err)
+	}
+	return MatcherFunc(func(ls Labels) bool { return re.MatchString(ls.Get(name)) }), nil
+}
+
+// NotRegexp matches series whose label name does not match expr in full.
+func NotRegexp(name, expr string) (Matcher, error) {
+	m, err := Regexp(name, expr)
+	if err != nil {
+		return nil, err
+	}
+	return MatcherFunc(func(ls Labels) bool { return !m.Matches(ls) }), nil
+}

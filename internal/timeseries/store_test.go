@@ -1,0 +1,166 @@
+package timeseries
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func newStore(t *testing.T, opts ...Option) *Store {
+	t.Helper()
+	st, err := New(opts...)
+	require.NoError(t, err)
+	return st
+}
+
+func TestNewRejectsInvalidOptions(t *testing.T) {
+	for _, o := range []Option{WithCapacity(0), WithMaxSeries(-1)} {
+		_, err := New(o)
+		assert.Error(t, err)
+	}
+	st, err := New(nil)
+	require.NoError(t, err)
+	assert.Equal(t, DefaultCapacity, st.cfg.capacity)
+	assert.Equal(t, DefaultMaxSeries, st.cfg.maxSeries)
+}
+
+func TestAppendSelect(t *testing.T) {
+	st := newStore(t)
+	get := mustLabels(t, "method", "GET")
+	post := mustLabels(t, "method", "POST")
+	for i := range int64(10) {
+		require.NoError(t, st.Append("http_requests", get, i*1000, float64(i)))
+		require.NoError(t, st.Append("http_requests", post, i*1000, float64(10*i)))
+	}
+	require.NoError(t, st.Append("other", nil, 0, 1))
+	assert.Equal(t, 3, st.Len())
+
+	got := st.Select("http_requests", 2000, 4000)
+	require.Len(t, got, 2)
+	assert.Equal(t, get, got[0].Labels)
+	assert.Equal(t, []Sample{{2000, 2}, {3000, 3}, {4000, 4}}, got[0].Samples)
+	assert.Equal(t, []Sample{{2000, 20}, {3000, 30}, {4000, 40}}, got[1].Samples)
+
+	got = st.Select("http_requests", 0, 9000, Equal("method", "POST"))
+	require.Len(t, got, 1)
+	assert.Len(t, got[0].Samples, 10)
+
+	all := st.Select("", 0, 0)
+	require.Len(t, all, 3)
+	assert.Equal(t, "other", all[2].Name)
+	assert.Empty(t, st.Select("missing", 0, 1e9))
+	assert.Empty(t, st.Select("http_requests", 20000, 30000), "no samples in range")
+}
+
+func TestSelectResultIsACopy(t *testing.T) {
+	st := newStore(t)
+	ls := mustLabels(t, "a", "1")
+	require.NoError(t, st.Append("m", ls, 1, 1))
+	ls[0].Value = "changed" // the store keeps its own copy
+	got := st.Select("m", 0, 10)
+	require.Len(t, got, 1)
+	assert.Equal(t, "1", got[0].Labels.Get("a"))
+	got[0].Samples[0].V = 99
+	got[0].Labels[0].Value = "x"
+	again := st.Select("m", 0, 10)
+	assert.Equal(t, 1.0, again[0].Samples[0].V)
+	assert.Equal(t, "1", again[0].Labels.Get("a"))
+}
+
+func TestAppendUnsortedLabelsSameSeries(t *testing.T) {
+	st := newStore(t)
+	require.NoError(t, st.Append("m", Labels{{"b", "2"}, {"a", "1"}}, 1, 1))
+	require.NoError(t, st.Append("m", Labels{{"a", "1"}, {"b", "2"}}, 2, 2))
+	assert.Equal(t, 1, st.Len())
+	got := st.Select("m", 0, 10)
+	assert.Equal(t, Labels{{"a", "1"}, {"b", "2"}}, got[0].Labels)
+
+	err := st.Append("m", Labels{{"b", "2"}, {"b", "3"}}, 3, 3)
+	assert.ErrorIs(t, err, ErrInvalidLabels)
+	assert.Error(t, st.Append("", nil, 1, 1))
+}
+
+func TestAppendOrder(t *testing.T) {
+	st := newStore(t)
+	require.NoError(t, st.Append("m", nil, 10, 1))
+	assert.ErrorIs(t, st.Append("m", nil, 9, 2), ErrOutOfOrder)
+	require.NoError(t, st.Append("m", nil, 10, 3), "same timestamp replaces")
+	got := st.Select("m", 0, 100)
+	assert.Equal(t, []Sample{{10, 3}}, got[0].Samples)
+}
+
+func TestRingWraps(t *testing.T) {
+	st := newStore(t, WithCapacity(5))
+	for i := range int64(13) {
+		require.NoError(t, st.Append("m", nil, i, float64(i)))
+	}
+	got := st.Select("m", 0, 100)
+	require.Len(t, got, 1)
+	assert.Equal(t, []Sample{{8, 8}, {9, 9}, {10, 10}, {11, 11}, {12, 12}}, got[0].Samples)
+	assert.Equal(t, []Sample{{10, 10}, {11, 11}}, st.Select("m", 10, 11)[0].Samples)
+
+	// Replacing the newest sample works across the wrap point as well.
+	require.NoError(t, st.Append("m", nil, 12, -1))
+	assert.Equal(t, []Sample{{12, -1}}, st.Select("m", 12, 12)[0].Samples)
+
+	// The buffer never grows past the capacity.
+	st.mu.RLock()
+	s := st.lookup("m", nil, hashSeries("m", nil))
+	st.mu.RUnlock()
+	assert.LessOrEqual(t, cap(s.buf), 5)
+}
+
+func TestSeriesLimit(t *testing.T) {
+	st := newStore(t, WithMaxSeries(2))
+	require.NoError(t, st.Append("a", nil, 1, 1))
+	require.NoError(t, st.Append("b", nil, 1, 1))
+	assert.ErrorIs(t, st.Append("c", nil, 1, 1), ErrSeriesLimit)
+	require.NoError(t, st.Append("a", nil, 2, 2), "existing series keep working")
+	assert.Equal(t, 2, st.Len())
+}
+
+func TestSeriesLimitEvictsOldest(t *testing.T) {
+	st := newStore(t, WithMaxSeries(2), WithEvictOldest())
+	require.NoError(t, st.Append("a", nil, 5, 1))
+	require.NoError(t, st.Append("b", nil, 1, 1))
+	require.NoError(t, st.Append("c", nil, 9, 1))
+	assert.Equal(t, 2, st.Len())
+	names := []string{}
+	for _, s := range st.Select("", 0, 100) {
+		names = append(names, s.Name)
+	}
+	assert.Equal(t, []string{"a", "c"}, names)
+}
+
+func TestDropIdle(t *testing.T) {
+	st := newStore(t)
+	require.NoError(t, st.Append("m", mustLabels(t, "i", "1"), 100, 1))
+	require.NoError(t, st.Append("m", mustLabels(t, "i", "2"), 200, 1))
+	require.NoError(t, st.Append("n", nil, 300, 1))
+	assert.Equal(t, 1, st.DropIdle(150))
+	assert.Equal(t, 2, st.Len())
+	assert.Equal(t, 2, st.DropIdle(1000))
+	assert.Equal(t, 0, st.Len())
+	assert.Empty(t, st.families, "empty families are removed")
+	require.NoError(t, st.Append("m", mustLabels(t, "i", "1"), 1, 1), "a dropped series can come back")
+}
+
+func TestHashCollision(t *testing.T) {
+	// Force two series into one bucket to exercise the collision path.
+	st := newStore(t)
+	a, b := mustLabels(t, "x", "1"), mustLabels(t, "x", "2")
+	require.NoError(t, st.Append("m", a, 1, 1))
+	st.mu.Lock()
+	f := st.families["m"]
+	s := newSeries("m", b, hashSeries("m", a), 10)
+	f.bySig[s.hash] = append(f.bySig[s.hash], s)
+	st.count++
+	st.mu.Unlock()
+	assert.Same(t, s, st.lookup("m", b, hashSeries("m", a)))
+	st.mu.Lock()
+	st.remove(s)
+	st.mu.Unlock()
+	assert.Equal(t, 1, st.Len())
+	assert.Nil(t, st.lookup("m", b, hashSeries("m", a)))
+}
