@@ -1,0 +1,59 @@
+//go:build !race
+
+package logging
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/o2kit/o2kit"
+)
+
+// benchAttrs are the eight attributes of the benchmark: string, int,
+// float, bool, duration, error, time and group.
+func benchAttrs() []slog.Attr {
+	return []slog.Attr{
+		slog.String("order_id", "ord-20261125-000731"),
+		slog.Int64("amount_minor", 129900),
+		slog.Float64("latency_ms", 12.75),
+		slog.Bool("first_order", true),
+		slog.Duration("elapsed", 1530*time.Millisecond),
+		slog.Any("err", errors.New("card declined")),
+		slog.Time("placed_at", epoch),
+		slog.Group("shipping", slog.String("country", "DE"), slog.Int("items", 3)),
+	}
+}
+
+// The handler allocates nothing per record, with or without groups,
+// context ids and source; the client then encodes without allocating too.
+func TestHandleAllocatesNothing(t *testing.T) {
+	d := newDev(t, o2kit.WithMaxBufferedBytes(1<<40), o2kit.WithBatchSize(1<<20), o2kit.WithFlushInterval(time.Hour))
+	ctx := spanContext(o2kit.ContextWithUser(context.Background(), "u-1"))
+	// slog.Record keeps five attrs inline and allocates for more, in
+	// slog.Logger before any handler runs; so the record is built once.
+	r := slog.NewRecord(epoch, slog.LevelInfo, "order placed", callerPC())
+	r.AddAttrs(benchAttrs()...)
+	for name, h := range map[string]slog.Handler{
+		"plain":   NewHandler(d.client, WithClock(pinned)),
+		"grouped": NewHandler(d.client, WithClock(pinned), WithService("shop")).WithAttrs([]slog.Attr{slog.Int("a", 1)}).WithGroup("g").WithAttrs([]slog.Attr{slog.Int("b", 2)}).WithGroup("h"),
+		"source":  NewHandler(d.client, WithClock(pinned), WithSource(true)),
+	} {
+		allocs := testing.AllocsPerRun(200, func() { _ = h.Handle(ctx, r) })
+		assert.Zero(t, allocs, name)
+	}
+	logger := New(d.client, WithClock(pinned))
+	few := benchAttrs()[:5]
+	assert.Zero(t, testing.AllocsPerRun(200, func() { logger.LogAttrs(ctx, slog.LevelInfo, "order placed", few...) }), "through slog.Logger")
+}
+
+func callerPC() uintptr {
+	var pcs [1]uintptr
+	runtime.Callers(2, pcs[:])
+	return pcs[0]
+}

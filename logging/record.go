@@ -1,0 +1,248 @@
+package logging
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"strings"
+	"sync"
+	"unsafe"
+
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/o2kit/o2kit"
+)
+
+// Field names of the log schema, besides the o2kit.Field* context ids.
+const (
+	FieldLevel   = "level"
+	FieldService = "service"
+	FieldMessage = "message"
+)
+
+// scratch is the pooled space a record is assembled in, so that Handle
+// allocates nothing.
+type scratch struct {
+	ids    [48]byte // trace and span ids in hex
+	top    []slog.Attr
+	levels [][]slog.Attr // levels[0] holds the record's own attrs
+}
+
+// maxScratch bounds the attrs a pooled scratch may keep.
+const maxScratch = 256
+
+// ship assembles the record's attributes and emits it.
+func (h *Handler) ship(ctx context.Context, r slog.Record) error {
+	c := h.c
+	s := c.scratch.Get().(*scratch)
+	top := append(s.top[:0], slog.String(FieldLevel, levelName(r.Level)))
+	if c.cfg.service != "" {
+		top = append(top, slog.String(FieldService, c.cfg.service))
+	}
+	top = append(top, slog.String(FieldMessage, r.Message))
+	top = s.appendContext(top, ctx)
+	if c.cfg.source && r.PC != 0 {
+		top = append(top, c.sources.attrs(r.PC)...)
+	}
+	top = h.appendFrames(top, s, r)
+	t := r.Time
+	if c.cfg.now != nil {
+		t = c.cfg.now()
+	}
+	err := c.client.Emit(ctx, o2kit.Record{Stream: c.stream, Time: t, Attrs: top})
+	s.top = top
+	if cap(top) <= maxScratch {
+		c.scratch.Put(s)
+	}
+	return err
+}
+
+// appendContext appends the ids in ctx, as o2kit.AppendContextAttrs does,
+// but writes the trace and span ids into s.ids instead of allocating them:
+// the strings live until s goes back to the pool, after the record is
+// encoded.
+func (s *scratch) appendContext(dst []slog.Attr, ctx context.Context) []slog.Attr {
+	for _, f := range [...]struct {
+		key string
+		get func(context.Context) string
+	}{
+		{o2kit.FieldUserID, o2kit.UserFromContext}, {o2kit.FieldSessionID, o2kit.SessionFromContext},
+		{o2kit.FieldRequestID, o2kit.RequestFromContext}, {o2kit.FieldTenantID, o2kit.TenantFromContext},
+	} {
+		if v := f.get(ctx); v != "" {
+			dst = append(dst, slog.String(f.key, v))
+		}
+	}
+	sc := trace.SpanContextFromContext(ctx)
+	if !sc.IsValid() {
+		return dst
+	}
+	tid, sid := sc.TraceID(), sc.SpanID()
+	hex.Encode(s.ids[:32], tid[:])
+	hex.Encode(s.ids[32:], sid[:])
+	return append(dst,
+		slog.String(o2kit.FieldTraceID, unsafe.String(&s.ids[0], 32)),
+		slog.String(o2kit.FieldSpanID, unsafe.String(&s.ids[32], 16)))
+}
+
+// appendFrames appends the record's attrs nested in the open groups: each
+// group holds the attrs added at its level, then the next group, the
+// innermost the record's own attrs. Groups left empty are left out.
+func (h *Handler) appendFrames(top []slog.Attr, s *scratch, r slog.Record) []slog.Attr {
+	if len(s.levels) < len(h.frames) {
+		s.levels = append(s.levels, make([][]slog.Attr, len(h.frames)-len(s.levels))...)
+	}
+	rec := s.levels[0][:0]
+	r.Attrs(func(a slog.Attr) bool {
+		rec = appendRecordAttr(rec, a)
+		return true
+	})
+	s.levels[0] = rec
+	inner := rec // what the group being built holds after its own attrs
+	var g [1]slog.Attr
+	for i := len(h.frames) - 1; i >= 1; i-- {
+		f := h.frames[i]
+		content := append(append(s.levels[i][:0], f.attrs...), inner...)
+		s.levels[i] = content
+		inner = nil
+		if len(content) > 0 {
+			g[0] = slog.Attr{Key: f.name, Value: slog.GroupValue(content...)}
+			inner = g[:]
+		}
+	}
+	top = append(top, h.frames[0].attrs...)
+	return append(top, inner...)
+}
+
+// appendRecordAttr appends a, leaving out empty attrs and empty groups, and
+// adds key_chain after an error that wraps others.
+func appendRecordAttr(dst []slog.Attr, a slog.Attr) []slog.Attr {
+	v := a.Value
+	switch v.Kind() {
+	case slog.KindGroup:
+		if len(v.Group()) == 0 {
+			return dst
+		}
+	case slog.KindAny:
+		if err, ok := v.Any().(error); ok && wraps(err) {
+			return append(dst, a, slog.String(a.Key+"_chain", chain(err)))
+		}
+	}
+	if a.Key == "" && v.Kind() != slog.KindGroup {
+		return dst
+	}
+	return append(dst, a)
+}
+
+// levelName maps a level to the four names of the schema: below INFO is
+// DEBUG, below WARN is INFO, below ERROR is WARN, the rest ERROR.
+func levelName(l slog.Level) string {
+	switch {
+	case l < slog.LevelInfo:
+		return "DEBUG"
+	case l < slog.LevelWarn:
+		return "INFO"
+	case l < slog.LevelError:
+		return "WARN"
+	}
+	return "ERROR"
+}
+
+// appendResolved appends attrs with LogValuers resolved (a panicking
+// LogValuer becomes its error text, as slog does), empty keys and empty
+// groups dropped.
+func appendResolved(dst, attrs []slog.Attr) []slog.Attr {
+	for _, a := range attrs {
+		a.Value = a.Value.Resolve()
+		if a.Value.Kind() == slog.KindGroup {
+			g := appendResolved(nil, a.Value.Group())
+			if len(g) == 0 {
+				continue
+			}
+			a.Value = slog.GroupValue(g...)
+		}
+		dst = appendRecordAttr(dst, a)
+	}
+	return dst
+}
+
+func wraps(err error) bool {
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		return u.Unwrap() != nil
+	case interface{ Unwrap() []error }:
+		return len(u.Unwrap()) > 0
+	}
+	return false
+}
+
+// chain describes what err wraps, depth first: "*fs.PathError: open x: ...
+// | syscall.Errno: no such file or directory".
+func chain(err error) string {
+	var b strings.Builder
+	var walk func(e error, depth int)
+	walk = func(e error, depth int) {
+		if e == nil || depth > 32 {
+			return
+		}
+		if b.Len() > 0 {
+			b.WriteString(" | ")
+		}
+		fmt.Fprintf(&b, "%T: %s", e, safeText(e))
+		switch u := e.(type) {
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap(), depth+1)
+		case interface{ Unwrap() []error }:
+			for _, x := range u.Unwrap() {
+				walk(x, depth+1)
+			}
+		}
+	}
+	walk(errors.Unwrap(err), 0)
+	if m, ok := err.(interface{ Unwrap() []error }); ok && errors.Unwrap(err) == nil {
+		for _, x := range m.Unwrap() {
+			walk(x, 0)
+		}
+	}
+	return b.String()
+}
+
+// safeText is e.Error(), or a note when Error panics.
+func safeText(e error) (s string) {
+	defer func() {
+		if r := recover(); r != nil {
+			s = fmt.Sprintf("!PANIC in Error: %v", r)
+		}
+	}()
+	return e.Error()
+}
+
+// sourceCache keeps the source attrs of each call site, so WithSource
+// costs a map lookup after a site's first record.
+type sourceCache struct {
+	mu sync.RWMutex
+	m  map[uintptr][]slog.Attr // guarded by mu
+}
+
+func (c *sourceCache) attrs(pc uintptr) []slog.Attr {
+	c.mu.RLock()
+	a, ok := c.m[pc]
+	c.mu.RUnlock()
+	if ok {
+		return a
+	}
+	f, _ := runtime.CallersFrames([]uintptr{pc}).Next()
+	a = []slog.Attr{slog.String("source_file", f.File), slog.Int("source_line", f.Line), slog.String("source_function", f.Function)}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[uintptr][]slog.Attr{}
+	}
+	if len(c.m) < 1<<16 {
+		c.m[pc] = a
+	}
+	return a
+}
