@@ -23,12 +23,21 @@ type Fit struct {
 	R2 float64
 	// N is the number of finite samples fitted.
 	N int
+
+	// scaled is the line fitted to values divided by scale; At uses it so
+	// that a line near the float64 limit does not compute Inf - Inf.
+	scaled struct{ slope, intercept, scale float64 }
 }
 
 // At returns the fitted value at t (Unix milliseconds): a forecast when t
-// is after the last sample.
+// is after the last sample. For a Fit made by [LinearFit] it is never NaN;
+// it may overflow to ±Inf far from the data.
 func (f Fit) At(t int64) float64 {
-	return f.Intercept + f.Slope*(float64(t)-float64(f.Origin))/1000
+	dt := (float64(t) - float64(f.Origin)) / 1000
+	if sc := f.scaled; sc.scale != 0 {
+		return (sc.intercept + sc.slope*dt) * sc.scale
+	}
+	return f.Intercept + f.Slope*dt
 }
 
 // LinearFit fits a line to the finite samples by ordinary least squares.
@@ -58,13 +67,16 @@ func LinearFit(samples []Sample) (Fit, bool) {
 	if m.syy > 0 {
 		r2 = min(max(m.sxy*m.sxy/(m.sxx*m.syy), 0), 1)
 	}
-	return Fit{
+	intercept := m.my - slope*m.mx
+	f := Fit{
 		Slope:     slope * scale,
-		Intercept: (m.my - slope*m.mx) * scale,
+		Intercept: intercept * scale,
 		Origin:    origin,
 		R2:        r2,
 		N:         m.n,
-	}, true
+	}
+	f.scaled.slope, f.scaled.intercept, f.scaled.scale = slope, intercept, scale
+	return f, true
 }
 
 // fitMoments are the means and centred sums of squares of time (seconds
