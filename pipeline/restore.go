@@ -1,0 +1,119 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"github.com/o2kit/o2kit"
+)
+
+// RestoreOptions says how [Restore] re-ingests a backup.
+type RestoreOptions struct {
+	// Stream is the stream the records go to. Default: the stream they
+	// were backed up from.
+	Stream string
+	// FlushEvery flushes the client after that many records, so that
+	// progress counts what the server stored. Default 20000; negative
+	// flushes only when the client's buffer is full and at the end.
+	FlushEvery int
+	// SkipVerify skips reading the whole backup through with [Verify]
+	// before anything is sent. Without it a damaged backup is refused
+	// whole; with it, the records before the damage are sent.
+	SkipVerify bool
+	// Progress, if set, is called on Restore's goroutine after each
+	// flush and at the end of each file.
+	Progress func(Progress)
+}
+
+// DefaultFlushEvery is the default of [RestoreOptions.FlushEvery].
+const DefaultFlushEvery = 20000
+
+// RestoreReport counts what [Restore] did. The server counts come from
+// the client's [o2kit.Stats] for the target stream, so they are exact only
+// when nothing else writes to that stream through the client meanwhile.
+type RestoreReport struct {
+	Stream  string // normalised target stream
+	Records int64  // records read from the backup and taken by the client
+	Sent    int64  // records the server stored
+	// Failed counts records the server refused or the client gave up on:
+	// its Failed, PartialFailures, DeadLettered and Lost counters.
+	Failed int64
+	// Overflows counts the times the client's buffer was full; Restore
+	// then flushed and emitted the record again, so none was lost.
+	Overflows int64
+}
+
+// ErrRestoreIncomplete matches the error of a restore after which the
+// server did not store every record of the backup.
+var ErrRestoreIncomplete = errors.New("pipeline: restore incomplete")
+
+// Restore re-ingests a backup through c.Emit: every record of every
+// manifest in dir, oldest first, with its fields as they were stored and
+// its time set to its original _timestamp. A record older than the
+// client's ingest window ([o2kit.WithIngestWindow], 5 h by default) is
+// re-stamped by the client to the time of sending, with its own time kept
+// in the field original_timestamp, because the server discards older
+// events. Only logs streams can be restored.
+//
+// Records keep the id they were backed up with (the manifest's IDField),
+// so duplicates are found by id, only if c was created with
+// o2kit.WithIDField(""): a client that stamps ids replaces a record's own
+// id field with a new id.
+//
+// The client's memory budget is respected: when Emit reports the buffer
+// full, Restore flushes and emits the record again. At the end it flushes
+// and compares the client's counters with the records it emitted; any
+// record not stored is an error matching [ErrRestoreIncomplete].
+func Restore(ctx context.Context, c *o2kit.Client, dir string, opts RestoreOptions) (*RestoreReport, error) {
+	chain, err := ReadManifests(dir)
+	if err != nil {
+		return nil, err
+	}
+	if len(chain) == 0 {
+		return nil, fmt.Errorf("pipeline: restore: no backup manifest in %s", dir)
+	}
+	if chain[0].Type != "logs" {
+		return nil, fmt.Errorf("pipeline: restore: only logs streams can be restored, %s is %s", chain[0].Stream, chain[0].Type)
+	}
+	if !opts.SkipVerify {
+		if _, err := Verify(dir); err != nil {
+			return nil, fmt.Errorf("pipeline: restore: the backup is damaged, nothing sent: %w", err)
+		}
+	}
+	r := newRestorer(c, chain, opts)
+	if r.target == "" {
+		return nil, fmt.Errorf("pipeline: restore: stream %q normalises to nothing", opts.Stream)
+	}
+	before := c.Stats().Streams[r.rep.Stream]
+	for _, m := range chain {
+		for _, f := range m.Files {
+			r.file = f.Name
+			n, err := readData(dir, m, f, true, func(rec record) error { return r.emit(ctx, rec) })
+			r.bytes += n
+			if err != nil {
+				return r.rep, fmt.Errorf("pipeline: restore of %s: %w", filepath.Join(dir, f.Name), err)
+			}
+			r.progress()
+		}
+	}
+	if err := c.Flush(ctx); err != nil {
+		return r.rep, fmt.Errorf("pipeline: restore: %w", err)
+	}
+	r.progress()
+	return r.rep, r.settle(before, c.Stats().Streams[r.rep.Stream])
+}
+
+// settle fills the report's server counts from the counters before and
+// after, and reports records that were not stored.
+func (r *restorer) settle(before, after o2kit.Counters) error {
+	r.rep.Sent = int64(after.Sent - before.Sent)
+	r.rep.Failed = int64(after.Failed - before.Failed + after.PartialFailures - before.PartialFailures +
+		after.DeadLettered - before.DeadLettered + after.Lost - before.Lost)
+	if r.rep.Sent < r.rep.Records {
+		return fmt.Errorf("%w: the server stored %d of %d record(s) in %s; %d failed (see the client's error handler)",
+			ErrRestoreIncomplete, r.rep.Sent, r.rep.Records, r.rep.Stream, r.rep.Failed)
+	}
+	return nil
+}
