@@ -1,0 +1,55 @@
+// Package behavior records user-behaviour events (page views, product
+// views, searches, cart changes, checkouts, purchases, identifies and
+// events of the caller's own) to OpenObserve's user-behavior stream, and
+// keeps funnels, conversion rates and active-user counts over them.
+//
+// The entry point is [NewTracker], given the service's shared
+// *o2kit.Client; the tracker lives as long as the client and needs no
+// shutdown of its own (shut the client down to flush). [NewSessions] wraps
+// an http.Handler so that every request carries an anonymous id, a
+// session id and the [Visitor]'s request context:
+//
+//	tracker, err := behavior.NewTracker(client, behavior.WithFunnels(behavior.Funnel{
+//		Name: "checkout", Steps: []string{"product_view", "cart_add", "checkout_started", "purchase"},
+//	}))
+//	sessions, err := behavior.NewSessions(tracker, behavior.WithUser(currentUser))
+//	http.ListenAndServe(addr, sessions.Middleware(mux))
+//	// in a handler:
+//	err = tracker.CartAdd(r.Context(), behavior.CartChange{Product: p, Quantity: 1})
+//
+// # Events
+//
+// Each event is one record with the field event (its name), event_id (a
+// UUIDv7, the idempotency key: two records with the same event_id are the
+// same event), the ids in the context (user_id, session_id, request_id,
+// tenant_id, and trace_id and span_id of the OpenTelemetry span), and the
+// visitor's anonymous_id, user_agent, locale and ip. The client adds its
+// own o2kit_id to every record it sends (see o2kit.WithIDField); that id
+// is the transport's, new on every call, while event_id belongs to the
+// event and may be given by the caller ([Meta]) to resend an event as the
+// same one. Amounts are integers in minor units (cents) with an ISO 4217
+// currency code.
+//
+// An event that breaks a rule (an empty name, a quantity below 1, an
+// unknown currency) is not recorded; the method returns an [*EventError],
+// which matches [ErrInvalidEvent].
+//
+// # Privacy
+//
+// By default the IP address is anonymised (IPv4 /24, IPv6 /48) and e-mail
+// addresses in string values are replaced ([WithIPMode], [WithEmails]).
+// Events are not recorded for a request marked with [WithoutTracking], for
+// users a [Consent] refuses, and, with [WithDoNotTrack], for browsers that
+// send DNT or Global Privacy Control signals.
+//
+// # Funnels and rates
+//
+// [Funnel] defines an ordered funnel. The tracker follows each funnel
+// in-process with bounded memory and reports it with [Tracker.Funnel];
+// [Tracker.FunnelReport] computes the same funnel by SQL over the stored
+// events of a time range. [Tracker.ActiveUsers] counts distinct users with
+// a HyperLogLog sketch, and [Tracker.CartAbandonmentRate] and
+// [Tracker.SearchToPurchaseRate] follow two built-in funnels.
+// [Tracker.Snapshot] gives all of these as plain values for metrics and
+// alerts.
+package behavior

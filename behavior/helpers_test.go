@@ -1,0 +1,77 @@
+package behavior
+
+import (
+	"context"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/o2kit/o2kit"
+	"github.com/o2kit/o2kit/internal/o2server"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// start is the fake clock's first reading.
+var start = time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)
+
+// clock is a fake clock that moves only when told.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newClock() *clock { return &clock{now: start} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// env is a tracker writing to a dev server, on a fake clock.
+type env struct {
+	srv     *o2server.Server
+	client  *o2kit.Client
+	tracker *Tracker
+	clock   *clock
+}
+
+func newEnv(t *testing.T, opts ...Option) *env {
+	t.Helper()
+	clk := newClock()
+	srv := o2server.New(o2server.WithClock(clk.Now))
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	user, pass := srv.RootUser()
+	client, err := o2kit.New(o2kit.WithEndpoint(hs.URL), o2kit.WithBasicAuth(user, pass),
+		o2kit.WithClock(clk.Now), o2kit.WithIDField(""))
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = client.Shutdown(ctx)
+	})
+	tr, err := NewTracker(client, append([]Option{WithClock(clk.Now)}, opts...)...)
+	require.NoError(t, err)
+	return &env{srv: srv, client: client, tracker: tr, clock: clk}
+}
+
+// records flushes the client and returns what the server stored.
+func (e *env) records(t *testing.T) []map[string]any {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	require.NoError(t, e.client.Flush(ctx))
+	return e.srv.Records("default", "user_behavior")
+}

@@ -1,0 +1,97 @@
+package behavior
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/o2kit/o2kit"
+	"github.com/o2kit/o2kit/internal/norm"
+)
+
+// FunnelReport computes funnel f on the server over the events stored in
+// the user-behavior stream from start to end (end excluded), with one SQL
+// search. It applies the rule of [Funnel] to each session's stored events:
+// anchored at the session's first step-1 event in the range, each next
+// step's earliest event not before the previous one and within f.Window of
+// the anchor. Events without a session id are left out.
+//
+// The query uses only portable SQL (common table expressions, inner
+// joins, MIN, COUNT, UNION ALL), so it runs on OpenObserve's DataFusion
+// engine as on the dev server; [FunnelSQL] returns it.
+func (t *Tracker) FunnelReport(ctx context.Context, f Funnel, start, end time.Time) (FunnelReport, error) {
+	if err := f.validate(); err != nil {
+		return FunnelReport{}, err
+	}
+	type row struct {
+		Step     int   `json:"step"`
+		Sessions int64 `json:"sessions"`
+	}
+	rows, _, err := o2kit.SearchAs[row](ctx, t.client, o2kit.SearchRequest{
+		SQL: funnelSQL(norm.StreamName(t.stream), &f), Start: start, End: end, Size: len(f.Steps),
+	})
+	if err != nil {
+		return FunnelReport{}, fmt.Errorf("behavior: funnel %q report: %w", f.Name, err)
+	}
+	counts := make([]int64, len(f.Steps))
+	for _, r := range rows {
+		if r.Step >= 1 && r.Step <= len(counts) {
+			counts[r.Step-1] = r.Sessions
+		}
+	}
+	return newReport(&f, counts), nil
+}
+
+// FunnelSQL returns the SQL [Tracker.FunnelReport] runs for f over the
+// stream (a stored, normalised name such as "user_behavior"). f must be
+// valid; an invalid one gives an error.
+func FunnelSQL(stream string, f Funnel) (string, error) {
+	if err := f.validate(); err != nil {
+		return "", err
+	}
+	return funnelSQL(norm.StreamName(stream), &f), nil
+}
+
+// funnelSQL builds the query: CTE s<k> holds each session that reached
+// step k, with t0 its anchor and t its step-k time; the last SELECT counts
+// them. Names and values are quoted, never spliced in raw.
+//
+//	WITH s1 AS (SELECT session_id, MIN(_timestamp) AS t0, MIN(_timestamp) AS t
+//	            FROM "stream" WHERE event = 'a' AND session_id <> '' GROUP BY session_id),
+//	     s2 AS (SELECT e.session_id, MIN(p.t0) AS t0, MIN(e._timestamp) AS t
+//	            FROM "stream" e JOIN s1 p ON e.session_id = p.session_id
+//	            WHERE e.event = 'b' AND e._timestamp >= p.t AND e._timestamp <= p.t0 + <window µs>
+//	            GROUP BY e.session_id)
+//	SELECT 1 AS step, COUNT(*) AS sessions FROM s1 UNION ALL SELECT 2, COUNT(*) FROM s2 ORDER BY step
+func funnelSQL(stream string, f *Funnel) string {
+	table := quoteIdent(stream)
+	window := strconv.FormatInt(f.Window.Microseconds(), 10)
+	var b strings.Builder
+	b.WriteString("WITH s1 AS (SELECT session_id, MIN(_timestamp) AS t0, MIN(_timestamp) AS t FROM ")
+	b.WriteString(table)
+	b.WriteString(" WHERE event = " + quoteString(f.Steps[0]) + " AND session_id <> '' GROUP BY session_id)")
+	for k := 2; k <= len(f.Steps); k++ {
+		fmt.Fprintf(&b, ", s%d AS (SELECT e.session_id, MIN(p.t0) AS t0, MIN(e._timestamp) AS t FROM %s e"+
+			" JOIN s%d p ON e.session_id = p.session_id WHERE e.event = %s AND e._timestamp >= p.t"+
+			" AND e._timestamp <= p.t0 + %s GROUP BY e.session_id)",
+			k, table, k-1, quoteString(f.Steps[k-1]), window)
+	}
+	b.WriteString(" SELECT 1 AS step, COUNT(*) AS sessions FROM s1")
+	for k := 2; k <= len(f.Steps); k++ {
+		fmt.Fprintf(&b, " UNION ALL SELECT %d AS step, COUNT(*) AS sessions FROM s%d", k, k)
+	}
+	b.WriteString(" ORDER BY step")
+	return b.String()
+}
+
+// quoteString quotes s as a SQL string literal: ' doubled.
+func quoteString(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
+
+// quoteIdent quotes s as a SQL identifier: " doubled.
+func quoteIdent(s string) string {
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
