@@ -2,6 +2,8 @@ package logging
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -24,6 +26,7 @@ func pinned() time.Time { return epoch }
 type dev struct {
 	srv    *o2server.Server
 	client *o2kit.Client
+	url    string
 }
 
 // newDev starts the dev server and a client with a pinned clock and no
@@ -47,7 +50,7 @@ func newDev(t *testing.T, opts ...o2kit.Option) *dev {
 		hs.Close()
 		_ = srv.Close()
 	})
-	return &dev{srv: srv, client: c}
+	return &dev{srv: srv, client: c, url: hs.URL}
 }
 
 // records flushes the client and returns what the server stored in stream.
@@ -57,4 +60,18 @@ func (d *dev) records(t *testing.T, stream string) []map[string]any {
 	defer cancel()
 	require.NoError(t, d.client.Flush(ctx))
 	return d.srv.Records("default", o2kit.StreamName(stream))
+}
+
+// getJSON sends an authenticated GET to the dev server and decodes the
+// answer.
+func (d *dev) getJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, d.url+path, nil)
+	require.NoError(t, err)
+	req.SetBasicAuth(d.srv.RootUser())
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(v))
 }

@@ -1,0 +1,98 @@
+package logging
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A missing or wrong field is an error naming it, and nothing is written.
+func TestBusinessRequiredFields(t *testing.T) {
+	d := newDev(t)
+	b := NewBusiness(d.client, WithClock(pinned))
+	a := NewAudit(d.client, WithClock(pinned))
+	ctx := context.Background()
+	cases := []struct {
+		name, field string
+		err         error
+	}{
+		{"order without id", "order_id", b.Order(ctx, OrderEvent{Type: OrderCreated, Amount: EUR(100)})},
+		{"unknown order type", "event_type", b.Order(ctx, OrderEvent{Type: "order_lost", OrderID: "o"})},
+		{"created without amount", "amount_minor", b.Order(ctx, OrderEvent{Type: OrderCreated, OrderID: "o"})},
+		{"lower-case currency", "amount_minor", b.Order(ctx, OrderEvent{Type: OrderPaid, OrderID: "o", Amount: Money{Minor: 1, Currency: "eur"}})},
+		{"negative amount", "amount_minor", b.Order(ctx, OrderEvent{Type: OrderPaid, OrderID: "o", Amount: EUR(-1)})},
+		{"cancelled without reason", "reason", b.Order(ctx, OrderEvent{Type: OrderCancelled, OrderID: "o"})},
+		{"negative items", "items", b.Order(ctx, OrderEvent{Type: OrderShipped, OrderID: "o", Items: -1})},
+		{"login without user", "user_id", b.UserAction(ctx, UserAction{Type: UserLogin})},
+		{"failed login without reason", "reason", b.UserAction(ctx, UserAction{Type: UserLogin, UserID: "u", Failed: true})},
+		{"unknown user action", "event_type", b.UserAction(ctx, UserAction{Type: "user_dance", UserID: "u"})},
+		{"payment without provider", "provider", b.Payment(ctx, PaymentEvent{OrderID: "o", Method: "card", Amount: EUR(1), Status: PaymentCaptured})},
+		{"failed payment without reason", "failure_reason", b.Payment(ctx, PaymentEvent{OrderID: "o", Method: "card", Provider: "p", Amount: EUR(1), Status: PaymentFailed})},
+		{"unknown payment status", "status", b.Payment(ctx, PaymentEvent{OrderID: "o", Method: "card", Provider: "p", Amount: EUR(1), Status: "maybe"})},
+		{"payment without order", "order_id", b.Payment(ctx, PaymentEvent{Method: "card", Provider: "p", Amount: EUR(1), Status: PaymentCaptured})},
+		{"stock without sku", "sku", b.Inventory(ctx, InventoryEvent{Warehouse: "w", Change: 1, Reason: StockRestock})},
+		{"zero change", "change", b.Inventory(ctx, InventoryEvent{SKU: "s", Warehouse: "w", Reason: StockRestock})},
+		{"negative stock", "stock_after", b.Inventory(ctx, InventoryEvent{SKU: "s", Warehouse: "w", Change: -1, Reason: StockSale, StockAfter: -1})},
+		{"unknown stock reason", "reason", b.Inventory(ctx, InventoryEvent{SKU: "s", Warehouse: "w", Change: 1, Reason: "found"})},
+		{"audit without action", "action", a.Log(ctx, AuditEvent{Actor: "a", Resource: "r", Outcome: OutcomeSuccess})},
+		{"audit with bad ip", "ip", a.Log(ctx, AuditEvent{Actor: "a", Action: "x", Resource: "r", Outcome: OutcomeDenied, IP: "300.1.1.1"})},
+		{"audit outcome", "outcome", a.Log(ctx, AuditEvent{Actor: "a", Action: "x", Resource: "r", Outcome: "ok"})},
+	}
+	for _, c := range cases {
+		var fe *FieldError
+		require.True(t, errors.As(c.err, &fe), "%s: %v", c.name, c.err)
+		assert.Equal(t, c.field, fe.Field, c.name)
+	}
+	assert.Empty(t, d.records(t, "business-events"))
+	assert.Empty(t, d.records(t, "audit"))
+	assert.EqualError(t, cases[0].err, "logging: order_created: order_id is required")
+}
+
+func TestBusinessEventsReachTheStream(t *testing.T) {
+	d := newDev(t)
+	b := NewBusiness(d.client, WithClock(pinned))
+	ctx := context.Background()
+	require.NoError(t, b.Order(ctx, OrderEvent{Type: OrderShipped, OrderID: "o-1", Carrier: "dhl"}, slog.String("tracking", "JJD1")))
+	require.NoError(t, b.Payment(ctx, PaymentEvent{OrderID: "o-1", Method: "alipay", Provider: "alipay", Amount: Money{Minor: 500, Currency: "CNY"}, Status: PaymentCaptured}))
+	recs := d.records(t, "business-events")
+	require.Len(t, recs, 2)
+	assert.Equal(t, "order_shipped", recs[0]["event_type"])
+	assert.Equal(t, "JJD1", recs[0]["tracking"])
+	assert.Equal(t, int64(500), recs[1]["amount_minor"])
+}
+
+func TestRedact(t *testing.T) {
+	in := []slog.Attr{
+		slog.String("password", "p"), slog.String("DB-Password", "p"), slog.String("x_api_key", "k"),
+		slog.String("Authorization", "Basic x"), slog.String("refresh_token", "t"), slog.String("card_number", "4111"),
+		slog.Group("db", slog.String("secret", "s"), slog.String("host", "h")),
+		slog.String("shipping", "ok"), slog.String("pinned", "ok"), slog.String("keyboard", "ok"),
+	}
+	out := Redact(in)
+	m := attrMap(out)
+	for _, k := range []string{"password", "DB-Password", "x_api_key", "Authorization", "refresh_token", "card_number"} {
+		assert.Equal(t, Redacted, m[k], k)
+	}
+	assert.Equal(t, map[string]any{"secret": Redacted, "host": "h"}, m["db"])
+	for _, k := range []string{"shipping", "pinned", "keyboard"} {
+		assert.Equal(t, "ok", m[k], k)
+	}
+	assert.Equal(t, "p", in[0].Value.String(), "the input is not modified")
+}
+
+// The audit stream keeps 365 days once the client provisions retention.
+func TestAuditRetention(t *testing.T) {
+	d := newDev(t)
+	require.NoError(t, d.client.Provision(context.Background()))
+	var schema struct {
+		Settings struct {
+			DataRetention int `json:"data_retention"`
+		} `json:"settings"`
+	}
+	d.getJSON(t, "/api/default/streams/audit/schema?type=logs", &schema)
+	assert.Equal(t, 365, schema.Settings.DataRetention)
+}

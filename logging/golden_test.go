@@ -1,0 +1,134 @@
+package logging
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/o2kit/o2kit"
+	"github.com/o2kit/o2kit/internal/o2server"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// wire keeps the ingestion bodies the client sends, unzipped, before the
+// dev server reads them.
+type wire struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (w *wire) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/_multi") {
+			raw, _ := io.ReadAll(r.Body)
+			body := raw
+			if r.Header.Get("Content-Encoding") == "gzip" {
+				zr, err := gzip.NewReader(bytes.NewReader(raw))
+				if err == nil {
+					body, _ = io.ReadAll(zr)
+				}
+			}
+			w.mu.Lock()
+			w.lines = append(w.lines, strings.Split(strings.TrimSpace(string(body)), "\n")...)
+			w.mu.Unlock()
+			r.Body = io.NopCloser(bytes.NewReader(raw))
+		}
+		next.ServeHTTP(rw, r)
+	})
+}
+
+// goldenClient returns a client of a dev server whose ingestion bodies w
+// keeps.
+func goldenClient(t *testing.T, w *wire) *o2kit.Client {
+	t.Helper()
+	srv := o2server.New(o2server.WithClock(pinned))
+	hs := httptest.NewServer(w.wrap(srv))
+	user, pass := srv.RootUser()
+	c, err := o2kit.New(o2kit.WithEndpoint(hs.URL), o2kit.WithBasicAuth(user, pass),
+		o2kit.WithClock(pinned), o2kit.WithIDField(""))
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_ = c.Shutdown(context.Background())
+		hs.Close()
+		_ = srv.Close()
+	})
+	return c
+}
+
+// TestGolden compares the exact JSON line each kind of record sends with
+// testdata/<name>.golden; go test -run TestGolden -update rewrites them.
+func TestGolden(t *testing.T) {
+	ctx := spanContext(o2kit.ContextWithRequest(o2kit.ContextWithUser(context.Background(), "u-1001"), "req-7"))
+	cases := map[string]func(c *o2kit.Client) error{
+		"log_info": func(c *o2kit.Client) error {
+			New(c, WithService("checkout"), WithClock(pinned)).With("cart_id", "c-9").WithGroup("order").
+				InfoContext(ctx, "order placed", "id", "ord-1", slog.Group("total", "minor", 4599, "currency", "EUR"),
+					"elapsed", 1500*time.Microsecond, "first", true, "ratio", 0.25)
+			return nil
+		},
+		"log_error": func(c *o2kit.Client) error {
+			err := errors.Join(errors.New("card declined"), io.ErrUnexpectedEOF)
+			New(c, WithService("checkout"), WithClock(pinned)).ErrorContext(ctx, "payment failed", "err", err)
+			return nil
+		},
+		"user_login": func(c *o2kit.Client) error {
+			return NewBusiness(c, WithService("auth"), WithClock(pinned)).UserAction(ctx, UserAction{Type: UserLogin, Method: "password"})
+		},
+		"user_profile_change": func(c *o2kit.Client) error {
+			return NewBusiness(c, WithClock(pinned)).UserAction(ctx, UserAction{Type: UserProfileChange, Changed: []string{"email", "phone"}})
+		},
+		"order_created": func(c *o2kit.Client) error {
+			return NewBusiness(c, WithClock(pinned)).Order(ctx, OrderEvent{Type: OrderCreated, OrderID: "ord-1", Amount: EUR(129900), Items: 2})
+		},
+		"order_cancelled": func(c *o2kit.Client) error {
+			return NewBusiness(c, WithClock(pinned)).Order(ctx, OrderEvent{Type: OrderCancelled, OrderID: "ord-1", Reason: "customer request"})
+		},
+		"payment_failed": func(c *o2kit.Client) error {
+			return NewBusiness(c, WithClock(pinned)).Payment(ctx, PaymentEvent{PaymentID: "pay-1", OrderID: "ord-1", Method: "card",
+				Provider: "stripe", Amount: Money{Minor: 4599, Currency: "USD"}, Status: PaymentFailed,
+				FailureReason: "insufficient_funds", Latency: 420 * time.Millisecond})
+		},
+		"inventory_change": func(c *o2kit.Client) error {
+			return NewBusiness(c, WithClock(pinned)).Inventory(ctx, InventoryEvent{SKU: "SKU-RED-42", Warehouse: "fra-1",
+				Change: -2, Reason: StockSale, StockAfter: 17, OrderID: "ord-1"})
+		},
+		"audit": func(c *o2kit.Client) error {
+			return NewAudit(c, WithService("admin"), WithClock(pinned)).Log(ctx, AuditEvent{Actor: "admin-3", Action: "order.refund",
+				Resource: "order/ord-1", Outcome: OutcomeSuccess, IP: "203.0.113.9",
+				Attrs: []slog.Attr{slog.String("api_key", "sk_live_123"), slog.Int64("amount_minor", 4599)}})
+		},
+	}
+	for name, emit := range cases {
+		t.Run(name, func(t *testing.T) {
+			w := &wire{}
+			c := goldenClient(t, w)
+			require.NoError(t, emit(c))
+			require.NoError(t, c.Flush(context.Background()))
+			require.Len(t, w.lines, 1)
+			got := w.lines[0] + "\n"
+			path := filepath.Join("testdata", name+".golden")
+			if *update {
+				require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+			}
+			want, err := os.ReadFile(path)
+			require.NoError(t, err)
+			assert.Equal(t, string(want), got)
+		})
+	}
+}
