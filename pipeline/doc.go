@@ -1,0 +1,57 @@
+// Package pipeline holds the processors that shape records on their way to
+// OpenObserve, and the tools that back a stream up and restore it.
+//
+// A processor is an [o2kit.Processor]: the client runs the ones given to
+// [o2kit.WithProcessors] on the goroutine that called Emit, in order, before
+// the record is encoded, so a value a processor masks never reaches a
+// buffer, the spool or the network. Processors are built once, in main, and
+// are safe for concurrent use; none starts a goroutine.
+//
+//	client, err := o2kit.New(o2kit.WithProcessors(
+//		pipeline.MaskPII(),
+//		pipeline.Enrich(pipeline.Host(), pipeline.Service("checkout")),
+//		pipeline.ForStreams(orders, "orders"),
+//	))
+//
+// [Default] bundles the processors most services want: PII masking, then
+// the host and service fields.
+//
+// # Transforming and enriching
+//
+// [Set], [Rename], [Drop] and [Map] edit fields; [Func] runs custom code.
+// [Enrich] adds static fields ([Host], [Service], [Version], [Environment],
+// [Region]); [Lookup] adds fields found by a function of a record's field,
+// such as a user's tier by user_id, through a bounded cache. A processor
+// never writes into the record's Attrs: it copies the slice the first time
+// it changes something, so a caller may reuse its attributes.
+//
+// # Data contracts
+//
+// A [Contract] checks the records of a stream: required fields, types,
+// enums, ranges and lengths. A record that fails goes to the dead-letter
+// stream with the reason, is dropped, or passes with a flag, as the
+// contract says. Counters per contract and reason reach
+// [o2kit.Stats].Processors through [o2kit.StatsReporter].
+//
+// # Masking personal data
+//
+// [MaskPII] finds e-mail addresses, phone numbers (mainland-China mobiles
+// included), mainland-China resident ID numbers (checked by their GB 11643
+// check digit and birth date), bank card numbers (checked by Luhn), IPv4
+// and IPv6 addresses, bearer tokens and JWTs in string values, and fields
+// whose key names a secret (password, token, api_key...). It redacts them,
+// masks them partially, or replaces them with a keyed hash so that masked
+// values still join across records. Its scanners are hand-written and
+// allocate nothing for a record with nothing to mask.
+//
+// # Volume
+//
+// [Sample] keeps a share of records per stream and level and never drops
+// errors; [Dedupe] drops repeats of a record within a window; [RateLimit]
+// bounds the records per second of each stream.
+//
+// # Backup and restore
+//
+// Backup, Verify and Restore page a stream out of OpenObserve into
+// compressed files with a manifest, check them, and send them back.
+package pipeline

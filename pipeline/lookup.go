@@ -1,0 +1,99 @@
+package pipeline
+
+import (
+	"context"
+	"log/slog"
+	"sync/atomic"
+
+	"github.com/o2kit/o2kit"
+)
+
+// LookupFunc finds the fields to add to a record whose looked-up field has
+// the value value (as text), such as a user's tier and country for a
+// user_id. It is called concurrently; an empty answer is cached too.
+type LookupFunc func(ctx context.Context, value string) ([]slog.Attr, error)
+
+// Lookuper adds fields found by a [LookupFunc], through a bounded cache.
+// Create it with [Lookup].
+type Lookuper struct {
+	key   fieldPath
+	name  string
+	fn    LookupFunc
+	cache *lru
+	cfg   *procConfig
+
+	hits, misses, errors atomic.Int64
+}
+
+var (
+	_ o2kit.Processor     = (*Lookuper)(nil)
+	_ o2kit.StatsReporter = (*Lookuper)(nil)
+)
+
+// Lookup returns a processor that reads the field key (a path, as in
+// [Transform]) of each record, asks fn for the fields that go with its
+// value and appends those the record does not already have. Answers are
+// cached as [WithCache] says (default 10 000 values for 5 minutes, by the
+// clock of [WithClock]). A record without the field passes unchanged, and
+// so does one whose lookup failed: the failure is counted, not returned.
+// Lookup returns an error when key is empty or fn is nil.
+func Lookup(key string, fn LookupFunc, opts ...Option) (*Lookuper, error) {
+	if fn == nil {
+		return nil, errNilFunc
+	}
+	if key == "" {
+		return nil, errEmptyKey
+	}
+	cfg := newConfig(opts)
+	return &Lookuper{key: parsePath(key), name: key, fn: fn, cfg: cfg, cache: newLRU(cfg.cacheSize, cfg.cacheTTL)}, nil
+}
+
+// Process appends the looked-up fields to r.
+func (l *Lookuper) Process(ctx context.Context, r o2kit.Record) (o2kit.Record, error) {
+	v, ok := findAttr(r.Attrs, l.key)
+	if !ok {
+		return r, nil
+	}
+	value := v.Resolve().String()
+	found, ok := l.cache.get(value, l.cfg.now())
+	if ok {
+		l.hits.Add(1)
+	} else {
+		l.misses.Add(1)
+		var err error
+		if found, err = l.fn(ctx, value); err != nil {
+			l.errors.Add(1)
+			return r, nil
+		}
+		l.cache.put(value, found, l.cfg.now())
+	}
+	r.Attrs = appendMissing(r.Attrs, found)
+	return r, nil
+}
+
+// ProcessorStats returns the cache hits and misses and the failed lookups,
+// keyed "lookup:<key>:hits", ":misses" and ":errors".
+func (l *Lookuper) ProcessorStats() map[string]int64 {
+	p := "lookup:" + l.name + ":"
+	return map[string]int64{p + "hits": l.hits.Load(), p + "misses": l.misses.Load(), p + "errors": l.errors.Load()}
+}
+
+// appendMissing returns attrs followed by the attributes of extra whose
+// key attrs lacks, in a new slice; attrs itself when there are none.
+func appendMissing(attrs, extra []slog.Attr) []slog.Attr {
+	var out []slog.Attr
+	for _, a := range extra {
+		if a.Key == "" || hasKey(attrs, a.Key) {
+			continue
+		}
+		if out == nil {
+			out = make([]slog.Attr, len(attrs), len(attrs)+len(extra))
+			copy(out, attrs)
+		}
+		out = append(out, a)
+	}
+	if out == nil {
+		return attrs
+	}
+	return out
+}

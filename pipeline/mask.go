@@ -1,0 +1,172 @@
+package pipeline
+
+import (
+	"context"
+	"log/slog"
+	"sync/atomic"
+
+	"github.com/o2kit/o2kit"
+)
+
+// Masker replaces personal data in records. Create it with [MaskPII].
+type Masker struct {
+	sc       piiScanner
+	mode     strategyMode
+	hash     *hasher
+	secrets  secretKeys
+	counts   [kindEnd]atomic.Int64
+	maxDepth int
+}
+
+var (
+	_ o2kit.Processor     = (*Masker)(nil)
+	_ o2kit.StatsReporter = (*Masker)(nil)
+)
+
+// MaskPII returns a processor that masks personal data in every record:
+// string values (inside groups too, and the text of error values) are
+// scanned for the kinds of [WithKinds] (default all), and the values of
+// fields named as secrets ([WithSecretKeys]) are masked whole, whatever
+// their type. [WithStrategy] sets how (default [Redact]).
+//
+// Look-alikes are left alone: a number is taken for a mobile, an ID or a
+// card only when it stands alone (not inside a word or joined by '-' or
+// '.' to one, as in ORD-13812345678) and passes its check: a mobile prefix,
+// an ID's check digit and birth date, a card's Luhn digit and issuer
+// prefix. Values of kind Any other than errors are not scanned, only
+// masked when their key names a secret.
+//
+// A record with nothing to mask passes without allocation.
+func MaskPII(opts ...Option) *Masker {
+	cfg := newConfig(opts)
+	m := &Masker{
+		sc:       piiScanner{kinds: kindsOf(cfg.kinds)},
+		mode:     cfg.strategy.mode,
+		secrets:  newSecretKeys(cfg.secretKeys),
+		maxDepth: 64,
+	}
+	if m.mode == hashMode {
+		m.hash = newHasher(cfg.strategy.key)
+	}
+	return m
+}
+
+// Process returns r with its personal data masked.
+func (m *Masker) Process(_ context.Context, r o2kit.Record) (o2kit.Record, error) {
+	if out, changed := m.attrs(r.Attrs, 0); changed {
+		r.Attrs = out
+	}
+	return r, nil
+}
+
+// MaskString returns s with the personal data it holds masked. Field names
+// play no part: only the text is scanned.
+func (m *Masker) MaskString(s string) string {
+	out, _ := m.text(s)
+	return out
+}
+
+// ProcessorStats returns the number of values masked, by kind:
+// "mask:email", "mask:phone"... and "mask:secret" for fields named as
+// secrets.
+func (m *Masker) ProcessorStats() map[string]int64 {
+	out := make(map[string]int64, kindEnd)
+	for k := KindEmail; k < kindEnd; k++ {
+		out["mask:"+k.String()] = m.counts[k].Load()
+	}
+	return out
+}
+
+// attrs masks a list of attributes, copying it on the first change.
+func (m *Masker) attrs(attrs []slog.Attr, depth int) ([]slog.Attr, bool) {
+	var out []slog.Attr
+	for i, a := range attrs {
+		na, changed := m.attr(a, depth)
+		if !changed {
+			continue
+		}
+		if out == nil {
+			out = make([]slog.Attr, len(attrs))
+			copy(out, attrs)
+		}
+		out[i] = na
+	}
+	return out, out != nil
+}
+
+func (m *Masker) attr(a slog.Attr, depth int) (slog.Attr, bool) {
+	if m.secrets.match(a.Key) {
+		if a.Value.Kind() == slog.KindGroup {
+			return a, false // its members are checked one by one below
+		}
+		m.counts[KindSecret].Add(1)
+		return slog.String(a.Key, m.secret(a.Value)), true
+	}
+	v := a.Value
+	switch v.Kind() {
+	case slog.KindString:
+		if s, ok := m.text(v.String()); ok {
+			return slog.String(a.Key, s), true
+		}
+	case slog.KindGroup:
+		if depth >= m.maxDepth {
+			return a, false
+		}
+		if inner, ok := m.attrs(v.Group(), depth+1); ok {
+			return slog.Attr{Key: a.Key, Value: slog.GroupValue(inner...)}, true
+		}
+	case slog.KindLogValuer:
+		if na, ok := m.attr(slog.Attr{Key: a.Key, Value: v.Resolve()}, depth+1); ok {
+			return na, true
+		}
+	case slog.KindAny:
+		if err, ok := v.Any().(error); ok {
+			if s, ok := m.text(err.Error()); ok {
+				return slog.String(a.Key, s), true
+			}
+		}
+	}
+	return a, false
+}
+
+// text masks s; ok is false, and nothing allocated, when s holds nothing
+// to mask.
+func (m *Masker) text(s string) (string, bool) {
+	found, ok := m.sc.next(s, 0)
+	if !ok {
+		return s, false
+	}
+	buf := make([]byte, 0, len(s)+16)
+	last := 0
+	for ok {
+		buf = append(buf, s[last:found.start]...)
+		buf = m.replace(buf, found.kind, s[found.start:found.end])
+		m.counts[found.kind].Add(1)
+		last = found.end
+		found, ok = m.sc.next(s, last)
+	}
+	return string(append(buf, s[last:]...)), true
+}
+
+// replace appends the masked form of v, a match of kind.
+func (m *Masker) replace(dst []byte, kind Kind, v string) []byte {
+	switch m.mode {
+	case partialMode:
+		return appendPartial(dst, kind, v)
+	case hashMode:
+		var scratch [64]byte
+		return m.hash.append(dst, kind, appendCanonical(scratch[:0], kind, v))
+	}
+	dst = append(dst, '[')
+	dst = append(dst, kind.String()...)
+	return append(dst, ']')
+}
+
+// secret returns the masked form of the value of a field named as a secret.
+func (m *Masker) secret(v slog.Value) string {
+	if m.mode != hashMode {
+		return "[secret]"
+	}
+	s := v.Resolve().String()
+	return string(m.hash.append(nil, KindSecret, []byte(s)))
+}

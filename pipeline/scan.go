@@ -1,0 +1,221 @@
+package pipeline
+
+// piiMatch is a span of personal data in a string: s[start:end].
+type piiMatch struct {
+	start, end int
+	kind       Kind
+}
+
+// piiScanner finds personal data in text with hand-written matchers, one pass
+// from left to right; it allocates nothing.
+type piiScanner struct {
+	kinds kindSet
+}
+
+// next returns the first match in s at or after from.
+func (sc *piiScanner) next(s string, from int) (piiMatch, bool) {
+	for i := from; i < len(s); i++ {
+		var m piiMatch
+		ok := false
+		switch c := s[i]; {
+		case isDigit(c):
+			if m, ok = sc.digits(s, i); !ok {
+				i = skipDigits(s, i) - 1
+			}
+		case c == '+':
+			m, ok = sc.intlPhone(s, i)
+		case c == '(':
+			m, ok = sc.parenPhone(s, i)
+		case c == '@':
+			m, ok = sc.email(s, i, from)
+		case c == ':':
+			m, ok = sc.ipv6(s, i, from)
+		case c == 'b' || c == 'B':
+			m, ok = sc.bearer(s, i)
+		case c == 'e':
+			m, ok = sc.jwt(s, i)
+		}
+		if ok {
+			return m, true
+		}
+	}
+	return piiMatch{}, false
+}
+
+// digits tries the matchers that start with a digit at i.
+func (sc *piiScanner) digits(s string, i int) (piiMatch, bool) {
+	if !boundaryBefore(s, i) {
+		return piiMatch{}, false
+	}
+	j := skipDigits(s, i)
+	n := j - i
+	switch {
+	case j < len(s) && s[j] == '.' && sc.kinds.has(KindIP):
+		if end, ok := ipv4(s, i); ok {
+			return piiMatch{i, end, KindIP}, true
+		}
+	case n == 17 && j < len(s) && (s[j] == 'X' || s[j] == 'x'), n == 18:
+		end := i + 18
+		if sc.kinds.has(KindCNID) && boundaryAfter(s, end) && cnID(s[i:end]) {
+			return piiMatch{i, end, KindCNID}, true
+		}
+	case n == 3 || n == 4:
+		return sc.grouped(s, i, j)
+	}
+	if !boundaryAfter(s, j) {
+		return piiMatch{}, false
+	}
+	digits := s[i:j]
+	switch {
+	case sc.kinds.has(KindPhone) && (cnMobile(digits) || n == 13 && digits[:2] == "86" && cnMobile(digits[2:])):
+		return piiMatch{i, j, KindPhone}, true
+	case sc.kinds.has(KindBankCard) && 13 <= n && n <= 19 && cardPrefix(digits[0]) && luhn(digits):
+		return piiMatch{i, j, KindBankCard}, true
+	}
+	return piiMatch{}, false
+}
+
+// grouped tries numbers written in groups: a mobile as 138 1234 5678, a
+// North American number as 415-555-0123, a card as 4111 1111 1111 1111.
+// The first group is s[i:j].
+func (sc *piiScanner) grouped(s string, i, j int) (piiMatch, bool) {
+	if j >= len(s) || !isGroupSep(s[j]) {
+		return piiMatch{}, false
+	}
+	sep := s[j]
+	groups, end, total := [6]int{j - i}, j, j-i
+	n := 1
+	for n < len(groups) && end < len(s) && s[end] == sep {
+		k := skipDigits(s, end+1)
+		if k == end+1 {
+			break
+		}
+		groups[n], total, end = k-end-1, total+k-end-1, k
+		n++
+	}
+	if n < 3 || !boundaryAfter(s, end) {
+		return piiMatch{}, false
+	}
+	g := groups[:n]
+	switch {
+	case sc.kinds.has(KindPhone) && n == 3 && g[0] == 3 && g[1] == 4 && g[2] == 4 && sep != '.':
+		if s[i] == '1' && '3' <= s[i+1] && s[i+1] <= '9' {
+			return piiMatch{i, end, KindPhone}, true
+		}
+	case sc.kinds.has(KindPhone) && n == 3 && g[0] == 3 && g[1] == 3 && g[2] == 4 && sep != ' ':
+		if nanp(s[i:]) && nanp(s[i+4:]) {
+			return piiMatch{i, end, KindPhone}, true
+		}
+	case sc.kinds.has(KindBankCard) && cardGroups(g) && 13 <= total && total <= 19 && sep != '.':
+		if cardPrefix(s[i]) && luhn(s[i:end]) {
+			return piiMatch{i, end, KindBankCard}, true
+		}
+	}
+	return piiMatch{}, false
+}
+
+// cardGroups reports whether group lengths are a card's: fours with a
+// last group of one to four (4-4-4-4, 4-4-4-4-3), or 4-6-4 and 4-6-5.
+func cardGroups(g []int) bool {
+	if len(g) == 3 && g[0] == 4 && g[1] == 6 && (g[2] == 4 || g[2] == 5) {
+		return true
+	}
+	for k, n := range g {
+		if n != 4 && !(k == len(g)-1 && n >= 1 && n < 4) {
+			return false
+		}
+	}
+	return len(g) >= 4
+}
+
+// ipv4 returns the end of a dotted-quad IPv4 address starting at i.
+func ipv4(s string, i int) (int, bool) {
+	end := i
+	for part := range 4 {
+		if part > 0 {
+			if end >= len(s) || s[end] != '.' {
+				return 0, false
+			}
+			end++
+		}
+		k := skipDigits(s, end)
+		if k == end || k-end > 3 || atoi(s[end:k]) > 255 {
+			return 0, false
+		}
+		end = k
+	}
+	return end, boundaryAfter(s, end)
+}
+
+// maxIPv6 is the longest textual IPv6 address without a zone.
+const maxIPv6 = 45
+
+// ipv6 tries an IPv6 address around the colon at i, not reaching back
+// before from.
+func (sc *piiScanner) ipv6(s string, i, from int) (piiMatch, bool) {
+	if !sc.kinds.has(KindIP) {
+		return piiMatch{}, false
+	}
+	k := i
+	for k > from && i-k < maxIPv6 && isIPv6Byte(s[k-1]) {
+		k--
+	}
+	j := i
+	for j < len(s) && j-k <= maxIPv6 && isIPv6Byte(s[j]) {
+		j++
+	}
+	for j > i+1 && s[j-1] == '.' {
+		j--
+	}
+	if j-k > maxIPv6 || j-k < 3 || !boundaryBefore(s, k) || !boundaryAfter(s, j) {
+		return piiMatch{}, false
+	}
+	if !validIPv6(s[k:j]) || !hasHexDigit(s[k:j]) {
+		return piiMatch{}, false
+	}
+	return piiMatch{k, j, KindIP}, true
+}
+
+func hasHexDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if isHex(s[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// validIPv6 reports whether s is an IPv6 address in text form (RFC 4291):
+// eight groups of one to four hex digits, or fewer around one "::", the
+// last two may be written as an IPv4 address. Unlike netip.ParseAddr it
+// allocates nothing when s is not one.
+func validIPv6(s string) bool {
+	groups, elided := 0, false
+	if len(s) >= 2 && s[0] == ':' && s[1] == ':' {
+		elided, s = true, s[2:]
+	}
+	for len(s) > 0 {
+		k := 0
+		for k < len(s) && k < 5 && isHex(s[k]) {
+			k++
+		}
+		if k < len(s) && s[k] == '.' {
+			end, ok := ipv4(s, 0)
+			return ok && end == len(s) && (groups+2 == 8 || elided && groups+2 < 8)
+		}
+		if k == 0 || k > 4 {
+			return false
+		}
+		groups, s = groups+1, s[k:]
+		switch {
+		case len(s) == 0:
+		case len(s) >= 2 && s[0] == ':' && s[1] == ':' && !elided:
+			elided, s = true, s[2:]
+		case s[0] == ':' && len(s) > 1:
+			s = s[1:]
+		default:
+			return false
+		}
+	}
+	return groups == 8 && !elided || elided && groups < 8
+}
