@@ -20,6 +20,13 @@
 //     filtered to [start_time, end_time), histogram, match_all, str_match,
 //     re_match and ILIKE are supported, and size, from, the default order
 //     and track_total_hits behave as on the real server;
+//   - PromQL: prometheus/api/v1/query and query_range evaluate with the
+//     Prometheus engine over the stored metrics streams (a stream per metric,
+//     its string columns as labels), with the server's parameter forms
+//     (times with unit detection, steps such as "1m30s", float steps
+//     rejected), its step rounding and alignment and its answer shapes:
+//     whole-second sample times, Rust float strings, vectors sorted by
+//     value, a trace_id, and 400 bad_data errors;
 //   - stream management: list, schema, create, settings and delete, plus
 //     /healthz and /config.
 //

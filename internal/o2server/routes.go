@@ -48,6 +48,10 @@ var routeDefs = []routeDef{
 	{"PATCH", "/api/{org}/ingestion-tokens/{name}", false, handleTokenPatch},
 	{"GET", "/api/{org}/passcode", false, handlePasscodeGet},
 	{"PUT", "/api/{org}/passcode", false, handlePasscodeRotate},
+	{"GET", "/api/{org}/prometheus/api/v1/query", false, handlePromQuery},
+	{"POST", "/api/{org}/prometheus/api/v1/query", false, handlePromQuery},
+	{"GET", "/api/{org}/prometheus/api/v1/query_range", false, handlePromQueryRange},
+	{"POST", "/api/{org}/prometheus/api/v1/query_range", false, handlePromQueryRange},
 }
 
 var routes = buildRoutes()
