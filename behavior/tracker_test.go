@@ -1,0 +1,122 @@
+package behavior
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/o2kit/o2kit"
+)
+
+func TestNewTrackerRejectsBadConfig(t *testing.T) {
+	_, err := NewTracker(nil)
+	require.ErrorContains(t, err, "nil client")
+	e := newEnv(t)
+	for name, tc := range map[string]struct {
+		opt  Option
+		want string
+	}{
+		"ip mode":         {WithIPMode(9), "unknown IP mode 9"},
+		"bot mode":        {WithBots(9), "unknown bot mode 9"},
+		"max sessions":    {WithMaxSessions(0), "max sessions 0: must be at least 1"},
+		"conversion":      {WithConversionWindow(0), "conversion window 0s: must be positive"},
+		"active window":   {WithActiveUsersWindow(time.Millisecond), "active users window 1ms"},
+		"no steps":        {WithFunnels(Funnel{Name: "f"}), `funnel "f" has 0 steps`},
+		"empty step":      {WithFunnels(Funnel{Name: "f", Steps: []string{"a", ""}}), `funnel "f" step 2: behavior: event name is empty`},
+		"repeated step":   {WithFunnels(Funnel{Name: "f", Steps: []string{"a", "a"}}), `step "a" given twice`},
+		"negative window": {WithFunnels(Funnel{Name: "f", Steps: []string{"a"}, Window: -1}), "window -1ns is negative"},
+		"funnel twice":    {WithFunnels(Funnel{Name: "f", Steps: []string{"a"}}, Funnel{Name: "f", Steps: []string{"b"}}), `funnel "f" given twice`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := NewTracker(e.client, tc.opt)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	e := newEnv(t)
+	tr, ctx := e.tracker, context.Background()
+	for name, tc := range map[string]struct {
+		err  error
+		want string
+	}{
+		"empty name":         {tr.Track(ctx, ""), "behavior: event name is empty"},
+		"control in name":    {tr.Track(ctx, "a\nb"), `behavior: event name "a\nb" holds a control character`},
+		"reserved prop":      {tr.Track(ctx, "x", slog.String("Event_ID", "1")), `behavior: x: property "Event_ID" is a reserved field name`},
+		"negative quantity":  {tr.CartAdd(ctx, CartChange{Product: shoe, Quantity: -1}), "behavior: cart_add: quantity must be greater than 0, got -1"},
+		"zero quantity":      {tr.CartRemove(ctx, CartChange{Product: shoe}), "behavior: cart_remove: quantity must be greater than 0, got 0"},
+		"unknown currency":   {tr.ProductView(ctx, ProductView{Product: Product{ID: "p", PriceMinor: 100, Currency: "XYZ"}}), `behavior: product_view: currency "XYZ" is not an ISO 4217 currency code`},
+		"lower-case code":    {tr.ProductView(ctx, ProductView{Product: Product{ID: "p", PriceMinor: 100, Currency: "eur"}}), `currency "eur" is not an ISO 4217`},
+		"missing currency":   {tr.Purchase(ctx, Purchase{OrderID: "o", RevenueMinor: 100}), `behavior: purchase: currency "" is not an ISO 4217 currency code`},
+		"negative price":     {tr.ProductView(ctx, ProductView{Product: Product{ID: "p", PriceMinor: -5, Currency: "EUR"}}), "behavior: product_view: price_minor must not be negative, got -5"},
+		"no product id":      {tr.ProductView(ctx, ProductView{}), "behavior: product_view: product_id is required"},
+		"no order id":        {tr.Purchase(ctx, Purchase{}), "behavior: purchase: order_id is required"},
+		"bad item":           {tr.Purchase(ctx, Purchase{OrderID: "o", Items: []Item{{ProductID: "p", Quantity: 0}}}), "behavior: purchase: items [0]: quantity must be greater than 0, got 0"},
+		"no url":             {tr.PageView(ctx, PageView{}), "behavior: page_view: url is required"},
+		"bad url":            {tr.PageView(ctx, PageView{URL: "http://[::1"}), `behavior: page_view: url "http://[::1" does not parse`},
+		"negative results":   {tr.Search(ctx, Search{Results: -1}), "behavior: search: results must not be negative, got -1"},
+		"no user":            {tr.Identify(ctx, Identify{}), "behavior: identify: user_id is required"},
+		"plain track":        {tr.Track(ctx, "x"), ""},
+		"malformed event id": {tr.TrackEvent(ctx, Event{Name: "x", Meta: Meta{EventID: "ord-1"}}), `behavior: x: event_id "ord-1" is not a UUID`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if tc.want == "" {
+				require.NoError(t, tc.err)
+				return
+			}
+			require.Error(t, tc.err)
+			assert.ErrorIs(t, tc.err, ErrInvalidEvent)
+			var ee *EventError
+			assert.True(t, errors.As(tc.err, &ee))
+			assert.Contains(t, tc.err.Error(), tc.want)
+		})
+	}
+	assert.Len(t, e.records(t), 1)
+	assert.Equal(t, int64(17), tr.Stats().Invalid)
+}
+
+func TestEventIDIsUUIDv7(t *testing.T) {
+	e := newEnv(t)
+	require.NoError(t, e.tracker.Track(context.Background(), "signup"))
+	require.NoError(t, e.tracker.Track(context.Background(), "signup"))
+	recs := e.records(t)
+	require.Len(t, recs, 2)
+	ids := map[string]bool{}
+	for _, r := range recs {
+		id, err := uuid.Parse(r[FieldEventID].(string))
+		require.NoError(t, err)
+		assert.Equal(t, uuid.Version(7), id.Version())
+		sec, nsec := id.Time().UnixTime()
+		assert.Equal(t, start, time.Unix(sec, nsec).UTC())
+		ids[id.String()] = true
+	}
+	assert.Len(t, ids, 2)
+	assert.True(t, isUUID(e.tracker.NewEventID()))
+}
+
+func TestMetaIsKept(t *testing.T) {
+	e := newEnv(t)
+	id := e.tracker.NewEventID()
+	at := start.Add(-time.Hour)
+	require.NoError(t, e.tracker.TrackEvent(context.Background(), Event{Name: "x", Meta: Meta{EventID: id, Time: at}}))
+	recs := e.records(t)
+	require.Len(t, recs, 1)
+	assert.Equal(t, id, recs[0][FieldEventID])
+	assert.EqualValues(t, at.UnixMicro(), recs[0]["_timestamp"])
+}
+
+func TestClosedClientCountsFailure(t *testing.T) {
+	e := newEnv(t)
+	require.NoError(t, e.client.Shutdown(context.Background()))
+	err := e.tracker.Track(context.Background(), "late")
+	assert.ErrorIs(t, err, o2kit.ErrClosed)
+	assert.Equal(t, Stats{Failed: 1}, e.tracker.Stats())
+}
