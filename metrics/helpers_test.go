@@ -81,3 +81,31 @@ func devClient(t *testing.T, opts ...o2kit.Option) (*o2kit.Client, *o2server.Ser
 	})
 	return c, srv, seen, hs.URL
 }
+
+// inMemory serves requests with h without sockets, for synctest bubbles.
+func inMemory(h http.Handler) *http.Client {
+	return &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		return rec.Result(), nil
+	})}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// bubbleClient returns a client of an in-memory dev server, for synctest.
+func bubbleClient(t *testing.T) (*o2kit.Client, *o2server.Server) {
+	t.Helper()
+	srv := o2server.New()
+	user, pass := srv.RootUser()
+	c, err := o2kit.New(o2kit.WithEndpoint("http://o2.test"), o2kit.WithBasicAuth(user, pass),
+		o2kit.WithHTTPClient(inMemory(srv)), o2kit.WithFlushInterval(time.Hour))
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_ = c.Shutdown(context.Background())
+		srv.Close()
+	})
+	return c, srv
+}

@@ -33,6 +33,9 @@ type Registry struct {
 	collectMu sync.Mutex // one collection at a time; guards w and attrs
 	w         pointWriter
 	attrs     []slog.Attr
+	scratch   Labels
+
+	store *Store
 
 	flushReq chan chan error
 	stop     chan struct{}
@@ -57,11 +60,15 @@ func NewRegistry(client *o2kit.Client, opts ...Option) (*Registry, error) {
 	if cfg.window < 0 {
 		return nil, fmt.Errorf("metrics: window size %d is negative", cfg.window)
 	}
+	store, err := newStore(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
+	}
 	if cfg.errs == nil {
 		cfg.errs = o2kit.ErrorHandlerFunc(func(err error) { log.Print(err) })
 	}
 	r := &Registry{
-		client: client, cfg: cfg,
+		client: client, cfg: cfg, store: store,
 		fams: map[string]*family{}, names: map[string]*family{},
 		flushReq: make(chan chan error), stop: make(chan struct{}),
 	}

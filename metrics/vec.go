@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -91,12 +92,16 @@ func (v *vec[S, P]) overflow() *S {
 	return v.over.s
 }
 
-// collect appends the samples of every series to w.
+// collect appends the samples of every series to w, ordered by label
+// values so exports and expositions read the same way each time.
 func (v *vec[S, P]) collect(w *pointWriter) {
-	v.tab.Load().each(func(e *entry[S]) {
+	var es []*entry[S]
+	v.tab.Load().each(func(e *entry[S]) { es = append(es, e) })
+	slices.SortFunc(es, func(a, b *entry[S]) int { return slices.Compare(a.values, b.values) })
+	for _, e := range es {
 		w.values = e.values
 		P(e.s).write(w)
-	})
+	}
 	v.mu.Lock()
 	over := v.over
 	v.mu.Unlock()

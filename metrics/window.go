@@ -1,6 +1,132 @@
 package metrics
 
-import "time"
+import (
+	"time"
 
-// record adds the points of one collection to the window store.
-func (r *Registry) record(now time.Time, pts []point) {}
+	"github.com/o2kit/o2kit/internal/timeseries"
+)
+
+// The window store's types. A [Store] keeps the newest samples of every
+// series the registry collects (one per collection, [WithWindowSize] per
+// series) and answers window functions, trends and anomaly scores over
+// them; see [Registry.Window].
+type (
+	// Store is the in-memory window store. All its methods are safe for
+	// concurrent use; Select and Eval take times in Unix milliseconds.
+	Store = timeseries.Store
+	// Sample is one stored value: T in Unix milliseconds, V.
+	Sample = timeseries.Sample
+	// Series is one series' name, labels and samples, oldest first.
+	Series = timeseries.Series
+	// Label is one label name and value.
+	Label = timeseries.Label
+	// Labels is a label set sorted by name.
+	Labels = timeseries.Labels
+	// Point is a window function's result for one series.
+	Point = timeseries.Point
+	// Matcher selects series by their labels.
+	Matcher = timeseries.Matcher
+	// MatcherFunc adapts a function to [Matcher].
+	MatcherFunc = timeseries.MatcherFunc
+	// WindowFunc reduces the samples of a window to one value.
+	WindowFunc = timeseries.WindowFunc
+	// Fit is a least-squares line through a series.
+	Fit = timeseries.Fit
+	// Detector judges a value against the samples before it.
+	Detector = timeseries.Detector
+	// Verdict is a detector's judgement of one value.
+	Verdict = timeseries.Verdict
+	// ZScore is the rolling z-score detector.
+	ZScore = timeseries.ZScore
+	// EWMA is the exponentially weighted moving average detector.
+	EWMA = timeseries.EWMA
+	// MAD is the median absolute deviation detector.
+	MAD = timeseries.MAD
+)
+
+// Window functions for [Store.Eval]: sum, avg, min, max and count of the
+// samples; increase and rate of a counter, resets handled; the least
+// squares slope per second.
+var (
+	Sum      WindowFunc = timeseries.Sum
+	Avg      WindowFunc = timeseries.Avg
+	Min      WindowFunc = timeseries.Min
+	Max      WindowFunc = timeseries.Max
+	Count    WindowFunc = timeseries.Count
+	Increase WindowFunc = timeseries.Increase
+	Rate     WindowFunc = timeseries.Rate
+	Slope    WindowFunc = timeseries.Slope
+)
+
+// Quantile returns a window function for the q-quantile of the samples.
+func Quantile(q float64) WindowFunc { return timeseries.Quantile(q) }
+
+// Forecast returns a window function that extends the least-squares line
+// ahead past the last sample (Prometheus' predict_linear).
+func Forecast(ahead time.Duration) WindowFunc { return timeseries.Forecast(ahead) }
+
+// HoltForecast returns a window function that smooths the samples with
+// Holt's double exponential smoothing (level factor alpha, trend factor
+// beta, both in (0, 1]) and forecasts steps samples ahead.
+func HoltForecast(alpha, beta, steps float64) WindowFunc {
+	return func(s []Sample) (float64, bool) { return timeseries.HoltForecast(s, alpha, beta, steps) }
+}
+
+// AnomalyScore returns a window function that scores the last sample of
+// the window against the ones before it with d.
+func AnomalyScore(d Detector) WindowFunc { return timeseries.AnomalyScore(d) }
+
+// LinearFit fits a least-squares line through the samples.
+func LinearFit(s []Sample) (Fit, bool) { return timeseries.LinearFit(s) }
+
+// Scan judges every sample against the samples in the window before it.
+func Scan(d Detector, s []Sample, window time.Duration) []Verdict {
+	return timeseries.Scan(d, s, window)
+}
+
+// Equal matches series whose label name has exactly value.
+func Equal(name, value string) Matcher { return timeseries.Equal(name, value) }
+
+// NotEqual matches series whose label name is not value.
+func NotEqual(name, value string) Matcher { return timeseries.NotEqual(name, value) }
+
+// Regexp matches series whose label name matches expr in full.
+func Regexp(name, expr string) (Matcher, error) { return timeseries.Regexp(name, expr) }
+
+// Window returns the registry's window store: the last samples of every
+// series, appended at each collection, for alert rules and dashboards in
+// the process. Its Select (name, label matchers, a range in Unix
+// milliseconds) is what the alerting package reads.
+func (r *Registry) Window() *Store { return r.store }
+
+// record appends the points of one collection to the window store, and
+// forgets series that stopped reporting longer ago than the store's span;
+// r.collectMu is held.
+func (r *Registry) record(now time.Time, pts []point) {
+	ms := now.UnixMilli()
+	for i := range pts {
+		p := &pts[i]
+		r.scratch = r.scratch[:0]
+		for j, l := range p.fam.desc.Labels {
+			r.scratch = append(r.scratch, Label{Name: l, Value: p.values[j]})
+		}
+		if p.extra != "" {
+			r.scratch = append(r.scratch, Label{Name: p.extra, Value: p.extraValue})
+		}
+		_ = r.store.Append(p.name, r.scratch, ms, p.value)
+	}
+	r.store.DropIdle(ms - r.span().Milliseconds())
+}
+
+// span is how long the window store keeps a silent series.
+func (r *Registry) span() time.Duration {
+	iv := r.cfg.interval
+	if iv < 0 {
+		iv = 15 * time.Second
+	}
+	return max(r.cfg.idleExpiry, iv*time.Duration(r.cfg.window))
+}
+
+func newStore(cfg config) (*Store, error) {
+	return timeseries.New(timeseries.WithCapacity(cfg.window), timeseries.WithEvictOldest())
+}
