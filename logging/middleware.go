@@ -1,0 +1,133 @@
+package logging
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/o2kit/o2kit"
+)
+
+// RequestIDHeader is the header a request id is read from and written to.
+const RequestIDHeader = "X-Request-ID"
+
+// MiddlewareOption configures [Middleware].
+type MiddlewareOption interface{ applyMiddleware(*mwConfig) }
+
+type mwOptionFunc func(*mwConfig)
+
+func (f mwOptionFunc) applyMiddleware(c *mwConfig) { f(c) }
+
+type mwConfig struct {
+	sampleEvery uint64
+	message     string
+}
+
+// SampleSuccess logs one in every n requests answered below 400; those
+// answered 4xx and 5xx are always logged. Default 1 (all); values below 1
+// keep the default.
+func SampleSuccess(n int) MiddlewareOption {
+	return mwOptionFunc(func(c *mwConfig) { c.sampleEvery = uint64(max(n, 1)) })
+}
+
+// Middleware logs one record per request to logger: method, route (the
+// ServeMux pattern that matched, when there is one), path, status, bytes,
+// latency_ms and request_id, at INFO, at WARN for 4xx and at ERROR for
+// 5xx. It takes the request id from X-Request-ID when the caller sent a
+// sane one (at most 128 printable ASCII characters) or makes a new one,
+// echoes it in the response header and puts it in the request's context
+// with o2kit.ContextWithRequest, so every later log line of the request
+// carries it.
+func Middleware(logger *slog.Logger, opts ...MiddlewareOption) func(http.Handler) http.Handler {
+	cfg := mwConfig{sampleEvery: 1, message: "http request"}
+	for _, o := range opts {
+		if o != nil {
+			o.applyMiddleware(&cfg)
+		}
+	}
+	var seen atomic.Uint64
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			start := time.Now()
+			id := requestID(r.Header.Get(RequestIDHeader))
+			w.Header().Set(RequestIDHeader, id)
+			r = r.WithContext(o2kit.ContextWithRequest(r.Context(), id))
+			rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+			next.ServeHTTP(rec, r)
+			if rec.status < 400 && cfg.sampleEvery > 1 && seen.Add(1)%cfg.sampleEvery != 1 {
+				return
+			}
+			logRequest(logger, cfg.message, r, rec, time.Since(start))
+		})
+	}
+}
+
+func logRequest(logger *slog.Logger, msg string, r *http.Request, rec *recorder, took time.Duration) {
+	level := slog.LevelInfo
+	switch {
+	case rec.status >= 500:
+		level = slog.LevelError
+	case rec.status >= 400:
+		level = slog.LevelWarn
+	}
+	attrs := make([]slog.Attr, 0, 7)
+	attrs = append(attrs, slog.String("method", r.Method))
+	if r.Pattern != "" {
+		attrs = append(attrs, slog.String("route", r.Pattern))
+	}
+	attrs = append(attrs,
+		slog.String("path", r.URL.Path),
+		slog.Int("status", rec.status),
+		slog.Int64("bytes", rec.bytes),
+		slog.Float64("latency_ms", float64(took)/float64(time.Millisecond)),
+	)
+	logger.LogAttrs(r.Context(), level, msg, attrs...)
+}
+
+// requestID returns the caller's id when it is sane, or a new random one.
+func requestID(got string) string {
+	if n := len(got); n > 0 && n <= 128 {
+		ok := true
+		for i := 0; i < n && ok; i++ {
+			ok = got[i] > ' ' && got[i] < 0x7f
+		}
+		if ok {
+			return got
+		}
+	}
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// recorder notes the status and the bytes written. Unwrap lets
+// http.ResponseController reach the writer's Flush, Hijack and deadlines.
+type recorder struct {
+	http.ResponseWriter
+	status      int
+	bytes       int64
+	wroteHeader bool
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if !r.wroteHeader && code >= 200 {
+		r.status, r.wroteHeader = code, true
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(p []byte) (int, error) {
+	r.wroteHeader = true
+	n, err := r.ResponseWriter.Write(p)
+	r.bytes += int64(n)
+	return n, err
+}
+
+// Flush passes a flush on, for streaming handlers that assert http.Flusher.
+func (r *recorder) Flush() { _ = http.NewResponseController(r.ResponseWriter).Flush() }
+
+// Unwrap returns the wrapped writer.
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
