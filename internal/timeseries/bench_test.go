@@ -82,3 +82,31 @@ func filledStore(b *testing.B, n int) *Store {
 	}
 	return st
 }
+
+// BenchmarkWindowFuncs reduces one 5-minute window of 20 samples.
+func BenchmarkWindowFuncs(b *testing.B) {
+	s := noise(1, 20, 100, 5)
+	for name, f := range map[string]WindowFunc{
+		"avg": Avg, "rate": Rate, "p99": Quantile(0.99), "slope": Slope,
+	} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_, _ = f(s)
+			}
+		})
+	}
+}
+
+// BenchmarkDetect judges one value against 60 samples of history.
+func BenchmarkDetect(b *testing.B) {
+	hist := noise(2, 60, 100, 5)
+	for name, d := range detectors {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = d.Detect(hist, 130)
+			}
+		})
+	}
+}

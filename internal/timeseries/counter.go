@@ -64,3 +64,53 @@ func finiteSpan(samples []Sample) (first, last int64, ok bool) {
 	}
 	return first, last, ok
 }
+
+// IRate returns the per-second growth between the last two finite samples,
+// Prometheus' irate(): it follows fast changes that [Rate] averages away.
+// A drop between them is a reset, so the growth is the last value. ok is
+// false with fewer than two finite samples or when they share a timestamp.
+func IRate(samples []Sample) (float64, bool) {
+	last, prev := -1, -1
+	for i := len(samples) - 1; i >= 0 && prev < 0; i-- {
+		if !finite(samples[i].V) {
+			continue
+		}
+		if last < 0 {
+			last = i
+		} else {
+			prev = i
+		}
+	}
+	if prev < 0 {
+		return 0, false
+	}
+	a, b := samples[prev], samples[last]
+	dt := (float64(b.T) - float64(a.T)) / 1000
+	if dt <= 0 {
+		return 0, false
+	}
+	growth := b.V - a.V
+	if b.V < a.V {
+		growth = b.V
+	}
+	return growth / dt, true
+}
+
+// Resets returns how many times a counter was reset in the window: the
+// number of drops between consecutive finite samples, as Prometheus'
+// resets() counts them. ok is false when there is no finite sample.
+func Resets(samples []Sample) (float64, bool) {
+	n, drops := 0, 0
+	var prev float64
+	for _, s := range samples {
+		if !finite(s.V) {
+			continue
+		}
+		if n > 0 && s.V < prev {
+			drops++
+		}
+		prev = s.V
+		n++
+	}
+	return float64(drops), n > 0
+}

@@ -33,12 +33,15 @@
 // A window of length d ending at t holds the samples with t-d < T <= t,
 // like a Prometheus range selector ([Window] cuts one out of a sorted
 // slice). A [WindowFunc] reduces a window to one value: [Sum], [Avg],
-// [Min], [Max], [Count], [Quantile] (linear interpolation, Hyndman–Fan
-// definition 7), [Increase] and [Rate] (counter resets handled, no
-// extrapolation to the window's edges), [Slope] and [Forecast]
-// (least-squares line, see [LinearFit]) and [AnomalyScore]. When a window
-// has no usable sample a WindowFunc reports ok = false rather than a
-// made-up value.
+// [Min], [Max], [Count], [Last], [StdDev], [Quantile] (linear
+// interpolation, Hyndman–Fan definition 7), [Increase], [Rate], [IRate]
+// and [Resets] (a drop in a counter is a reset; no extrapolation to the
+// window's edges, so Increase reports exactly the growth observed between
+// the window's first and last sample), [Slope] and [Forecast]
+// (least-squares line, see [LinearFit]) and [AnomalyScore].
+// [Store.Eval] applies one to a window of every selected series. When a
+// window has no usable sample a WindowFunc reports ok = false rather than
+// a made-up value.
 //
 // # Non-finite values
 //

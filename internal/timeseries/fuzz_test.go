@@ -2,7 +2,10 @@ package timeseries
 
 import (
 	"encoding/binary"
+	"errors"
+	"fmt"
 	"math"
+	"slices"
 	"testing"
 	"time"
 )
@@ -41,7 +44,7 @@ func FuzzWindowFuncs(f *testing.F) {
 		s, allFinite := fuzzSamples(data)
 		funcs := map[string]WindowFunc{
 			"sum": Sum, "avg": Avg, "min": Min, "max": Max, "count": Count,
-			"increase": Increase, "rate": Rate, "slope": Slope,
+			"last": Last, "stddev": StdDev, "increase": Increase, "rate": Rate, "irate": IRate, "resets": Resets, "slope": Slope,
 			"quantile": Quantile(math.Mod(math.Abs(q), 1)),
 			"forecast": Forecast(time.Minute),
 			"zscore":   AnomalyScore(ZScore{MinSamples: 2}),
@@ -80,4 +83,63 @@ func checkOrder(t *testing.T, s []Sample) {
 			t.Fatalf("%v outside [%v, %v] for %v", v, lo, hi, s)
 		}
 	}
+}
+
+// FuzzStore replays a byte string as appends (series, time step, value)
+// to a small store and checks its invariants against a model: every
+// series holds the newest accepted samples in time order, at most the
+// capacity of them, and the series cap holds.
+func FuzzStore(f *testing.F) {
+	f.Add([]byte{0, 1, 5, 1, 0, 7, 0, 0, 9, 2, 3, 1, 3, 2, 2})
+	f.Add([]byte{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})
+	f.Fuzz(func(t *testing.T, ops []byte) {
+		const capacity, maxSeries = 4, 3
+		st, err := New(WithCapacity(capacity), WithMaxSeries(maxSeries))
+		if err != nil {
+			t.Fatal(err)
+		}
+		model := map[string][]Sample{}
+		var clock int64
+		for ; len(ops) >= 3; ops = ops[3:] {
+			name := fmt.Sprint("m", ops[0]%5)
+			clock += int64(ops[1]%4) - 1 // may go back one, to hit ErrOutOfOrder
+			x := Sample{T: clock, V: float64(ops[2])}
+			err := st.Append(name, nil, x.T, x.V)
+			switch {
+			case errors.Is(err, ErrSeriesLimit):
+				if len(model) < maxSeries || model[name] != nil {
+					t.Fatalf("series limit with %d series", len(model))
+				}
+			case errors.Is(err, ErrOutOfOrder):
+				if m := model[name]; len(m) == 0 || m[len(m)-1].T <= x.T {
+					t.Fatalf("refused %v after %v", x, m)
+				}
+			case err != nil:
+				t.Fatal(err)
+			default:
+				model[name] = modelAppend(model[name], x, capacity)
+			}
+		}
+		if st.Len() != len(model) {
+			t.Fatalf("%d series, model has %d", st.Len(), len(model))
+		}
+		for _, s := range st.Select("", math.MinInt64, math.MaxInt64) {
+			if !slices.Equal(s.Samples, model[s.Name]) {
+				t.Fatalf("%s: store %v, model %v", s.Name, s.Samples, model[s.Name])
+			}
+		}
+	})
+}
+
+// modelAppend is the store's append rule on a plain slice.
+func modelAppend(m []Sample, x Sample, capacity int) []Sample {
+	if n := len(m); n > 0 && m[n-1].T == x.T {
+		m[n-1].V = x.V
+		return m
+	}
+	m = append(m, x)
+	if len(m) > capacity {
+		m = slices.Clone(m[1:])
+	}
+	return m
 }

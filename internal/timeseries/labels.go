@@ -3,7 +3,6 @@ package timeseries
 import (
 	"cmp"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -43,6 +42,15 @@ func FromStrings(kv ...string) (Labels, error) {
 
 // Get returns the value of the label called name, or "" if there is none.
 func (ls Labels) Get(name string) string {
+	if len(ls) <= 8 {
+		// A scan beats a binary search on the short sets metrics carry.
+		for _, l := range ls {
+			if l.Name == name {
+				return l.Value
+			}
+		}
+		return ""
+	}
 	i, ok := slices.BinarySearchFunc(ls, name, func(l Label, n string) int {
 		return strings.Compare(l.Name, n)
 	})
@@ -114,49 +122,4 @@ func hashSeries(name string, ls Labels) uint64 {
 		add(l.Value)
 	}
 	return h
-}
-
-// Matcher selects series by their labels. Implementations must be safe for
-// concurrent use and must not keep or modify the Labels they are given.
-type Matcher interface {
-	// Matches reports whether a series with these labels is selected.
-	Matches(Labels) bool
-}
-
-// MatcherFunc adapts a function to [Matcher].
-type MatcherFunc func(Labels) bool
-
-// Matches calls f(ls).
-func (f MatcherFunc) Matches(ls Labels) bool { return f(ls) }
-
-// Equal matches series whose label name has exactly value; a missing label
-// counts as "", as in Prometheus, so Equal("env", "") matches series without
-// an env label.
-func Equal(name, value string) Matcher {
-	return MatcherFunc(func(ls Labels) bool { return ls.Get(name) == value })
-}
-
-// NotEqual matches series whose label name is not value.
-func NotEqual(name, value string) Matcher {
-	return MatcherFunc(func(ls Labels) bool { return ls.Get(name) != value })
-}
-
-// Regexp matches series whose label name matches expr in full (the
-// expression is anchored at both ends, as in Prometheus). A missing label
-// counts as "". An invalid expression is an error.
-func Regexp(name, expr string) (Matcher, error) {
-	re, err := regexp.Compile("^(?:" + expr + ")$")
-	if err != nil {
-		return nil, fmt.Errorf("timeseries: label matcher %s: %w", name, err)
-	}
-	return MatcherFunc(func(ls Labels) bool { return re.MatchString(ls.Get(name)) }), nil
-}
-
-// NotRegexp matches series whose label name does not match expr in full.
-func NotRegexp(name, expr string) (Matcher, error) {
-	m, err := Regexp(name, expr)
-	if err != nil {
-		return nil, err
-	}
-	return MatcherFunc(func(ls Labels) bool { return !m.Matches(ls) }), nil
 }

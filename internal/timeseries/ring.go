@@ -17,6 +17,7 @@ type series struct {
 	name   string
 	labels Labels // canonical, never modified after creation
 	hash   uint64
+	pos    int // index in its family's list; guarded by the Store's mu
 
 	mu   sync.Mutex
 	buf  []Sample // guarded by mu; grows up to cap, then wraps

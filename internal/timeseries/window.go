@@ -21,8 +21,12 @@ var (
 	_ WindowFunc = Min
 	_ WindowFunc = Max
 	_ WindowFunc = Count
+	_ WindowFunc = Last
+	_ WindowFunc = StdDev
 	_ WindowFunc = Increase
 	_ WindowFunc = Rate
+	_ WindowFunc = IRate
+	_ WindowFunc = Resets
 )
 
 // Window returns the part of samples, which must be sorted by time, with
@@ -128,6 +132,44 @@ func extreme(samples []Sample, better func(a, b float64) bool) (float64, bool) {
 		}
 	}
 	return m, ok
+}
+
+// Last returns the newest finite sample.
+func Last(samples []Sample) (float64, bool) {
+	for i := len(samples) - 1; i >= 0; i-- {
+		if finite(samples[i].V) {
+			return samples[i].V, true
+		}
+	}
+	return 0, false
+}
+
+// StdDev returns the population standard deviation of the finite samples
+// (dividing by n, as Prometheus' stddev_over_time does), computed with
+// Welford's method after scaling by the largest magnitude so that finite
+// input neither loses precision nor overflows.
+func StdDev(samples []Sample) (float64, bool) {
+	scale := 0.0
+	for _, s := range samples {
+		if finite(s.V) {
+			scale = max(scale, math.Abs(s.V))
+		}
+	}
+	if scale == 0 {
+		_, ok := Count(samples)
+		return 0, ok
+	}
+	var n, mean, m2 float64
+	for _, s := range samples {
+		if finite(s.V) {
+			x := s.V / scale
+			n++
+			d := x - mean
+			mean += d / n
+			m2 += d * (x - mean)
+		}
+	}
+	return math.Sqrt(max(m2, 0)/n) * scale, true
 }
 
 // Quantile returns a [WindowFunc] for the q-quantile (0 <= q <= 1) of the

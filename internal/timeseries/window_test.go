@@ -36,6 +36,14 @@ func TestWindowFuncs(t *testing.T) {
 		{"min empty", Min, nil, 0, false},
 		{"max", Max, []float64{3, -1, inf, 2}, 3, true},
 		{"max first", Max, []float64{5, 1}, 5, true},
+		{"last", Last, []float64{1, 2, nan}, 2, true},
+		{"last empty", Last, []float64{inf}, 0, false},
+		// Deviations from 5 are -3,-1,-1,-1,0,0,2,4: squares sum to 32, /8.
+		{"stddev", StdDev, []float64{2, 4, 4, 4, 5, 5, 7, 9}, 2, true},
+		{"stddev zeros", StdDev, []float64{0, 0}, 0, true},
+		{"stddev constant", StdDev, []float64{3, 3, 3}, 0, true},
+		{"stddev empty", StdDev, []float64{nan}, 0, false},
+		{"stddev extremes", StdDev, []float64{-math.MaxFloat64, math.MaxFloat64}, math.MaxFloat64, true},
 		{"median odd", Quantile(0.5), []float64{5, 1, 3}, 3, true},
 		{"median even", Quantile(0.5), []float64{4, 1, 3, 2}, 2.5, true},
 		// h = 0.9*4 = 3.6 over 10,20,30,40,50: 40 + 0.6*10.
@@ -115,6 +123,37 @@ func TestIncreaseAndRate(t *testing.T) {
 		})
 	}
 	_, ok := Rate([]Sample{{T: 5, V: 1}, {T: 5, V: 2}})
+	assert.False(t, ok, "no time between the samples")
+}
+
+func TestIRateAndResets(t *testing.T) {
+	tests := []struct {
+		name          string
+		values        []float64
+		irate, resets float64
+		iok, rok      bool
+	}{
+		{"steady", []float64{0, 10, 20, 50}, 30, 0, true, true},
+		{"reset at the end", []float64{10, 20, 3}, 3, 1, true, true},
+		{"two resets", []float64{5, 1, 4, 2, 8}, 6, 2, true, true},
+		{"skips NaN", []float64{1, 4, nan, 10, inf}, 6.0 / 2, 0, true, true},
+		{"single", []float64{4}, 0, 0, false, true},
+		{"empty", []float64{nan}, 0, 0, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := samplesOf(1000, tt.values...)
+			ir, ok := IRate(s)
+			assert.Equal(t, tt.iok, ok)
+			if ok {
+				assert.InDelta(t, tt.irate, ir, 1e-12)
+			}
+			r, ok := Resets(s)
+			assert.Equal(t, tt.rok, ok)
+			assert.Equal(t, tt.resets, r)
+		})
+	}
+	_, ok := IRate([]Sample{{T: 5, V: 1}, {T: 5, V: 2}})
 	assert.False(t, ok, "no time between the samples")
 }
 

@@ -1,0 +1,148 @@
+package timeseries
+
+import "slices"
+
+// Append adds the sample (t, v) to the series name{labels}, creating the
+// series if needed. t is a Unix timestamp in milliseconds. labels need not
+// be sorted (a sorted set avoids a copy) and are not retained: the store
+// keeps its own copy. A sample older than the series' newest is refused
+// with [ErrOutOfOrder]; one at the same timestamp replaces that value. A
+// new series past the cap fails with [ErrSeriesLimit] unless
+// [WithEvictOldest] is set. NaN and infinite values are stored as given;
+// the window functions skip them.
+func (st *Store) Append(name string, labels Labels, t int64, v float64) error {
+	if name == "" {
+		return errEmptyName
+	}
+	ls, err := canonical(labels)
+	if err != nil {
+		return err
+	}
+	h := hashSeries(name, ls)
+	x := Sample{T: t, V: v}
+	st.mu.RLock()
+	s := st.lookup(name, ls, h)
+	if s != nil {
+		// The read lock is held while appending so that DropIdle cannot
+		// remove the series between the lookup and the write.
+		err = s.appendSample(x)
+		st.mu.RUnlock()
+		return err
+	}
+	st.mu.RUnlock()
+	return st.create(name, ls, h, x)
+}
+
+// lookup finds a series; the caller holds mu.
+func (st *Store) lookup(name string, ls Labels, h uint64) *series {
+	f := st.families[name]
+	if f == nil {
+		return nil
+	}
+	for _, s := range f.bySig[h] {
+		if s.labels.equal(ls) {
+			return s
+		}
+	}
+	return nil
+}
+
+// create adds a series under the write lock, unless another Append made it
+// first, and appends x to it.
+func (st *Store) create(name string, ls Labels, h uint64, x Sample) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if s := st.lookup(name, ls, h); s != nil {
+		return s.appendSample(x)
+	}
+	if st.count >= st.cfg.maxSeries {
+		if !st.cfg.evict {
+			return ErrSeriesLimit
+		}
+		st.remove(st.oldest())
+	}
+	f := st.families[name]
+	if f == nil {
+		f = &family{bySig: make(map[uint64][]*series)}
+		st.families[name] = f
+	}
+	s := newSeries(name, slices.Clone(ls), h, st.cfg.capacity)
+	f.add(s)
+	st.count++
+	return s.appendSample(x)
+}
+
+// oldest returns the series whose newest sample is the oldest; the caller
+// holds mu and the store is not empty.
+func (st *Store) oldest() *series {
+	var old *series
+	var oldT int64
+	st.each("", func(s *series) {
+		t, _ := s.lastT()
+		if old == nil || t < oldT {
+			old, oldT = s, t
+		}
+	})
+	return old
+}
+
+func (f *family) add(s *series) {
+	f.bySig[s.hash] = append(f.bySig[s.hash], s)
+	s.pos = len(f.list)
+	f.list = append(f.list, s)
+}
+
+// remove deletes s; the caller holds mu for writing.
+func (st *Store) remove(s *series) {
+	f := st.families[s.name]
+	b := slices.DeleteFunc(f.bySig[s.hash], func(o *series) bool { return o == s })
+	if len(b) == 0 {
+		delete(f.bySig, s.hash)
+	} else {
+		f.bySig[s.hash] = b
+	}
+	last := f.list[len(f.list)-1]
+	f.list[s.pos], last.pos = last, s.pos
+	f.list[len(f.list)-1] = nil
+	f.list = f.list[:len(f.list)-1]
+	if len(f.list) == 0 {
+		delete(st.families, s.name)
+	}
+	st.count--
+}
+
+// each calls fn for every series of the metric name, or of every name if
+// name is ""; the caller holds mu.
+func (st *Store) each(name string, fn func(*series)) {
+	visit := func(f *family) {
+		for _, s := range f.list {
+			fn(s)
+		}
+	}
+	if name != "" {
+		if f := st.families[name]; f != nil {
+			visit(f)
+		}
+		return
+	}
+	for _, f := range st.families {
+		visit(f)
+	}
+}
+
+// DropIdle removes every series whose newest sample is older than before
+// (Unix milliseconds) and returns how many it removed.
+func (st *Store) DropIdle(before int64) int {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	var idle []*series
+	st.each("", func(s *series) {
+		if t, _ := s.lastT(); t < before {
+			idle = append(idle, s)
+		}
+	})
+	for _, s := range idle {
+		st.remove(s)
+	}
+	return len(idle)
+}
