@@ -1,0 +1,269 @@
+package behavior
+
+import (
+	"context"
+	"crypto/tls"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/o2kit/o2kit"
+)
+
+// browser sends requests through session middleware and keeps its cookies
+// the way a browser would, on the env's fake clock.
+type browser struct {
+	t       *testing.T
+	h       http.Handler
+	cookies map[string]*http.Cookie
+	ctx     context.Context // the last request's context, as the handler saw it
+	header  http.Header     // sent with every request
+}
+
+func newBrowser(t *testing.T, e *env, opts ...SessionOption) *browser {
+	s, err := NewSessions(e.tracker, opts...)
+	require.NoError(t, err)
+	b := &browser{t: t, cookies: map[string]*http.Cookie{}, header: http.Header{}}
+	b.header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0")
+	b.h = s.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { b.ctx = r.Context() }))
+	return b
+}
+
+func (b *browser) get(path string) *http.Response {
+	r := httptest.NewRequest(http.MethodGet, "http://shop.example"+path, nil)
+	r.Header = b.header.Clone()
+	for _, c := range b.cookies {
+		r.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
+	}
+	w := httptest.NewRecorder()
+	b.h.ServeHTTP(w, r)
+	resp := w.Result()
+	for _, c := range resp.Cookies() {
+		b.cookies[c.Name] = c
+	}
+	return resp
+}
+
+func (b *browser) visitor() Visitor {
+	v, ok := VisitorFromContext(b.ctx)
+	require.True(b.t, ok)
+	return v
+}
+
+func (b *browser) session() string { return o2kit.SessionFromContext(b.ctx) }
+
+func TestSessionNewVisitor(t *testing.T) {
+	e := newEnv(t)
+	b := newBrowser(t, e)
+	b.header.Set("Accept-Language", "de-DE,de;q=0.9,en;q=0.8")
+	resp := b.get("/")
+	v := b.visitor()
+	assert.True(t, isUUID(v.AnonymousID))
+	assert.True(t, isUUID(b.session()))
+	assert.NotEqual(t, v.AnonymousID, b.session())
+	assert.Equal(t, "de-DE", v.Locale)
+	assert.Equal(t, "192.0.2.1", v.IP.String()) // httptest's RemoteAddr
+	assert.False(t, v.Bot)
+	cookies := resp.Cookies()
+	require.Len(t, cookies, 2)
+	aid, sid := cookies[0], cookies[1]
+	assert.Equal(t, "o2_aid", aid.Name)
+	assert.Equal(t, v.AnonymousID, aid.Value)
+	assert.Equal(t, 365*24*3600, aid.MaxAge)
+	assert.Equal(t, "o2_sid", sid.Name)
+	assert.Equal(t, b.session()+"."+strconv.FormatInt(start.Unix(), 10)+".", sid.Value)
+	assert.Equal(t, 1800, sid.MaxAge)
+	for _, c := range cookies {
+		assert.True(t, c.HttpOnly)
+		assert.False(t, c.Secure)
+		assert.Equal(t, http.SameSiteLaxMode, c.SameSite)
+		assert.Equal(t, "/", c.Path)
+	}
+	assert.Empty(t, e.records(t), "no events unless asked")
+}
+
+func TestSessionReturningVisitorRenews(t *testing.T) {
+	e := newEnv(t)
+	b := newBrowser(t, e)
+	b.get("/")
+	anon, sess := b.visitor().AnonymousID, b.session()
+	for range 3 { // each request within the timeout renews the session
+		e.clock.Advance(20 * time.Minute)
+		b.get("/next")
+		assert.Equal(t, anon, b.visitor().AnonymousID)
+		assert.Equal(t, sess, b.session())
+	}
+	assert.Equal(t, sess+"."+strconv.FormatInt(start.Add(time.Hour).Unix(), 10)+".", b.cookies["o2_sid"].Value)
+}
+
+func TestSessionTimeout(t *testing.T) {
+	e := newEnv(t)
+	b := newBrowser(t, e, WithTimeout(10*time.Minute))
+	b.get("/")
+	anon, sess := b.visitor().AnonymousID, b.session()
+	e.clock.Advance(10 * time.Minute)
+	b.get("/")
+	assert.Equal(t, sess, b.session(), "exactly at the timeout the session lives on")
+	e.clock.Advance(10*time.Minute + time.Second)
+	b.get("/")
+	assert.NotEqual(t, sess, b.session())
+	assert.True(t, isUUID(b.session()))
+	assert.Equal(t, anon, b.visitor().AnonymousID, "the anonymous id outlives sessions")
+	assert.Equal(t, 600, b.cookies["o2_sid"].MaxAge)
+}
+
+func TestSessionLoginLinks(t *testing.T) {
+	e := newEnv(t)
+	var user string
+	b := newBrowser(t, e, WithUser(func(*http.Request) string { return user }))
+	b.get("/")
+	anon, sess := b.visitor().AnonymousID, b.session()
+	assert.Empty(t, o2kit.UserFromContext(b.ctx))
+	user = "u-1001"
+	b.get("/account") // login: one identify
+	b.get("/orders")  // already linked
+	assert.Equal(t, "u-1001", o2kit.UserFromContext(b.ctx))
+	assert.Equal(t, sess, b.session(), "login keeps the session")
+	user = "u-2002"
+	b.get("/") // another user on the same browser: linked again
+	recs := e.records(t)
+	require.Len(t, recs, 2)
+	for i, u := range []string{"u-1001", "u-2002"} {
+		assert.Equal(t, EventIdentify, recs[i][FieldEvent])
+		assert.Equal(t, u, recs[i]["user_id"])
+		assert.Equal(t, anon, recs[i][FieldAnonymousID])
+		assert.Equal(t, sess, recs[i]["session_id"])
+	}
+	assert.NotContains(t, b.cookies["o2_sid"].Value, "u-2002", "the cookie holds a digest, not the id")
+}
+
+func TestSessionPageViews(t *testing.T) {
+	e := newEnv(t)
+	b := newBrowser(t, e, WithPageViews(nil))
+	b.header.Set("Accept", "text/html,application/xhtml+xml")
+	b.header.Set("Referer", "https://search.example/")
+	b.get("/shoes?utm_source=ad")
+	b.header.Set("Accept", "application/json")
+	b.get("/api/cart") // not a document
+	recs := e.records(t)
+	require.Len(t, recs, 1)
+	r := recs[0]
+	assert.Equal(t, EventPageView, r[FieldEvent])
+	assert.Equal(t, "http://shop.example/shoes?utm_source=ad", r["page_url"])
+	assert.Equal(t, "/shoes", r["page_path"])
+	assert.Equal(t, "ad", r["utm_source"])
+	assert.Equal(t, "https://search.example/", r["page_referrer"])
+	assert.Equal(t, b.session(), r["session_id"])
+	assert.Equal(t, b.visitor().AnonymousID, r[FieldAnonymousID])
+	assert.Equal(t, "192.0.2.0", r[FieldIP])
+}
+
+func TestSessionBots(t *testing.T) {
+	for mode, cookies := range map[BotMode]int{BotFlag: 2, BotSkip: 0} {
+		e := newEnv(t, WithBots(mode))
+		b := newBrowser(t, e, WithPageViews(nil))
+		b.header.Set("User-Agent", "Googlebot/2.1 (+http://www.google.com/bot.html)")
+		b.header.Set("Accept", "text/html")
+		resp := b.get("/")
+		assert.Len(t, resp.Cookies(), cookies, "mode %d", mode)
+		assert.True(t, b.visitor().Bot)
+		require.NoError(t, e.tracker.Track(b.ctx, "x"))
+		recs := e.records(t)
+		if mode == BotSkip {
+			assert.Empty(t, recs)
+			continue
+		}
+		require.Len(t, recs, 1, "no page view for bots")
+		assert.Equal(t, true, recs[0][FieldBot])
+	}
+}
+
+func TestSessionNotTracked(t *testing.T) {
+	e := newEnv(t, WithDoNotTrack(true))
+	b := newBrowser(t, e, WithPageViews(nil))
+	b.header.Set("Sec-GPC", "1")
+	resp := b.get("/")
+	assert.Empty(t, resp.Cookies())
+	assert.True(t, b.visitor().DoNotTrack)
+	assert.Empty(t, b.session())
+	assert.Empty(t, e.records(t))
+}
+
+func TestSessionCookieAttributes(t *testing.T) {
+	e := newEnv(t)
+	s, err := NewSessions(e.tracker, WithCookieNames("aid", "sid"), WithCookieDomain("shop.example"),
+		WithScriptAccess(true), WithAnonymousIDLifetime(48*time.Hour))
+	require.NoError(t, err)
+	r := httptest.NewRequest(http.MethodGet, "https://shop.example/", nil)
+	r.TLS = &tls.ConnectionState{}
+	w := httptest.NewRecorder()
+	s.Middleware(http.NotFoundHandler()).ServeHTTP(w, r)
+	cookies := w.Result().Cookies()
+	require.Len(t, cookies, 2)
+	assert.Equal(t, "aid", cookies[0].Name)
+	assert.Equal(t, 48*3600, cookies[0].MaxAge)
+	assert.Equal(t, "sid", cookies[1].Name)
+	for _, c := range cookies {
+		assert.True(t, c.Secure, "over TLS")
+		assert.False(t, c.HttpOnly)
+		assert.Equal(t, "shop.example", c.Domain)
+	}
+}
+
+func TestSessionMalformedCookiesReplaced(t *testing.T) {
+	e := newEnv(t)
+	b := newBrowser(t, e)
+	b.cookies["o2_aid"] = &http.Cookie{Name: "o2_aid", Value: "not-an-id"}
+	b.cookies["o2_sid"] = &http.Cookie{Name: "o2_sid", Value: "x.y.z"}
+	b.get("/")
+	assert.True(t, isUUID(b.visitor().AnonymousID))
+	assert.True(t, isUUID(b.session()))
+	future := session{id: newRandomID(), last: start.Add(time.Hour)}
+	b.cookies["o2_sid"] = &http.Cookie{Name: "o2_sid", Value: future.String()}
+	b.get("/")
+	assert.NotEqual(t, future.id, b.session(), "a last-seen time in the future is not trusted")
+}
+
+func TestNewSessionsRejectsBadConfig(t *testing.T) {
+	e := newEnv(t)
+	_, err := NewSessions(nil)
+	assert.ErrorContains(t, err, "nil tracker")
+	for _, tc := range []struct {
+		opt  SessionOption
+		want string
+	}{
+		{WithTimeout(0), "session timeout 0s: must be at least 1s"},
+		{WithAnonymousIDLifetime(time.Minute), "anonymous id lifetime 1m0s: must not be below"},
+		{WithCookieNames("a b", "sid"), "must be valid cookie names"},
+		{WithCookieNames("same", "same"), `both are "same"`},
+	} {
+		_, err := NewSessions(e.tracker, tc.opt)
+		assert.ErrorContains(t, err, tc.want)
+	}
+}
+
+func TestLocale(t *testing.T) {
+	for in, want := range map[string]string{
+		"": "", "*": "", "en": "en", "zh-Hans-CN,zh;q=0.9": "zh-Hans-CN", " fr-CH ; q=1": "fr-CH", "<script>": "",
+	} {
+		assert.Equal(t, want, locale(in), in)
+	}
+}
+
+func FuzzParseSession(f *testing.F) {
+	f.Add(session{id: "7d3c8a2e-5b1f-4c6d-9e0a-1b2c3d4e5f60", last: start, user: "0011223344556677"}.String())
+	f.Add("x.1.")
+	f.Fuzz(func(t *testing.T, v string) {
+		s := parseSession(v)
+		if s.id == "" {
+			return
+		}
+		assert.True(t, isUUID(s.id))
+		assert.Equal(t, s, parseSession(s.String()))
+	})
+}
