@@ -201,7 +201,10 @@ func (c *Client) Emit(ctx context.Context, r Record) error {
 // EmitAs is [Client.Emit] for a record of another stream type, such as a
 // metrics sample.
 func (c *Client) EmitAs(ctx context.Context, typ StreamType, r Record) error {
-	if typ > Metrics {
+	if typ == Traces {
+		return errors.New("o2kit: traces take OTLP bodies: use EmitOTLP")
+	}
+	if typ > Traces {
 		return fmt.Errorf("o2kit: unknown stream type %d", typ)
 	}
 	return c.emit(ctx, typ, r)
@@ -311,6 +314,9 @@ func (c *Client) stream(typ StreamType, name string) *stream {
 	st := old.byKey[streamKey{typ, normal}]
 	if st == nil {
 		st = &stream{name: normal, typ: typ, path: c.ingestPath(typ, normal)}
+		if typ == Traces {
+			st.head = http.Header{"Stream-Name": {normal}}
+		}
 		next.list = append(old.list[:len(old.list):len(old.list)], st)
 	}
 	next.byKey[streamKey{typ, name}] = st
@@ -320,8 +326,11 @@ func (c *Client) stream(typ StreamType, name string) *stream {
 }
 
 func (c *Client) ingestPath(typ StreamType, name string) string {
-	if typ == Metrics {
+	switch typ {
+	case Metrics:
 		return "/api/" + c.cfg.org + "/ingest/metrics/_json"
+	case Traces:
+		return "/api/" + c.cfg.org + "/v1/traces"
 	}
 	return "/api/" + c.cfg.org + "/" + name + "/_multi"
 }
@@ -346,8 +355,11 @@ func (c *Client) Stats() Stats {
 	for _, st := range c.streamList() {
 		sc := st.c.snapshot()
 		key := st.name
-		if st.typ == Metrics {
+		switch st.typ {
+		case Metrics:
 			key = "metrics:" + st.name
+		case Traces:
+			key = "traces:" + st.name
 		}
 		s.Streams[key] = sc
 		s.Counters.add(sc)

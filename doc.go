@@ -32,6 +32,15 @@
 // in an open batch when the process dies are lost: at most a batch, or a
 // flush interval's worth.
 //
+// Traces take the same path as whole bodies: [Client.EmitOTLP] queues one
+// OTLP/protobuf export request (the tracing package's span exporter makes
+// them) as a batch of its own, posted to /api/{org}/v1/traces with the
+// stream in the stream-name header. The byte budget, spool, retries,
+// failover, Flush, Shutdown and Stats (keyed "traces:"+stream, counting
+// spans) apply as to records; processors, ids and re-stamping do not, a 413
+// splits the body by resources, scopes or spans, and spans the server
+// rejects are partial failures.
+//
 // Every background failure goes to the [ErrorHandler] (by default a
 // rate-limited line on stderr).
 //

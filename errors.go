@@ -84,8 +84,9 @@ func (e *DeliveryError) Error() string {
 
 func (e *DeliveryError) Unwrap() error { return e.Err }
 
-// PartialError reports a 200 answer in which the server stored only some
-// records of a request, with the server's message for the failures.
+// PartialError reports a 2xx answer in which the server stored only some
+// records of a request (or, for [Traces], rejected some spans), with the
+// server's message for the failures.
 type PartialError struct {
 	Stream     string
 	Successful int

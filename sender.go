@@ -78,12 +78,15 @@ func (c *Client) deliver(b *batch) {
 // records in two and sends each half; a single record the server finds too
 // large is dead-lettered.
 func (c *Client) post(ctx context.Context, st *stream, body []byte, n int, t *tally) {
-	payload := body
-	if st.typ == Metrics {
+	payload, contentType := body, "application/json"
+	switch st.typ {
+	case Metrics:
 		payload = wire.AppendArray(make([]byte, 0, len(body)+2), body)
+	case Traces:
+		contentType = contentOTLP
 	}
 	resp, err := c.tr.Do(ctx, transport.Request{
-		Method: http.MethodPost, Path: st.path, ContentType: "application/json", Body: payload, Compress: true,
+		Method: http.MethodPost, Path: st.path, ContentType: contentType, Header: st.head, Body: payload, Compress: true,
 	})
 	if err != nil {
 		if te, ok := err.(*transport.Error); ok {
@@ -100,8 +103,12 @@ func (c *Client) post(ctx context.Context, st *stream, body []byte, n int, t *ta
 		return newHTTPError(http.MethodPost, st.path, resp.Status, resp.Body, resp.Header.Get("Retry-After"))
 	}
 	switch s := resp.Status; {
+	case s >= 200 && s < 300 && st.typ == Traces:
+		c.ingestedOTLP(st, resp, n, t)
 	case s >= 200 && s < 300:
 		c.ingested(st, resp.Body, n, t)
+	case s == http.StatusRequestEntityTooLarge && st.typ == Traces:
+		c.postSplitOTLP(ctx, st, body, n, t, herr())
 	case s == http.StatusRequestEntityTooLarge:
 		if a, b, ok := wire.Split(body); ok {
 			c.post(ctx, st, a, wire.Lines(a), t)
@@ -167,9 +174,9 @@ func (c *Client) ingested(st *stream, body []byte, n int, t *tally) {
 
 // restamp re-stamps records that have grown older than the server's ingest
 // window while they waited, keeping their own time in original_timestamp.
-// Metrics ingestion has no window.
+// Metrics ingestion has no window, and OTLP bodies are sent as they came.
 func (c *Client) restamp(b *batch, body []byte) []byte {
-	if b.st.typ == Metrics {
+	if b.st.typ != Logs {
 		return body
 	}
 	now := c.cfg.now()

@@ -155,7 +155,7 @@ func encodeMeta(b *batch) []byte {
 }
 
 func decodeMeta(m []byte) (meta, error) {
-	if len(m) < 14 || m[0] != metaVersion || StreamType(m[1]) > Metrics {
+	if len(m) < 14 || m[0] != metaVersion || StreamType(m[1]) > Traces {
 		return meta{}, errors.New("unknown batch header")
 	}
 	return meta{

@@ -1,6 +1,7 @@
 package o2kit
 
 import (
+	"net/http"
 	"sync"
 	"time"
 )
@@ -16,6 +17,11 @@ const (
 	// needs a __name__ (its stream) and a numeric value, may have __type__
 	// and labels, and carries no record id.
 	Metrics
+	// Traces batches are OTLP/protobuf ExportTraceServiceRequest bodies for
+	// /api/{org}/v1/traces, the stream named by the stream-name header.
+	// They are queued whole by [Client.EmitOTLP], one body a batch; Emit
+	// and EmitAs do not take them.
+	Traces
 )
 
 // batch is a run of encoded records for one stream, sent in one request.
@@ -34,7 +40,8 @@ type batch struct {
 type stream struct {
 	name string // normalised
 	typ  StreamType
-	path string // ingestion path below the endpoint
+	path string      // ingestion path below the endpoint
+	head http.Header // extra request headers; shared, read-only
 	c    counters
 
 	mu   sync.Mutex // guards open and hint
