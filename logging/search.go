@@ -1,0 +1,174 @@
+package logging
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/o2kit/o2kit"
+)
+
+// Query selects log records for [Search]. Every field is optional; all
+// the set ones must match.
+type Query struct {
+	Stream    string    // default the client's Streams().ApplicationLogs
+	Text      string    // case-insensitive substring of message
+	Level     string    // DEBUG, INFO, WARN or ERROR (any case)
+	Service   string    // exact
+	UserID    string    // exact
+	TraceID   string    // exact, 32 hex digits
+	RequestID string    // exact
+	Start     time.Time // default 15 minutes before End
+	End       time.Time // exclusive; default now
+	Limit     int       // most records returned, newest first; default 100, at most MaxLimit
+}
+
+// MaxLimit is the most records one [Search] returns.
+const MaxLimit = 10000
+
+// Entry is one log record read back.
+type Entry struct {
+	Time      time.Time      `json:"time"`
+	Level     string         `json:"level,omitempty"`
+	Service   string         `json:"service,omitempty"`
+	Message   string         `json:"message,omitempty"`
+	TraceID   string         `json:"trace_id,omitempty"`
+	SpanID    string         `json:"span_id,omitempty"`
+	UserID    string         `json:"user_id,omitempty"`
+	SessionID string         `json:"session_id,omitempty"`
+	RequestID string         `json:"request_id,omitempty"`
+	Fields    map[string]any `json:"fields"` // every field as stored, the ones above included
+}
+
+// QueryError says which field of a [Query] or [StatsQuery] is invalid.
+type QueryError struct {
+	Field  string
+	Reason string
+}
+
+func (e *QueryError) Error() string { return "logging: query: " + e.Field + " " + e.Reason }
+
+var (
+	traceIDPattern  = regexp.MustCompile(`^[0-9a-f]{32}$`)
+	intervalPattern = regexp.MustCompile(`^([1-9][0-9]{0,3}) (second|minute|hour|day)s?$`)
+)
+
+// SQL returns the statement [Search] runs. Values are only ever written as
+// quoted SQL string literals, with quotes doubled; the stream is
+// normalised to OpenObserve's identifier alphabet and double-quoted.
+func (q Query) SQL() (string, error) {
+	table, err := tableName(q.Stream)
+	if err != nil {
+		return "", err
+	}
+	var where []string
+	if q.Level != "" {
+		l := strings.ToUpper(q.Level)
+		if l != "DEBUG" && l != "INFO" && l != "WARN" && l != "ERROR" {
+			return "", &QueryError{Field: "level", Reason: "must be DEBUG, INFO, WARN or ERROR"}
+		}
+		where = append(where, "level = "+quote(l))
+	}
+	if q.TraceID != "" && !traceIDPattern.MatchString(q.TraceID) {
+		return "", &QueryError{Field: "trace_id", Reason: "must be 32 lower-case hex digits"}
+	}
+	for _, f := range []struct{ col, v string }{
+		{FieldService, q.Service}, {o2kit.FieldUserID, q.UserID},
+		{o2kit.FieldTraceID, q.TraceID}, {o2kit.FieldRequestID, q.RequestID},
+	} {
+		if f.v != "" {
+			where = append(where, f.col+" = "+quote(f.v))
+		}
+	}
+	if q.Text != "" {
+		where = append(where, "str_match_ignore_case(message, "+quote(q.Text)+")")
+	}
+	limit, err := limitOf(q.Limit)
+	if err != nil {
+		return "", err
+	}
+	sql := "SELECT * FROM " + table
+	if len(where) > 0 {
+		sql += " WHERE " + strings.Join(where, " AND ")
+	}
+	return sql + " ORDER BY _timestamp DESC LIMIT " + strconv.Itoa(limit), nil
+}
+
+func limitOf(n int) (int, error) {
+	switch {
+	case n == 0:
+		return 100, nil
+	case n < 0 || n > MaxLimit:
+		return 0, &QueryError{Field: "limit", Reason: fmt.Sprintf("must be between 1 and %d", MaxLimit)}
+	}
+	return n, nil
+}
+
+// tableName returns the normalised stream name, double-quoted; the empty
+// name is the application-logs stream (filled in by the caller).
+func tableName(stream string) (string, error) {
+	if stream == "" {
+		stream = o2kit.DefaultStreams().ApplicationLogs
+	}
+	n := o2kit.StreamName(stream)
+	if n == "" || n == "_" || len(n) > 256 {
+		return "", &QueryError{Field: "stream", Reason: "is not a stream name"}
+	}
+	return `"` + n + `"`, nil
+}
+
+// quote writes s as a SQL string literal: single quotes doubled. Both
+// DataFusion (PostgreSQL dialect) and SQLite read backslashes in standard
+// strings literally. A NUL byte, which some drivers cut strings at, is
+// dropped.
+func quote(s string) string {
+	s = strings.ReplaceAll(s, "\x00", "")
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
+
+// Search returns the log records matching q, newest first.
+func Search(ctx context.Context, client *o2kit.Client, q Query) ([]Entry, error) {
+	if q.Stream == "" {
+		q.Stream = client.Streams().ApplicationLogs
+	}
+	sql, err := q.SQL()
+	if err != nil {
+		return nil, err
+	}
+	resp, err := client.Search(ctx, o2kit.SearchRequest{SQL: sql, Start: q.Start, End: q.End, Size: -1})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Entry, 0, len(resp.Hits))
+	for _, h := range resp.Hits {
+		e, err := decodeEntry(h)
+		if err != nil {
+			return nil, fmt.Errorf("logging: search: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func decodeEntry(raw json.RawMessage) (Entry, error) {
+	var e Entry
+	d := json.NewDecoder(strings.NewReader(string(raw)))
+	d.UseNumber()
+	if err := d.Decode(&e.Fields); err != nil {
+		return e, err
+	}
+	str := func(k string) string { s, _ := e.Fields[k].(string); return s }
+	e.Level, e.Service, e.Message = str(FieldLevel), str(FieldService), str(FieldMessage)
+	e.TraceID, e.SpanID = str(o2kit.FieldTraceID), str(o2kit.FieldSpanID)
+	e.UserID, e.SessionID, e.RequestID = str(o2kit.FieldUserID), str(o2kit.FieldSessionID), str(o2kit.FieldRequestID)
+	if n, ok := e.Fields["_timestamp"].(json.Number); ok {
+		if us, err := n.Int64(); err == nil {
+			e.Time = time.UnixMicro(us).UTC()
+		}
+	}
+	return e, nil
+}
