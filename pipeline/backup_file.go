@@ -2,8 +2,10 @@ package pipeline
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -152,7 +154,23 @@ func openData(path string, c Compression) (*dataReader, error) {
 	}
 	r.lines = bufio.NewScanner(r.zr)
 	r.lines.Buffer(make([]byte, 0, 64<<10), maxLine)
+	r.lines.Split(splitLines)
 	return r, nil
+}
+
+// errCutShort is a data file whose last line has no newline.
+var errCutShort = errors.New("the last line does not end in a newline: the file is cut short")
+
+// splitLines is bufio.ScanLines, except that a last line without its
+// newline is an error: every line a backup writes ends in one.
+func splitLines(data []byte, atEOF bool) (int, []byte, error) {
+	if i := bytes.IndexByte(data, '\n'); i >= 0 {
+		return i + 1, data[:i], nil
+	}
+	if atEOF && len(data) > 0 {
+		return 0, nil, errCutShort
+	}
+	return 0, nil, nil
 }
 
 // next returns the next line, valid until the next call, or io.EOF.

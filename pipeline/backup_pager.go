@@ -124,7 +124,7 @@ func (p *pager) page(ctx context.Context, cursor, we int64, skip int) (*o2kit.Se
 	for {
 		sql := "SELECT * FROM " + quoteName(p.table) + " ORDER BY _timestamp ASC"
 		if p.idField != "" {
-			sql += ", " + quoteName(p.idField) + " ASC"
+			sql += ", " + fieldName(p.idField) + " ASC"
 		}
 		resp, err := p.search(ctx, sql, cursor, we, skip, p.size, false)
 		var se *o2kit.SearchError
@@ -164,6 +164,18 @@ func rangeCut(notes []string) int64 {
 		}
 	}
 	return 0
+}
+
+// fieldName writes a field name for SQL, bare when it is a plain
+// identifier: a quoted name that matches no column is a string constant
+// to SQLite (and so to the dev server), which would hide a missing field.
+func fieldName(name string) string {
+	for i, c := range name {
+		if !(c == '_' || c >= 'a' && c <= 'z' || i > 0 && c >= '0' && c <= '9') {
+			return quoteName(name)
+		}
+	}
+	return name
 }
 
 // quoteName quotes a stream or field name for SQL.

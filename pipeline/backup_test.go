@@ -1,0 +1,148 @@
+package pipeline
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/o2kit/o2kit"
+)
+
+// An incremental backup starts where the last one ended, links to it by
+// checksum, and a restore of the directory replays the whole chain.
+func TestIncrementalBackup(t *testing.T) {
+	env := newBackupEnv(t)
+	src := env.client(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	first := backupEpoch.Add(-3 * time.Hour)
+	seed(t, src, "orders", 300, 2, first)
+	mid := backupEpoch.Add(-2 * time.Hour)
+	m1, err := Backup(ctx, src, BackupOptions{Stream: "orders", Start: first, End: mid, Dir: dir, PageSize: 64})
+	require.NoError(t, err)
+	assert.Equal(t, 1, m1.Sequence)
+	assert.Nil(t, m1.Previous)
+
+	seed(t, src, "orders", 200, 3, mid)
+	m2, err := Backup(ctx, src, BackupOptions{Stream: "orders", End: backupEpoch, Dir: dir, PageSize: 64})
+	require.NoError(t, err)
+	assert.Equal(t, 2, m2.Sequence)
+	assert.True(t, m2.Start.Equal(mid))
+	require.NotNil(t, m2.Previous)
+	assert.Equal(t, "manifest-000001.json", m2.Previous.Name)
+	assert.Equal(t, int64(300), m1.Records)
+	assert.Equal(t, int64(200), m2.Records)
+
+	_, err = Backup(ctx, src, BackupOptions{Stream: "orders", Start: first, End: backupEpoch, Dir: dir})
+	assert.ErrorContains(t, err, "starts where the last ended")
+	_, err = Backup(ctx, src, BackupOptions{Stream: "payments", End: backupEpoch, Dir: dir})
+	assert.ErrorContains(t, err, "holds backups of default/logs/orders")
+	_, err = Backup(ctx, src, BackupOptions{Stream: "orders", End: backupEpoch, Dir: dir})
+	assert.ErrorContains(t, err, "is not before end")
+
+	chain, err := ReadManifests(dir)
+	require.NoError(t, err)
+	require.Len(t, chain, 2)
+	rep, err := Verify(dir)
+	require.NoError(t, err)
+	assert.Equal(t, int64(500), rep.Records)
+
+	rr, err := Restore(ctx, env.client(t, o2kit.WithIDField("")), dir, RestoreOptions{Stream: "copy"})
+	require.NoError(t, err)
+	assert.Equal(t, int64(500), rr.Sent)
+	assert.Equal(t, byID(t, env.srv.Records("default", "orders")), byID(t, env.srv.Records("default", "copy")))
+}
+
+// A stream's max_query_range makes the server shorten the range it
+// searches; the backup notices and reads in windows that short.
+func TestBackupReadsInWindowsOfMaxQueryRange(t *testing.T) {
+	env := newBackupEnv(t)
+	src := env.client(t)
+	ctx := context.Background()
+	start := backupEpoch.Add(-4 * time.Hour)
+	for h := range 4 {
+		seed(t, src, "orders", 50, 1, start.Add(time.Duration(h)*time.Hour+time.Minute))
+	}
+	user, pass := env.srv.RootUser()
+	req, err := http.NewRequest(http.MethodPut, env.url+"/api/default/streams/orders/settings?type=logs", strings.NewReader(`{"max_query_range":1}`))
+	require.NoError(t, err)
+	req.SetBasicAuth(user, pass)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+
+	m, err := Backup(ctx, src, BackupOptions{Stream: "orders", Start: start, End: backupEpoch, Dir: t.TempDir(), PageSize: 30})
+	require.NoError(t, err)
+	assert.Equal(t, int64(200), m.Records)
+}
+
+// A stream without ids is paged by _timestamp alone, and pages that end
+// inside a run of equal timestamps still neither lose nor repeat records.
+func TestBackupWithoutIDs(t *testing.T) {
+	env := newBackupEnv(t)
+	src := env.client(t, o2kit.WithIDField(""))
+	ctx := context.Background()
+	start := backupEpoch.Add(-time.Hour)
+	seed(t, src, "orders", 1000, 25, start)
+	dir := t.TempDir()
+	m, err := Backup(ctx, src, BackupOptions{Stream: "orders", Start: start, End: backupEpoch, Dir: dir, PageSize: 60, Compression: Zstd})
+	require.NoError(t, err)
+	assert.Equal(t, "", m.IDField)
+	assert.Equal(t, int64(1000), m.Records)
+	assert.True(t, strings.HasSuffix(m.Files[0].Name, ".ndjson.zst"))
+
+	seqs := map[float64]bool{}
+	_, err = Verify(dir)
+	require.NoError(t, err)
+	_, err = readData(dir, m, m.Files[0], true, func(r record) error {
+		for _, a := range r.attrs {
+			if a.Key == "seq" {
+				assert.False(t, seqs[float64(a.Value.Int64())], "seq %d twice", a.Value.Int64())
+				seqs[float64(a.Value.Int64())] = true
+			}
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Len(t, seqs, 1000)
+}
+
+// A failed backup leaves neither data files nor a manifest behind.
+func TestBackupOfAMissingStream(t *testing.T) {
+	env := newBackupEnv(t)
+	src := env.client(t)
+	dir := t.TempDir()
+	_, err := Backup(context.Background(), src, BackupOptions{Stream: "nothing", Start: backupEpoch.Add(-time.Hour), End: backupEpoch, Dir: dir})
+	require.ErrorIs(t, err, o2kit.ErrStreamNotFound)
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Empty(t, entries)
+}
+
+func TestBackupOptionErrors(t *testing.T) {
+	env := newBackupEnv(t)
+	src := env.client(t)
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "b")
+	for name, o := range map[string]BackupOptions{
+		"no stream":       {Dir: dir, Start: backupEpoch},
+		"no dir":          {Stream: "orders", Start: backupEpoch},
+		"bad type":        {Stream: "orders", Dir: dir, Type: "rum", Start: backupEpoch},
+		"bad compression": {Stream: "orders", Dir: dir, Compression: "lz4", Start: backupEpoch},
+		"negative page":   {Stream: "orders", Dir: dir, PageSize: -1, Start: backupEpoch},
+		"no start":        {Stream: "orders", Dir: dir, End: backupEpoch},
+		"start after end": {Stream: "orders", Dir: dir, Start: backupEpoch, End: backupEpoch.Add(-time.Hour)},
+	} {
+		_, err := Backup(ctx, src, o)
+		assert.Error(t, err, name)
+	}
+}
