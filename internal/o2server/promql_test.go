@@ -56,10 +56,22 @@ type promResp struct {
 	ErrorType string `json:"errorType"`
 	Error     string `json:"error"`
 	TraceID   string `json:"trace_id"`
-	Data      struct {
-		ResultType string          `json:"resultType"`
-		Result     json.RawMessage `json:"result"`
-	} `json:"data"`
+	Data      promData
+}
+
+// promData is the data of a query answer.
+type promData struct {
+	ResultType string          `json:"resultType"`
+	Result     json.RawMessage `json:"result"`
+}
+
+// UnmarshalJSON leaves the data of metadata answers, which are arrays, out.
+func (d *promData) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] != '{' {
+		return nil
+	}
+	type plain promData
+	return json.Unmarshal(b, (*plain)(d))
 }
 
 // promSeriesResult is a vector or matrix element.

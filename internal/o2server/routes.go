@@ -52,6 +52,11 @@ var routeDefs = []routeDef{
 	{"POST", "/api/{org}/prometheus/api/v1/query", false, handlePromQuery},
 	{"GET", "/api/{org}/prometheus/api/v1/query_range", false, handlePromQueryRange},
 	{"POST", "/api/{org}/prometheus/api/v1/query_range", false, handlePromQueryRange},
+	{"GET", "/api/{org}/prometheus/api/v1/series", false, handlePromSeries},
+	{"POST", "/api/{org}/prometheus/api/v1/series", false, handlePromSeries},
+	{"GET", "/api/{org}/prometheus/api/v1/labels", false, handlePromLabels},
+	{"POST", "/api/{org}/prometheus/api/v1/labels", false, handlePromLabels},
+	{"GET", "/api/{org}/prometheus/api/v1/label/{name}/values", false, handlePromLabelValues},
 }
 
 var routes = buildRoutes()
