@@ -14,7 +14,8 @@ func (st *Store) Append(name string, labels Labels, t int64, v float64) error {
 	if name == "" {
 		return errEmptyName
 	}
-	ls, err := canonical(labels)
+	var buf [16]Label
+	ls, err := canonical(buf[:], labels)
 	if err != nil {
 		return err
 	}
@@ -78,7 +79,7 @@ func (st *Store) oldest() *series {
 	var old *series
 	var oldT int64
 	st.each("", func(s *series) {
-		t, _ := s.lastT()
+		t := s.last.Load()
 		if old == nil || t < oldT {
 			old, oldT = s, t
 		}
@@ -137,7 +138,7 @@ func (st *Store) DropIdle(before int64) int {
 	defer st.mu.Unlock()
 	var idle []*series
 	st.each("", func(s *series) {
-		if t, _ := s.lastT(); t < before {
+		if s.last.Load() < before {
 			idle = append(idle, s)
 		}
 	})

@@ -36,6 +36,25 @@ func BenchmarkAppend(b *testing.B) {
 	}
 }
 
+// BenchmarkAppendUnsorted appends with labels in declaration order, not
+// sorted, as a registry with label names ("route", "method", "code") does.
+func BenchmarkAppendUnsorted(b *testing.B) {
+	st, _ := New()
+	ls := benchLabels(1000)
+	for _, l := range ls {
+		l[0], l[2] = l[2], l[0]
+	}
+	t := int64(0)
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = st.Append("http_requests_total", ls[i], t, 1)
+		if i++; i == len(ls) {
+			i, t = 0, t+1
+		}
+	}
+}
+
 // BenchmarkAppendParallel appends from all procs at once, each to its own
 // series, to show the read-locked fast path does not serialise.
 func BenchmarkAppendParallel(b *testing.B) {

@@ -87,13 +87,20 @@ func (ls Labels) sorted() bool {
 }
 
 // canonical returns ls if it is already sorted and unique, otherwise a
-// sorted copy; a name given twice is an error.
-func canonical(ls Labels) (Labels, error) {
+// sorted copy built in buf (which Append keeps on its stack, so unsorted
+// label sets cost no allocation up to len(buf) labels); a name given twice
+// is an error.
+func canonical(buf, ls Labels) (Labels, error) {
 	if ls.sorted() {
 		return ls, nil
 	}
-	c := slices.Clone(ls)
-	slices.SortFunc(c, compareLabels)
+	c := append(buf[:0], ls...)
+	// Insertion sort: label sets are short, and it keeps c off the heap.
+	for i := 1; i < len(c); i++ {
+		for j := i; j > 0 && c[j].Name < c[j-1].Name; j-- {
+			c[j], c[j-1] = c[j-1], c[j]
+		}
+	}
 	if !c.sorted() {
 		return nil, fmt.Errorf("%w: duplicate label name", ErrInvalidLabels)
 	}

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 )
 
 // Sample is one observation: a Unix timestamp in milliseconds and a value.
@@ -18,6 +19,10 @@ type series struct {
 	labels Labels // canonical, never modified after creation
 	hash   uint64
 	pos    int // index in its family's list; guarded by the Store's mu
+
+	// last is the newest timestamp, kept apart from the ring so that
+	// DropIdle and eviction can scan every series without taking its lock.
+	last atomic.Int64
 
 	mu   sync.Mutex
 	buf  []Sample // guarded by mu; grows up to cap, then wraps
@@ -44,6 +49,7 @@ func (s *series) appendSample(x Sample) error {
 			return nil
 		}
 	}
+	s.last.Store(x.T)
 	if len(s.buf) < s.max {
 		s.grow()
 		s.buf = append(s.buf, x)
@@ -92,14 +98,4 @@ func (s *series) copyRange(dst []Sample, from, to int64) []Sample {
 		dst = append(dst, s.at(i))
 	}
 	return dst
-}
-
-// lastT returns the newest timestamp and false if the series is empty.
-func (s *series) lastT() (int64, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.buf) == 0 {
-		return 0, false
-	}
-	return s.at(len(s.buf) - 1).T, true
 }

@@ -1,6 +1,7 @@
 package timeseries
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -82,6 +83,22 @@ func TestAppendUnsortedLabelsSameSeries(t *testing.T) {
 	assert.Equal(t, 1, st.Len())
 	got := st.Select("m", 0, 10)
 	assert.Equal(t, Labels{{"a", "1"}, {"b", "2"}}, got[0].Labels)
+
+	in := Labels{{"b", "2"}, {"a", "1"}}
+	require.NoError(t, st.Append("m", in, 3, 3))
+	assert.Equal(t, Labels{{"b", "2"}, {"a", "1"}}, in, "the caller's slice is not sorted in place")
+	assert.Equal(t, 1, st.Len())
+
+	// More labels than Append sorts on its stack.
+	var many Labels
+	for i := 20; i > 0; i-- {
+		many = append(many, Label{fmt.Sprintf("l%02d", i), "v"})
+	}
+	require.NoError(t, st.Append("m", many, 1, 1))
+	got = st.Select("m", 0, 10, Equal("l01", "v"))
+	require.Len(t, got, 1)
+	assert.True(t, got[0].Labels.sorted())
+	assert.Len(t, got[0].Labels, 20)
 
 	err := st.Append("m", Labels{{"b", "2"}, {"b", "3"}}, 3, 3)
 	assert.ErrorIs(t, err, ErrInvalidLabels)
@@ -170,4 +187,22 @@ func TestHashCollision(t *testing.T) {
 	st.mu.Unlock()
 	assert.Equal(t, 1, st.Len())
 	assert.Nil(t, st.lookup("m", b, hashSeries("m", a)))
+}
+
+// TestAppendDoesNotAllocate pins the hot path: appending to an existing
+// series, with sorted or unsorted labels, allocates nothing.
+func TestAppendDoesNotAllocate(t *testing.T) {
+	st := newStore(t, WithCapacity(8))
+	sorted := mustLabels(t, "code", "200", "method", "GET", "route", "/")
+	unsorted := Labels{{"route", "/"}, {"method", "GET"}, {"code", "200"}}
+	var ts int64
+	require.NoError(t, st.Append("m", sorted, ts, 1))
+	for name, ls := range map[string]Labels{"sorted": sorted, "unsorted": unsorted} {
+		allocs := testing.AllocsPerRun(100, func() {
+			ts++
+			_ = st.Append("m", ls, ts, 1)
+		})
+		assert.Zero(t, allocs, name)
+	}
+	assert.Equal(t, 1, st.Len())
 }
