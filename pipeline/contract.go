@@ -34,7 +34,9 @@ type Contract struct {
 	name    string
 	streams map[string]bool // the stream, raw and normalised; nil: every stream
 	rules   []compiledRule
-	cfg     *procConfig
+	// deadLetter is the normalised name of the dead-letter stream.
+	deadLetter string
+	cfg        *procConfig
 
 	checked, failed atomic.Int64
 	counts          map[string]*atomic.Int64 // by "<check>:<field>"; fixed after NewContract
@@ -68,6 +70,7 @@ func NewContract(name, stream string, rules []Rule, opts ...Option) (*Contract, 
 	if c.cfg.action == deadLetterAction && norm.StreamName(c.cfg.deadLetter) == "" {
 		return nil, fmt.Errorf("pipeline: contract %q: empty dead-letter stream", name)
 	}
+	c.deadLetter = norm.StreamName(c.cfg.deadLetter)
 	if stream != "" {
 		c.streams = map[string]bool{stream: true, norm.StreamName(stream): true}
 	}
@@ -103,8 +106,7 @@ func (c *Contract) Process(_ context.Context, r o2kit.Record) (o2kit.Record, err
 		return r, nil
 	}
 	c.checked.Add(1)
-	var found [4]string
-	reasons := c.check(r.Attrs, found[:0])
+	reasons := c.check(r.Attrs, nil) // nil until a check fails: no allocation for a valid record
 	if len(reasons) == 0 {
 		return r, nil
 	}
@@ -116,7 +118,7 @@ func (c *Contract) Process(_ context.Context, r o2kit.Record) (o2kit.Record, err
 }
 
 func (c *Contract) applies(stream string) bool {
-	if stream == c.cfg.deadLetter || c.cfg.action == deadLetterAction && norm.StreamName(stream) == norm.StreamName(c.cfg.deadLetter) {
+	if c.cfg.action == deadLetterAction && (stream == c.cfg.deadLetter || norm.StreamName(stream) == c.deadLetter) {
 		return false
 	}
 	return c.streams == nil || c.streams[stream] || c.streams[norm.StreamName(stream)]

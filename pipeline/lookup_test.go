@@ -1,0 +1,83 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/o2kit/o2kit"
+)
+
+// fakeClock is a clock the test moves by hand.
+type fakeClock struct{ t atomic.Int64 }
+
+func newFakeClock() *fakeClock {
+	c := &fakeClock{}
+	c.t.Store(time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC).UnixNano())
+	return c
+}
+
+func (c *fakeClock) now() time.Time      { return time.Unix(0, c.t.Load()).UTC() }
+func (c *fakeClock) add(d time.Duration) { c.t.Add(int64(d)) }
+
+func TestLookup(t *testing.T) {
+	clock := newFakeClock()
+	calls := map[string]int{}
+	tiers := func(_ context.Context, id string) ([]slog.Attr, error) {
+		calls[id]++
+		switch id {
+		case "u-1":
+			return []slog.Attr{slog.String("tier", "gold"), slog.String("user", "a record's own field wins")}, nil
+		case "u-err":
+			return nil, errors.New("down")
+		}
+		return nil, nil
+	}
+	l, err := Lookup("user.id", tiers, WithCache(2, time.Minute), WithClock(clock.now))
+	require.NoError(t, err)
+	rec := func(id string) o2kit.Record {
+		return o2kit.Record{Attrs: []slog.Attr{slog.Group("user", slog.String("id", id))}}
+	}
+	assert.Equal(t, "[user=[id=u-1] tier=gold]", text(run(t, l, rec("u-1")).Attrs))
+	assert.Equal(t, "[user=[id=u-1] tier=gold]", text(run(t, l, rec("u-1")).Attrs))
+	assert.Equal(t, "[user=[id=u-2]]", text(run(t, l, rec("u-2")).Attrs))
+	assert.Equal(t, "[user=[id=u-err]]", text(run(t, l, rec("u-err")).Attrs), "a failed lookup passes the record")
+	assert.Equal(t, "[x=1]", text(run(t, l, o2kit.Record{Attrs: []slog.Attr{slog.Int("x", 1)}}).Attrs))
+	assert.Equal(t, map[string]int{"u-1": 1, "u-2": 1, "u-err": 1}, calls)
+
+	clock.add(time.Minute)
+	run(t, l, rec("u-1"))
+	assert.Equal(t, 2, calls["u-1"], "the cached answer expired")
+	assert.Equal(t, map[string]int64{"lookup:user.id:hits": 1, "lookup:user.id:misses": 4, "lookup:user.id:errors": 1}, l.ProcessorStats())
+
+	_, err = Lookup("x", nil)
+	assert.Error(t, err)
+	_, err = Lookup("", tiers)
+	assert.Error(t, err)
+}
+
+func TestLRU(t *testing.T) {
+	now := time.Unix(0, 0)
+	c := newLRU(2, 0)
+	c.put("a", []slog.Attr{slog.Int("a", 1)}, now)
+	c.put("b", nil, now)
+	_, ok := c.get("a", now) // a is now the most recent
+	require.True(t, ok)
+	c.put("c", nil, now)
+	_, ok = c.get("b", now)
+	assert.False(t, ok, "b was the least recently used")
+	_, ok = c.get("a", now.Add(1000*time.Hour))
+	assert.True(t, ok, "no ttl: entries do not expire")
+	c.put("a", nil, now)
+	assert.Equal(t, 2, c.len())
+
+	off := newLRU(0, time.Minute)
+	off.put("a", nil, now)
+	assert.Zero(t, off.len())
+}
