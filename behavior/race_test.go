@@ -1,0 +1,5 @@
+//go:build race
+
+package behavior
+
+const raceEnabled = true
