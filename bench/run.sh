@@ -4,7 +4,7 @@
 # results/<name>.benchstat.txt. Takes some minutes.
 #
 #   ./run.sh                 # all families
-#   ./run.sh endtoend        # one family: callercost, endtoend or serverdown
+#   ./run.sh endtoend        # one family: callercost, endtoend, serverdown or metrics
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -38,12 +38,13 @@ run() {
   cat "results/${name}.benchstat.txt"
 }
 
-families=("${@:-callercost endtoend serverdown}")
+families=("${@:-callercost endtoend serverdown metrics}")
 for f in ${families[*]}; do
   case $f in
   callercost) run callercost '^BenchmarkCallerCost$' 6 -benchtime 1s ;;
   endtoend) run endtoend '^BenchmarkEndToEnd$' 6 -benchtime 1x ;;
   serverdown) run serverdown '^BenchmarkEmitWhileServerDown$' 6 -benchtime 1x ;;
-  *) echo "unknown family ${f}: callercost, endtoend or serverdown" >&2; exit 2 ;;
+  metrics) run metrics '^BenchmarkMetrics$' 6 -benchtime 1s ;;
+  *) echo "unknown family ${f}: callercost, endtoend, serverdown or metrics" >&2; exit 2 ;;
   esac
 done
