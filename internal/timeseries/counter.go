@@ -34,10 +34,14 @@ func Increase(samples []Sample) (float64, bool) {
 }
 
 // Rate returns the per-second growth of a counter: [Increase] divided by
-// the seconds between the first and the last finite sample. Like Increase
-// it does not extrapolate to the window's edges, so it equals Prometheus'
-// rate() only when samples sit on both edges of the window. ok is false
-// with fewer than two finite samples or when they share one timestamp.
+// the seconds between the first and the last finite sample. Prometheus'
+// rate() extrapolates the increase to the window's edges and divides by
+// the window's length, which comes to the same figure whenever it
+// extrapolates all the way, that is when samples lie within 1.1 sampling
+// intervals of both edges (a steady scrape, a window ending at the newest
+// sample); over a series that starts or stops inside the window the two
+// differ. ok is false with fewer than two finite samples or when they
+// share one timestamp.
 func Rate(samples []Sample) (float64, bool) {
 	inc, ok := Increase(samples)
 	if !ok {
