@@ -37,9 +37,9 @@ func NewBusiness(client *o2kit.Client, opts ...Option) *Business {
 
 // FieldError says which field of an event or entry is missing or wrong.
 type FieldError struct {
-	Event  string // event type or entry, such as "order_created" or "entries[3]"
-	Field  string // the field at fault, as it is stored: "order_id"
-	Reason string // "is required", "must be a 3-letter ISO 4217 code"...
+	Event  string `json:"event"`  // event type or entry, such as "order_created" or "entries[3]"
+	Field  string `json:"field"`  // the field at fault, as it is stored: "order_id"
+	Reason string `json:"reason"` // "is required", "must be a 3-letter ISO 4217 code"...
 }
 
 func (e *FieldError) Error() string {

@@ -1,0 +1,206 @@
+package logging
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/o2kit/o2kit"
+)
+
+// IngestEntry documents one entry of a POST /api/logs body, a JSON array
+// of objects with these fields:
+//
+//	message      string, required, at most 32 KiB
+//	level        "debug", "info", "warn" (or "warning"), "error", any case; default info
+//	timestamp    RFC 3339 string, or Unix time as an integer in s, ms, µs or ns; default now
+//	service      string; default [WithDefaultService]
+//	user_id, session_id, request_id   strings, at most 256 bytes
+//	trace_id, span_id                 32 and 16 lower-case hex digits
+//	attributes   object of further fields; nested objects flatten to a_b
+//
+// Any other field, a wrong type or a bad value rejects the whole batch
+// with 400 and the list of every entry and field at fault, and nothing of
+// the batch is written: a client can fix the entries and send the batch
+// again without duplicating any. A body that is not a JSON array gets 400,
+// a body over [WithMaxBody] 413, more entries than [WithMaxEntries] 400. A
+// valid batch gets 202 {"accepted": n}; if the client's buffer is full
+// midway, 503 with Retry-After and the number accepted, which were the
+// first ones.
+type IngestEntry struct{}
+
+const (
+	maxMessage = 32 << 10
+	maxID      = 256
+	maxDepth   = 8
+)
+
+func (a *api) ingest(w http.ResponseWriter, r *http.Request) {
+	body, err := readBody(w, r, a.cfg.maxBody)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeJSON(w, http.StatusRequestEntityTooLarge, apiError{Error: fmt.Sprintf("body exceeds %d bytes", a.cfg.maxBody)})
+			return
+		}
+		writeJSON(w, http.StatusBadRequest, apiError{Error: "reading body: " + err.Error()})
+		return
+	}
+	var raw []json.RawMessage
+	if err := json.Unmarshal(body, &raw); err != nil {
+		writeJSON(w, http.StatusBadRequest, apiError{Error: "body must be a JSON array of entries: " + err.Error()})
+		return
+	}
+	if len(raw) > a.cfg.maxEntries {
+		writeJSON(w, http.StatusBadRequest, apiError{Error: fmt.Sprintf("at most %d entries per request", a.cfg.maxEntries), Field: "entries"})
+		return
+	}
+	recs, bad := a.parseAll(raw)
+	if len(bad) > 0 {
+		writeJSON(w, http.StatusBadRequest, apiError{Error: bad[0].Error(), Field: bad[0].Field, Entries: bad})
+		return
+	}
+	for i, rec := range recs {
+		if err := a.client.Emit(r.Context(), rec); err != nil {
+			w.Header().Set("Retry-After", "1")
+			writeJSON(w, http.StatusServiceUnavailable, map[string]any{"error": err.Error(), "accepted": i})
+			return
+		}
+	}
+	writeJSON(w, http.StatusAccepted, map[string]any{"accepted": len(recs)})
+}
+
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	var buf bytes.Buffer
+	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit))
+	return buf.Bytes(), err
+}
+
+// parseAll checks every entry, so one answer lists every problem.
+func (a *api) parseAll(raw []json.RawMessage) ([]o2kit.Record, []*FieldError) {
+	recs := make([]o2kit.Record, 0, len(raw))
+	var bad []*FieldError
+	for i, m := range raw {
+		rec, fe := a.parseEntry(m, "entries["+strconv.Itoa(i)+"]")
+		if fe != nil {
+			bad = append(bad, fe)
+			continue
+		}
+		recs = append(recs, rec)
+	}
+	return recs, bad
+}
+
+// entry is what an entry holds once its fields are checked.
+type entry struct {
+	fields  map[string]string // schema fields, by name
+	at      time.Time
+	attrs   []slog.Attr
+	problem *FieldError
+}
+
+func (a *api) parseEntry(raw json.RawMessage, name string) (o2kit.Record, *FieldError) {
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &obj); err != nil || obj == nil {
+		return o2kit.Record{}, &FieldError{Event: name, Field: "", Reason: "must be a JSON object"}
+	}
+	e := entry{fields: map[string]string{FieldLevel: "INFO", FieldService: a.cfg.service}}
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
+		e.field(name, k, obj[k])
+	}
+	if e.problem == nil && e.fields[FieldMessage] == "" {
+		e.fail(name, FieldMessage, "is required")
+	}
+	if e.problem != nil {
+		return o2kit.Record{}, e.problem
+	}
+	attrs := make([]slog.Attr, 0, 9+len(e.attrs))
+	for _, k := range []string{FieldLevel, FieldService, FieldMessage, o2kit.FieldUserID, o2kit.FieldSessionID,
+		o2kit.FieldRequestID, o2kit.FieldTraceID, o2kit.FieldSpanID} {
+		if v := e.fields[k]; v != "" {
+			attrs = append(attrs, slog.String(k, v))
+		}
+	}
+	return o2kit.Record{Stream: a.cfg.stream, Time: e.at, Attrs: append(attrs, e.attrs...)}, nil
+}
+
+func (e *entry) fail(name, field, reason string) {
+	if e.problem == nil {
+		e.problem = &FieldError{Event: name, Field: field, Reason: reason}
+	}
+}
+
+// field checks one field of an entry.
+func (e *entry) field(name, k string, v json.RawMessage) {
+	switch k {
+	case "timestamp":
+		t, reason := parseTimestamp(v)
+		if reason != "" {
+			e.fail(name, k, reason)
+		}
+		e.at = t
+	case FieldLevel:
+		s, ok := jsonString(v)
+		l, known := levelOf(s)
+		if !ok || !known {
+			e.fail(name, k, "must be one of debug, info, warn, error")
+		}
+		e.fields[k] = l
+	case FieldMessage:
+		e.str(name, k, v, maxMessage, nil)
+	case FieldService, o2kit.FieldUserID, o2kit.FieldSessionID, o2kit.FieldRequestID:
+		e.str(name, k, v, maxID, nil)
+	case o2kit.FieldTraceID:
+		e.str(name, k, v, 32, traceIDPattern.MatchString)
+	case o2kit.FieldSpanID:
+		e.str(name, k, v, 16, func(s string) bool { return len(s) == 16 && traceIDPattern.MatchString(s+s) })
+	case "attributes":
+		attrs, field, reason := parseAttributes(v)
+		if reason != "" {
+			e.fail(name, field, reason)
+		}
+		e.attrs = attrs
+	default:
+		e.fail(name, k, "is not a known field (put it in attributes)")
+	}
+}
+
+func (e *entry) str(name, k string, v json.RawMessage, limit int, valid func(string) bool) {
+	s, ok := jsonString(v)
+	switch {
+	case !ok:
+		e.fail(name, k, "must be a string")
+	case len(s) > limit:
+		e.fail(name, k, fmt.Sprintf("must be at most %d bytes", limit))
+	case valid != nil && s != "" && !valid(s):
+		e.fail(name, k, "is malformed")
+	}
+	e.fields[k] = s
+}
+
+func jsonString(v json.RawMessage) (string, bool) {
+	var s string
+	return s, json.Unmarshal(v, &s) == nil && len(v) > 0 && v[0] == '"'
+}
+
+func levelOf(s string) (string, bool) {
+	switch strings.ToLower(s) {
+	case "debug":
+		return "DEBUG", true
+	case "info":
+		return "INFO", true
+	case "warn", "warning":
+		return "WARN", true
+	case "error":
+		return "ERROR", true
+	}
+	return "", false
+}

@@ -1,0 +1,102 @@
+package logging
+
+import (
+	"encoding/json"
+	"log/slog"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/o2kit/o2kit"
+)
+
+// parseTimestamp reads an RFC 3339 string or an integer Unix time whose
+// unit is told by its size, as OpenObserve does; null or absent is zero.
+func parseTimestamp(v json.RawMessage) (time.Time, string) {
+	const reason = "must be an RFC 3339 string or an integer Unix time"
+	if s, ok := jsonString(v); ok {
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return t, reason
+		}
+		return t, ""
+	}
+	var n json.Number
+	if err := json.Unmarshal(v, &n); err != nil {
+		return time.Time{}, reason
+	}
+	i, err := n.Int64()
+	if err != nil || i <= 0 {
+		return time.Time{}, reason
+	}
+	return time.UnixMicro(timestampMicros(i)).UTC(), ""
+}
+
+// timestampMicros reads an integer Unix time in s, ms, µs or ns, by size.
+func timestampMicros(v int64) int64 {
+	switch {
+	case v > 31_536_000_000_000_000:
+		return v / 1000
+	case v > 31_536_000_000_000:
+		return v
+	case v > 31_536_000_000:
+		return v * 1000
+	}
+	return v * 1_000_000
+}
+
+// reservedKeys are the schema's fields, which attributes may not shadow.
+var reservedKeys = []string{"_timestamp", FieldLevel, FieldService, FieldMessage, o2kit.FieldUserID,
+	o2kit.FieldSessionID, o2kit.FieldRequestID, o2kit.FieldTraceID, o2kit.FieldSpanID, o2kit.FieldTenantID}
+
+// parseAttributes turns a JSON object into attrs, nested objects into
+// groups, in key order. It returns the field at fault and why on error.
+func parseAttributes(v json.RawMessage) ([]slog.Attr, string, string) {
+	d := json.NewDecoder(strings.NewReader(string(v)))
+	d.UseNumber()
+	var obj map[string]any
+	if err := d.Decode(&obj); err != nil || obj == nil {
+		return nil, "attributes", "must be a JSON object"
+	}
+	for k := range obj {
+		if slices.Contains(reservedKeys, o2kit.FieldName(k)) {
+			return nil, "attributes." + k, "is a schema field; set it at the top of the entry"
+		}
+	}
+	attrs, field, reason := toAttrs(obj, "attributes", 0)
+	return attrs, field, reason
+}
+
+func toAttrs(obj map[string]any, path string, depth int) ([]slog.Attr, string, string) {
+	if depth >= maxDepth {
+		return nil, path, "nests too deep"
+	}
+	attrs := make([]slog.Attr, 0, len(obj))
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
+		if k == "" {
+			return nil, path, "has an empty key"
+		}
+		switch x := obj[k].(type) {
+		case map[string]any:
+			g, field, reason := toAttrs(x, path+"."+k, depth+1)
+			if reason != "" {
+				return nil, field, reason
+			}
+			attrs = append(attrs, slog.Attr{Key: k, Value: slog.GroupValue(g...)})
+		case json.Number:
+			if i, err := x.Int64(); err == nil {
+				attrs = append(attrs, slog.Int64(k, i))
+			} else if f, err := x.Float64(); err == nil {
+				attrs = append(attrs, slog.Float64(k, f))
+			} else {
+				return nil, path + "." + k, "is not a representable number"
+			}
+		case nil:
+			// null: nothing to store, as OpenObserve drops nulls.
+		default:
+			attrs = append(attrs, slog.Any(k, x))
+		}
+	}
+	return attrs, "", ""
+}
