@@ -1,0 +1,124 @@
+package pipeline
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/o2kit/o2kit"
+	"github.com/o2kit/o2kit/internal/o2server"
+)
+
+// backedUp seeds n records into "orders" an hour before the epoch and
+// backs them up into a new directory.
+func backedUp(t *testing.T, env *backupEnv, n int) (string, *Manifest) {
+	t.Helper()
+	src := env.client(t)
+	start := backupEpoch.Add(-time.Hour)
+	seed(t, src, "orders", n, 1, start)
+	dir := t.TempDir()
+	m, err := Backup(context.Background(), src, BackupOptions{Stream: "orders", Start: start, End: backupEpoch, Dir: dir})
+	require.NoError(t, err)
+	return dir, m
+}
+
+// Records older than the ingest window are re-stamped by the client to
+// the time of sending, with their own time kept in original_timestamp.
+func TestRestoreOfOldRecordsKeepsTheirTime(t *testing.T) {
+	env := newBackupEnv(t)
+	dir, _ := backedUp(t, env, 100)
+	later := backupEpoch.Add(10 * time.Hour)
+	env.clock.set(later)
+
+	rr, err := Restore(context.Background(), env.client(t, o2kit.WithIDField("")), dir, RestoreOptions{Stream: "copy"})
+	require.NoError(t, err)
+	assert.Equal(t, int64(100), rr.Sent)
+	orig := byID(t, env.srv.Records("default", "orders"))
+	back := byID(t, env.srv.Records("default", "copy"))
+	require.Len(t, back, 100)
+	for id, r := range back {
+		assert.EqualValues(t, later.UnixMicro(), r["_timestamp"])
+		assert.Equal(t, orig[id]["_timestamp"], r[o2kit.OriginalTimestampField])
+		delete(r, "_timestamp")
+		delete(r, o2kit.OriginalTimestampField)
+		delete(orig[id], "_timestamp")
+		assert.Equal(t, orig[id], r)
+	}
+}
+
+// A client that stamps its own ids replaces the id a restored record
+// carries: the encoder leaves out an attribute named like its id field
+// and writes a new id. This pins that behaviour of the root package, which
+// is why Restore asks for a client built with WithIDField("").
+func TestRestoreThroughAnIDStampingClientGetsNewIDs(t *testing.T) {
+	env := newBackupEnv(t)
+	dir, _ := backedUp(t, env, 10)
+	_, err := Restore(context.Background(), env.client(t), dir, RestoreOptions{Stream: "copy"})
+	require.NoError(t, err)
+	orig := byID(t, env.srv.Records("default", "orders"))
+	back := byID(t, env.srv.Records("default", "copy"))
+	require.Len(t, back, 10)
+	for id := range back {
+		assert.NotContains(t, orig, id)
+	}
+}
+
+// Records the server refuses make the restore fail, with the counts.
+func TestRestoreReportsRecordsNotStored(t *testing.T) {
+	env := newBackupEnv(t)
+	dir, _ := backedUp(t, env, 50)
+	env.srv.Push(o2server.Fault{Status: http.StatusBadRequest, Body: `{"code":400,"message":"Error# no"}`})
+	rr, err := Restore(context.Background(), env.client(t, o2kit.WithIDField("")), dir, RestoreOptions{Stream: "copy"})
+	require.ErrorIs(t, err, ErrRestoreIncomplete)
+	assert.ErrorContains(t, err, "stored 0 of 50 record(s) in copy; 50 failed")
+	assert.Equal(t, RestoreReport{Stream: "copy", Records: 50, Failed: 50}, *rr)
+}
+
+// A damaged backup is refused before anything is sent.
+func TestRestoreRefusesADamagedBackup(t *testing.T) {
+	env := newBackupEnv(t)
+	dir, m := backedUp(t, env, 50)
+	truncate(t, dir+"/"+m.Files[0].Name, 0.5)
+	c := env.client(t, o2kit.WithIDField(""))
+	_, err := Restore(context.Background(), c, dir, RestoreOptions{Stream: "copy"})
+	require.ErrorIs(t, err, ErrChecksum)
+	assert.ErrorContains(t, err, "nothing sent")
+	assert.Zero(t, c.Stats().Accepted)
+
+	rr, err := Restore(context.Background(), c, dir, RestoreOptions{Stream: "copy", SkipVerify: true})
+	require.ErrorIs(t, err, ErrChecksum)
+	assert.Positive(t, rr.Records, "records before the damage are sent")
+}
+
+func TestRestoreProgress(t *testing.T) {
+	env := newBackupEnv(t)
+	dir, _ := backedUp(t, env, 250)
+	var seen []Progress
+	_, err := Restore(context.Background(), env.client(t, o2kit.WithIDField("")), dir, RestoreOptions{
+		Stream: "copy", FlushEvery: 100, Progress: func(p Progress) { seen = append(seen, p) },
+	})
+	require.NoError(t, err)
+	require.Len(t, seen, 4) // two flushes, the end of the file, the end
+	assert.Equal(t, Progress{File: "000001-0001.ndjson.gz", Records: 100, Total: 250}, seen[0])
+	assert.Equal(t, int64(250), seen[3].Records)
+	assert.Positive(t, seen[3].Bytes)
+}
+
+func TestRestoreErrors(t *testing.T) {
+	env := newBackupEnv(t)
+	c := env.client(t, o2kit.WithIDField(""))
+	ctx := context.Background()
+	_, err := Restore(ctx, c, t.TempDir(), RestoreOptions{})
+	assert.ErrorContains(t, err, "no backup manifest")
+
+	dir := t.TempDir()
+	m := writeBackup(t, dir, 3, 3, Gzip)
+	m.Type = "metrics"
+	require.NoError(t, writeManifest(dir, m))
+	_, err = Restore(ctx, c, dir, RestoreOptions{})
+	assert.ErrorContains(t, err, "only logs streams can be restored, orders is metrics")
+}
