@@ -2,8 +2,8 @@ package pipeline
 
 import (
 	"encoding/json"
-	"log/slog"
 	"io"
+	"log/slog"
 	"math"
 	"strconv"
 	"testing"
