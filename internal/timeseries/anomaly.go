@@ -22,6 +22,7 @@ type Verdict struct {
 // nor keep history, which is in ascending time order and may hold NaN or
 // infinite values (detectors skip them).
 type Detector interface {
+	// Detect judges x, the value that followed history.
 	Detect(history []Sample, x float64) Verdict
 }
 
@@ -39,10 +40,17 @@ var (
 
 // Defaults the detectors use for zero fields.
 const (
-	DefaultZThreshold   = 3.0
+	// DefaultZThreshold is the |score| above which [ZScore] and [EWMA] flag
+	// a value: three standard deviations, 0.27% of a normal distribution.
+	DefaultZThreshold = 3.0
+	// DefaultMADThreshold is the |modified z-score| above which [MAD] flags
+	// a value, as Iglewicz and Hoaglin recommend.
 	DefaultMADThreshold = 3.5
-	DefaultEWMAAlpha    = 0.1
-	DefaultMinSamples   = 10
+	// DefaultEWMAAlpha is the weight of the newest value in [EWMA]: an
+	// effective memory of about 2/alpha - 1 = 19 samples.
+	DefaultEWMAAlpha = 0.1
+	// DefaultMinSamples is the history a detector needs before it judges.
+	DefaultMinSamples = 10
 )
 
 // verdict builds a Verdict from a deviation and a spread, handling a zero
@@ -120,7 +128,8 @@ type EWMA struct {
 	// the default.
 	Threshold float64
 	// MinSamples is the fewest finite history samples needed to judge;
-	// below it the score is 0. <= 0 means the default.
+	// below it the score is 0. <= 0 means the default; values below 2 act
+	// as 2.
 	MinSamples int
 }
 

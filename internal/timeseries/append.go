@@ -4,12 +4,14 @@ import "slices"
 
 // Append adds the sample (t, v) to the series name{labels}, creating the
 // series if needed. t is a Unix timestamp in milliseconds. labels need not
-// be sorted (a sorted set avoids a copy) and are not retained: the store
-// keeps its own copy. A sample older than the series' newest is refused
+// be sorted; Append neither modifies nor retains them (a new series keeps
+// its own sorted copy), and a name given twice fails with
+// [ErrInvalidLabels]. A sample older than the series' newest is refused
 // with [ErrOutOfOrder]; one at the same timestamp replaces that value. A
 // new series past the cap fails with [ErrSeriesLimit] unless
 // [WithEvictOldest] is set. NaN and infinite values are stored as given;
-// the window functions skip them.
+// the window functions skip them. Appending to an existing series does not
+// allocate.
 func (st *Store) Append(name string, labels Labels, t int64, v float64) error {
 	if name == "" {
 		return errEmptyName

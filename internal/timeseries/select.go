@@ -101,11 +101,12 @@ func NotEqual(name, value string) Matcher {
 	return MatcherFunc(func(ls Labels) bool { return ls.Get(name) != value })
 }
 
-// Regexp matches series whose label name matches expr in full (the
-// expression is anchored at both ends, as in Prometheus). A missing label
-// counts as "". An invalid expression is an error.
+// Regexp matches series whose label name matches expr (RE2 syntax) in
+// full: as in Prometheus the expression is anchored at both ends and "."
+// matches a newline too. A missing label counts as "". An invalid
+// expression is an error.
 func Regexp(name, expr string) (Matcher, error) {
-	re, err := regexp.Compile("^(?:" + expr + ")$")
+	re, err := regexp.Compile("^(?s:" + expr + ")$")
 	if err != nil {
 		return nil, fmt.Errorf("timeseries: label matcher %s: %w", name, err)
 	}

@@ -63,6 +63,10 @@ func TestMatchers(t *testing.T) {
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, tt.m.Matches(ls), tt.name)
 	}
+	dot, err := Regexp("path", "a.b")
+	require.NoError(t, err)
+	assert.True(t, dot.Matches(Labels{{"path", "a\nb"}}), "dot matches a newline, as in Prometheus")
+
 	_, err = Regexp("x", "(")
 	assert.Error(t, err)
 	_, err = NotRegexp("x", "[")
