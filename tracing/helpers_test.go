@@ -1,0 +1,101 @@
+package tracing_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.uber.org/goleak"
+
+	"github.com/o2kit/o2kit"
+	"github.com/o2kit/o2kit/internal/o2server"
+	"github.com/o2kit/o2kit/tracing"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// errLog is an o2kit.ErrorHandler that keeps what it is given.
+type errLog struct {
+	mu   sync.Mutex
+	errs []error
+}
+
+func (l *errLog) Handle(err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.errs = append(l.errs, err)
+}
+
+func (l *errLog) all() []error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]error(nil), l.errs...)
+}
+
+// devClient starts the dev server on a loopback port and a client of it,
+// both ended with the test.
+func devClient(t *testing.T, opts ...o2kit.Option) (*o2server.Server, *o2kit.Client, *errLog) {
+	t.Helper()
+	srv := o2server.New()
+	hs := httptest.NewServer(srv)
+	user, pass := srv.RootUser()
+	log := &errLog{}
+	base := []o2kit.Option{o2kit.WithEndpoint(hs.URL), o2kit.WithBasicAuth(user, pass), o2kit.WithErrorHandler(log)}
+	client, err := o2kit.New(append(base, opts...)...)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = client.Shutdown(ctx)
+		srv.ReleaseHangs()
+		hs.CloseClientConnections()
+		hs.Close()
+		_ = srv.Close()
+	})
+	return srv, client, log
+}
+
+// setup runs tracing.Setup, shut down with the test.
+func setup(t *testing.T, client *o2kit.Client, opts ...tracing.Option) *sdktrace.TracerProvider {
+	t.Helper()
+	tp, stop, err := tracing.Setup(t.Context(), client, opts...)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = stop(context.Background()) })
+	return tp
+}
+
+// deliver hands the ended spans to the client and sends them.
+func deliver(t *testing.T, tp *sdktrace.TracerProvider, client *o2kit.Client) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	require.NoError(t, tp.ForceFlush(ctx))
+	require.NoError(t, client.Flush(ctx))
+}
+
+// storedSpans returns the spans the dev server stored, by operation name.
+func storedSpans(srv *o2server.Server, stream string) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for _, r := range srv.RecordsOf("default", "traces", stream) {
+		out[r["operation_name"].(string)] = r
+	}
+	return out
+}
+
+// events decodes a stored span's events column.
+func events(t *testing.T, rec map[string]any) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(rec["events"].(string)), &out))
+	return out
+}
+
+// newSyncProvider exports each span as it ends.
+func newSyncProvider(exp sdktrace.SpanExporter) *sdktrace.TracerProvider {
+	return sdktrace.NewTracerProvider(sdktrace.WithSyncer(exp))
+}

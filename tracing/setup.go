@@ -1,0 +1,108 @@
+package tracing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/sdk/resource"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
+
+	"github.com/o2kit/o2kit"
+)
+
+// Setup builds an OpenTelemetry TracerProvider whose spans go to
+// OpenObserve through client: a batch span processor feeds [NewExporter].
+// It returns the provider and its shutdown function, which ends every
+// span processor after handing the spans still queued to the client (the
+// client itself keeps running: call client.Shutdown after it). With
+// [WithGlobal] the provider and [Propagator] become OpenTelemetry's
+// globals.
+//
+// Configuration is built in one order: defaults, the environment
+// (OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES, OTEL_TRACES_SAMPLER and
+// OTEL_TRACES_SAMPLER_ARG; see [SamplerFromEnv]), then opts. A nil client,
+// an unknown sampler name or bad OTEL_RESOURCE_ATTRIBUTES is an error.
+func Setup(ctx context.Context, client *o2kit.Client, opts ...Option) (*sdktrace.TracerProvider, func(context.Context) error, error) {
+	if client == nil {
+		return nil, nil, errors.New("tracing: nil client")
+	}
+	cfg := newConfig(opts)
+	if cfg.sampler == nil {
+		s, err := SamplerFromEnv(os.Getenv)
+		if err != nil {
+			return nil, nil, err
+		}
+		cfg.sampler = s
+	}
+	if cfg.sampler == nil {
+		cfg.sampler = sdktrace.ParentBased(Always())
+	}
+	res, err := cfg.resource(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	exp, err := NewExporter(ctx, client, opts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	tpOpts := []sdktrace.TracerProviderOption{
+		sdktrace.WithBatcher(exp, cfg.batch...),
+		sdktrace.WithResource(res),
+		sdktrace.WithSampler(cfg.sampler),
+	}
+	if cfg.ids != nil {
+		tpOpts = append(tpOpts, sdktrace.WithIDGenerator(cfg.ids))
+	}
+	tp := sdktrace.NewTracerProvider(tpOpts...)
+	if cfg.global {
+		otel.SetTracerProvider(tp)
+		otel.SetTextMapPropagator(Propagator())
+	}
+	return tp, tp.Shutdown, nil
+}
+
+// Propagator returns the W3C trace context and baggage propagators, the
+// ones [Middleware] and [Transport] use and [WithGlobal] installs.
+func Propagator() propagation.TextMapPropagator {
+	return propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{})
+}
+
+// resource merges, lowest first: the SDK's defaults (service name,
+// telemetry SDK), the host name, the environment, WithResourceAttributes,
+// then the named options.
+func (c *config) resource(ctx context.Context) (*resource.Resource, error) {
+	var named []attribute.KeyValue
+	for _, a := range []struct {
+		value string
+		kv    func(string) attribute.KeyValue
+	}{
+		{c.service, semconv.ServiceName},
+		{c.version, semconv.ServiceVersion},
+		{c.environment, semconv.DeploymentEnvironmentNameKey.String},
+		{c.host, semconv.HostName},
+	} {
+		if a.value != "" {
+			named = append(named, a.kv(a.value))
+		}
+	}
+	detected, err := resource.New(ctx,
+		resource.WithHost(),
+		resource.WithFromEnv(),
+		resource.WithAttributes(c.attrs...),
+		resource.WithAttributes(named...),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("tracing: resource: %w", err)
+	}
+	res, err := resource.Merge(resource.Default(), detected)
+	if err != nil {
+		return nil, fmt.Errorf("tracing: resource: %w", err)
+	}
+	return res, nil
+}

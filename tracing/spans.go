@@ -1,0 +1,111 @@
+package tracing
+
+import (
+	"context"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/o2kit/o2kit"
+)
+
+// Attribute keys the helpers set. OpenObserve stores span attributes as
+// columns with '.' turned to '_' (order.id is searched as order_id); event
+// attributes stay inside the span's events column.
+const (
+	KeyUserID    = attribute.Key("user.id")
+	KeySessionID = attribute.Key("session.id")
+	KeyRequestID = attribute.Key("request.id")
+	KeyTenantID  = attribute.Key("tenant.id")
+	KeyOrderID   = attribute.Key("order.id")
+	KeyAmount    = attribute.Key("amount_minor") // in minor units (cents)
+	KeyCurrency  = attribute.Key("currency")     // ISO 4217
+	KeyItems     = attribute.Key("items")
+	KeyPayment   = attribute.Key("payment.method")
+	KeyProvider  = attribute.Key("payment.provider")
+	KeySKU       = attribute.Key("sku")
+	KeyQuantity  = attribute.Key("quantity")
+	KeyWarehouse = attribute.Key("warehouse")
+)
+
+// Names of the business events the helpers record.
+const (
+	EventOrderPlaced       = "order.placed"
+	EventPaymentAuthorised = "payment.authorised"
+	EventStockReserved     = "stock.reserved"
+)
+
+// Money is an amount in minor units (cents) of an ISO 4217 currency.
+type Money struct {
+	Minor    int64
+	Currency string
+}
+
+// Start starts a span named name with tracer and the business attributes
+// attrs, plus the ids o2kit keeps in ctx (user.id, session.id, request.id,
+// tenant.id from o2kit.ContextWithUser and its siblings), so a trace can be
+// found by the customer it served. It returns the context holding the span;
+// the caller ends the span.
+func Start(ctx context.Context, tracer trace.Tracer, name string, attrs ...attribute.KeyValue) (context.Context, trace.Span) {
+	all := make([]attribute.KeyValue, 0, len(attrs)+4)
+	for _, id := range []struct {
+		key   attribute.Key
+		value string
+	}{
+		{KeyUserID, o2kit.UserFromContext(ctx)},
+		{KeySessionID, o2kit.SessionFromContext(ctx)},
+		{KeyRequestID, o2kit.RequestFromContext(ctx)},
+		{KeyTenantID, o2kit.TenantFromContext(ctx)},
+	} {
+		if id.value != "" {
+			all = append(all, id.key.String(id.value))
+		}
+	}
+	return tracer.Start(ctx, name, trace.WithAttributes(append(all, attrs...)...))
+}
+
+// Event records the event name with attrs on the span in ctx. Without a
+// recording span it does nothing.
+func Event(ctx context.Context, name string, attrs ...attribute.KeyValue) {
+	trace.SpanFromContext(ctx).AddEvent(name, trace.WithAttributes(attrs...))
+}
+
+// OrderPlaced records that order orderID of items items worth total was
+// placed, on the span in ctx, and sets order.id on the span so the trace
+// is found by order.
+func OrderPlaced(ctx context.Context, orderID string, total Money, items int, attrs ...attribute.KeyValue) {
+	span := trace.SpanFromContext(ctx)
+	span.SetAttributes(KeyOrderID.String(orderID))
+	Event(ctx, EventOrderPlaced, append([]attribute.KeyValue{KeyOrderID.String(orderID),
+		KeyAmount.Int64(total.Minor), KeyCurrency.String(total.Currency), KeyItems.Int(items)}, attrs...)...)
+}
+
+// PaymentAuthorised records that the payment provider authorised amount
+// for order orderID by method ("card", "paypal"...), on the span in ctx.
+func PaymentAuthorised(ctx context.Context, orderID, method, provider string, amount Money, attrs ...attribute.KeyValue) {
+	Event(ctx, EventPaymentAuthorised, append([]attribute.KeyValue{KeyOrderID.String(orderID),
+		KeyPayment.String(method), KeyProvider.String(provider),
+		KeyAmount.Int64(amount.Minor), KeyCurrency.String(amount.Currency)}, attrs...)...)
+}
+
+// StockReserved records that quantity units of sku were reserved in
+// warehouse, for order orderID if not empty, on the span in ctx.
+func StockReserved(ctx context.Context, sku string, quantity int64, warehouse, orderID string, attrs ...attribute.KeyValue) {
+	base := []attribute.KeyValue{KeySKU.String(sku), KeyQuantity.Int64(quantity), KeyWarehouse.String(warehouse)}
+	if orderID != "" {
+		base = append(base, KeyOrderID.String(orderID))
+	}
+	Event(ctx, EventStockReserved, append(base, attrs...)...)
+}
+
+// RecordError records err as an exception event on the span in ctx and sets
+// the span's status to Error with err's text. A nil err does nothing.
+func RecordError(ctx context.Context, err error, attrs ...attribute.KeyValue) {
+	if err == nil {
+		return
+	}
+	span := trace.SpanFromContext(ctx)
+	span.RecordError(err, trace.WithAttributes(attrs...))
+	span.SetStatus(codes.Error, err.Error())
+}
