@@ -132,6 +132,38 @@ func TestConcurrentAppendSelect(t *testing.T) {
 	}
 }
 
+// TestConcurrentEviction churns through more series than the cap from
+// several goroutines while others read: the cap holds throughout.
+func TestConcurrentEviction(t *testing.T) {
+	const maxSeries = 16
+	st := newStore(t, WithMaxSeries(maxSeries), WithEvictOldest(), WithCapacity(4))
+	var writing, reading sync.WaitGroup
+	for w := range 3 {
+		writing.Go(func() {
+			for i := range int64(300) {
+				ls := Labels{{"id", fmt.Sprint(i % 40)}, {"w", fmt.Sprint(w)}}
+				assert.NoError(t, st.Append("m", ls, i, 1))
+			}
+		})
+	}
+	stop := make(chan struct{})
+	reading.Go(func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			assert.LessOrEqual(t, len(st.Select("m", 0, 1000)), maxSeries)
+			assert.LessOrEqual(t, st.Len(), maxSeries)
+		}
+	})
+	writing.Wait()
+	close(stop)
+	reading.Wait()
+	assert.Equal(t, maxSeries, st.Len())
+}
+
 // TestConcurrentCreateSameSeries has many goroutines create one series at
 // once: exactly one series must result.
 func TestConcurrentCreateSameSeries(t *testing.T) {
