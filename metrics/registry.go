@@ -24,11 +24,12 @@ type Registry struct {
 	cfg    config
 	stats  stats
 
-	mu    sync.Mutex         // guards fams, names and hooks
-	fams  map[string]*family // by metric name
-	names map[string]*family // by every sample name a family writes
-	hooks []func()           // run before each collection
-	order atomic.Pointer[[]*family]
+	mu      sync.Mutex         // guards fams, names and hooks
+	fams    map[string]*family // by metric name
+	names   map[string]*family // by every sample name a family writes
+	hooks   []func()           // run before each collection
+	runtime bool               // RegisterRuntime's hook is in hooks
+	order   atomic.Pointer[[]*family]
 
 	collectMu sync.Mutex // one collection at a time; guards w and attrs
 	w         pointWriter
