@@ -42,7 +42,9 @@ func TestDeadLettersReachTheServer(t *testing.T) {
 	require.NoError(t, err)
 	c, srv := devClient(t, Chain{MaskPII(), contract}, Enrich(Service("checkout")))
 	ctx := context.Background()
-	emit := func(attrs ...slog.Attr) { require.NoError(t, c.Emit(ctx, o2kit.Record{Stream: "orders", Attrs: attrs})) }
+	emit := func(attrs ...slog.Attr) {
+		require.NoError(t, c.Emit(ctx, o2kit.Record{Stream: "orders", Attrs: attrs}))
+	}
 	emit(slog.String("order_id", "ord-1"), slog.Int64("amount_minor", 4599), slog.String("email", "jane@example.com"))
 	emit(slog.Int64("amount_minor", 4599))
 	emit(slog.String("order_id", "ord-3"), slog.Int64("amount_minor", 0))
