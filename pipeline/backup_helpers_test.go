@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
 
 	"github.com/o2kit/o2kit"
 	"github.com/o2kit/o2kit/internal/o2server"
@@ -38,11 +37,9 @@ type backupEnv struct {
 	clock *testClock
 }
 
-// newBackupEnv starts the dev server, and checks at the end of the test,
-// after everything else has been cleaned up, that no goroutine is left.
+// newBackupEnv starts the dev server.
 func newBackupEnv(t *testing.T) *backupEnv {
 	t.Helper()
-	t.Cleanup(func() { goleak.VerifyNone(t) })
 	clock := newTestClock(backupEpoch)
 	srv := o2server.New(o2server.WithClock(clock.Now))
 	hs := httptest.NewServer(srv)

@@ -93,7 +93,7 @@ func (p *pager) scan(ctx context.Context, ws, we int64, add func([]byte, int64) 
 		for _, hit := range resp.Hits {
 			rec, err := parseRecord(hit, false, nil)
 			if err != nil {
-				return fmt.Errorf("unreadable hit %s: %w", clip(hit), err)
+				return fmt.Errorf("unreadable hit %s: %w", clipLine(hit), err)
 			}
 			if rec.ts < last || rec.ts >= we {
 				return fmt.Errorf("the server answered a record at %d µs out of order (after %d, window end %d)", rec.ts, last, we)
@@ -138,7 +138,7 @@ func (p *pager) page(ctx context.Context, cursor, we int64, skip int) (*o2kit.Se
 
 func (p *pager) search(ctx context.Context, sql string, start, end int64, from, size int, count bool) (*o2kit.SearchResponse, error) {
 	resp, err := p.c.Search(ctx, o2kit.SearchRequest{
-		SQL: sql, Start: micros(start), End: micros(end), From: from, Size: size,
+		SQL: sql, Start: fromMicros(start), End: fromMicros(end), From: from, Size: size,
 		Type: p.typ, TrackTotalHits: count,
 	})
 	if err != nil {

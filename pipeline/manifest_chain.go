@@ -48,7 +48,7 @@ func ReadManifests(dir string) ([]*Manifest, error) {
 			return nil, fmt.Errorf("%w: %s: %s", ErrBadManifest, name, err)
 		}
 		chain = append(chain, m)
-		prevSum = sum(data)
+		prevSum = sha256Hex(data)
 	}
 	return chain, nil
 }
@@ -115,10 +115,10 @@ func manifestRef(dir string, chain []*Manifest) (*ManifestRef, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ManifestRef{Name: name, SHA256: sum(data)}, nil
+	return &ManifestRef{Name: name, SHA256: sha256Hex(data)}, nil
 }
 
-func sum(data []byte) string {
+func sha256Hex(data []byte) string {
 	h := sha256.Sum256(data)
 	return hex.EncodeToString(h[:])
 }

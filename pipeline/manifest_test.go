@@ -28,7 +28,7 @@ func TestParseManifestRejects(t *testing.T) {
 		m := &Manifest{
 			Format: ManifestFormat, Version: 1, Sequence: 1, Org: "default", Stream: "orders", Type: "logs",
 			Start: backupEpoch.Add(-time.Hour), End: backupEpoch, Compression: Gzip, Records: 2, Bytes: 10,
-			Files: []FileEntry{{Name: "000001-0001.ndjson.gz", Records: 2, Bytes: 10, SHA256: sum(nil),
+			Files: []FileEntry{{Name: "000001-0001.ndjson.gz", Records: 2, Bytes: 10, SHA256: sha256Hex(nil),
 				First: backupEpoch.Add(-time.Hour).UnixMicro(), Last: backupEpoch.Add(-time.Minute).UnixMicro()}},
 		}
 		raw, _ := json.Marshal(m)
@@ -55,7 +55,7 @@ func TestParseManifestRejects(t *testing.T) {
 		"listed twice":                            func(m map[string]any) { m["files"] = append(m["files"].([]any), file(m)) },
 		"bad name or checksum": func(m map[string]any) {
 			m["sequence"] = 2
-			m["previous"] = map[string]any{"name": "a/b", "sha256": sum(nil)}
+			m["previous"] = map[string]any{"name": "a/b", "sha256": sha256Hex(nil)}
 		},
 	} {
 		m := good()
@@ -76,7 +76,7 @@ func FuzzParseManifest(f *testing.F) {
 	seed, err := json.Marshal(&Manifest{
 		Format: ManifestFormat, Version: 1, Sequence: 1, Stream: "s", Type: "logs",
 		Start: backupEpoch.Add(-time.Hour), End: backupEpoch, Compression: Gzip, Records: 1, Bytes: 1,
-		Files: []FileEntry{{Name: "a.gz", Records: 1, Bytes: 1, SHA256: sum(nil), First: backupEpoch.Add(-time.Hour).UnixMicro(), Last: backupEpoch.Add(-time.Hour).UnixMicro()}},
+		Files: []FileEntry{{Name: "a.gz", Records: 1, Bytes: 1, SHA256: sha256Hex(nil), First: backupEpoch.Add(-time.Hour).UnixMicro(), Last: backupEpoch.Add(-time.Hour).UnixMicro()}},
 	})
 	require.NoError(f, err)
 	f.Add(seed)

@@ -49,7 +49,7 @@ func newRestorer(c *o2kit.Client, chain []*Manifest, opts RestoreOptions) *resto
 // emit hands one record to the client, flushing and trying again while
 // the client's buffer is full.
 func (r *restorer) emit(ctx context.Context, rec record) error {
-	out := o2kit.Record{Stream: r.target, Time: micros(rec.ts), Attrs: rec.attrs}
+	out := o2kit.Record{Stream: r.target, Time: fromMicros(rec.ts), Attrs: rec.attrs}
 	for try := 0; ; try++ {
 		err := r.c.Emit(ctx, out)
 		if err == nil {

@@ -190,7 +190,7 @@ func parseRecord(line []byte, attrs bool, dst []slog.Attr) (record, error) {
 		if string(key) == timestampKey {
 			ts, err := strconv.ParseInt(string(val), 10, 64)
 			if err != nil {
-				return fmt.Errorf("_timestamp %s is not an integer of microseconds", clip(val))
+				return fmt.Errorf("_timestamp %s is not an integer of microseconds", clipLine(val))
 			}
 			r.ts = ts
 			return nil
@@ -240,7 +240,7 @@ func attrOf(rawKey, val []byte) (slog.Attr, bool, error) {
 	}
 	f, err := strconv.ParseFloat(string(val), 64)
 	if err != nil {
-		return slog.Attr{}, false, fmt.Errorf("number %s: %w", clip(val), err)
+		return slog.Attr{}, false, fmt.Errorf("number %s: %w", clipLine(val), err)
 	}
 	return slog.Float64(key, f), true, nil
 }
@@ -254,15 +254,15 @@ func unquote(raw []byte) (string, error) {
 	q := make([]byte, 0, len(raw)+2)
 	q = append(append(append(q, '"'), raw...), '"')
 	if err := json.Unmarshal(q, &s); err != nil {
-		return "", fmt.Errorf("string %s: %w", clip(raw), err)
+		return "", fmt.Errorf("string %s: %w", clipLine(raw), err)
 	}
 	return s, nil
 }
 
 // micros converts a _timestamp to a time.
-func micros(ts int64) time.Time { return time.UnixMicro(ts).UTC() }
+func fromMicros(ts int64) time.Time { return time.UnixMicro(ts).UTC() }
 
-func clip(b []byte) string {
+func clipLine(b []byte) string {
 	if len(b) > 40 {
 		return string(b[:40]) + "..."
 	}

@@ -72,7 +72,7 @@ func FuzzParseRecord(f *testing.F) {
 		dec := json.NewDecoder(stringsReader(line))
 		dec.UseNumber()
 		require.NoError(t, dec.Decode(&m))
-		require.Equal(t, json.Number(itoa(rec.ts)), m["_timestamp"])
+		require.Equal(t, json.Number(fmtInt(rec.ts)), m["_timestamp"])
 		count := map[string]int{}
 		for _, a := range rec.attrs {
 			count[a.Key]++
@@ -100,4 +100,4 @@ func (r *stringReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+func fmtInt(n int64) string { return strconv.FormatInt(n, 10) }

@@ -82,7 +82,7 @@ func TestRestoreReportsRecordsNotStored(t *testing.T) {
 func TestRestoreRefusesADamagedBackup(t *testing.T) {
 	env := newBackupEnv(t)
 	dir, m := backedUp(t, env, 50)
-	truncate(t, dir+"/"+m.Files[0].Name, 0.5)
+	cutFile(t, dir+"/"+m.Files[0].Name, 0.5)
 	c := env.client(t, o2kit.WithIDField(""))
 	_, err := Restore(context.Background(), c, dir, RestoreOptions{Stream: "copy"})
 	require.ErrorIs(t, err, ErrChecksum)

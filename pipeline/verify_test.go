@@ -60,11 +60,11 @@ func TestVerifyFindsDamage(t *testing.T) {
 		want   string
 	}{
 		"flipped byte": {
-			damage: func(t *testing.T, dir string, m *Manifest) { flip(t, filepath.Join(dir, m.Files[1].Name), 0.5) },
+			damage: func(t *testing.T, dir string, m *Manifest) { flipByte(t, filepath.Join(dir, m.Files[1].Name), 0.5) },
 			is:     ErrChecksum, want: "000001-0002.ndjson.gz: line ",
 		},
 		"truncated file": {
-			damage: func(t *testing.T, dir string, m *Manifest) { truncate(t, filepath.Join(dir, m.Files[1].Name), 0.6) },
+			damage: func(t *testing.T, dir string, m *Manifest) { cutFile(t, filepath.Join(dir, m.Files[1].Name), 0.6) },
 			is:     ErrChecksum, want: "unexpected EOF",
 		},
 		"wrong count": {
@@ -77,13 +77,13 @@ func TestVerifyFindsDamage(t *testing.T) {
 		},
 		"wrong checksum": {
 			damage: func(t *testing.T, dir string, m *Manifest) {
-				m.Files[1].SHA256 = sum(nil)
+				m.Files[1].SHA256 = sha256Hex(nil)
 				require.NoError(t, writeManifest(dir, m))
 			},
 			is: ErrChecksum, want: "000001-0002.ndjson.gz: pipeline: checksum mismatch",
 		},
 		"bad line": {
-			damage: func(t *testing.T, dir string, m *Manifest) { rewrite(t, dir, m, 1, 7, `{"_timestamp":"soon"}`) },
+			damage: func(t *testing.T, dir string, m *Manifest) { rewriteLine(t, dir, m, 1, 7, `{"_timestamp":"soon"}`) },
 			is:     ErrRecord, want: `000001-0002.ndjson.gz: line 8: pipeline: bad record: _timestamp "soon" is not an integer`,
 		},
 		"missing file": {
@@ -118,7 +118,7 @@ func TestVerifyFindsABrokenChain(t *testing.T) {
 	next := *m
 	next.Sequence, next.Start, next.End = 2, m.End, m.End.Add(time.Hour)
 	next.Files, next.Records, next.Bytes = []FileEntry{}, 0, 0
-	next.Previous = &ManifestRef{Name: manifestName(1), SHA256: sum([]byte("other"))}
+	next.Previous = &ManifestRef{Name: manifestName(1), SHA256: sha256Hex([]byte("other"))}
 	require.NoError(t, writeManifest(dir, &next))
 	_, err := Verify(dir)
 	assert.ErrorIs(t, err, ErrBadManifest)
@@ -133,7 +133,7 @@ func TestVerifyFindsABrokenChain(t *testing.T) {
 }
 
 // flip inverts one byte at the given fraction of the file.
-func flip(t *testing.T, path string, at float64) {
+func flipByte(t *testing.T, path string, at float64) {
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
 	data[int(float64(len(data))*at)] ^= 0xff
@@ -141,7 +141,7 @@ func flip(t *testing.T, path string, at float64) {
 }
 
 // truncate cuts the file at the given fraction.
-func truncate(t *testing.T, path string, at float64) {
+func cutFile(t *testing.T, path string, at float64) {
 	info, err := os.Stat(path)
 	require.NoError(t, err)
 	require.NoError(t, os.Truncate(path, int64(float64(info.Size())*at)))
@@ -149,7 +149,7 @@ func truncate(t *testing.T, path string, at float64) {
 
 // rewrite replaces line i (from 0) of file f and writes a manifest that
 // matches the new file, so that only the line is wrong.
-func rewrite(t *testing.T, dir string, m *Manifest, f, i int, line string) {
+func rewriteLine(t *testing.T, dir string, m *Manifest, f, i int, line string) {
 	var lines [][]byte
 	_, err := readData(dir, m, m.Files[f], false, func(record) error { return nil })
 	require.NoError(t, err)
