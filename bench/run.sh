@@ -4,7 +4,7 @@
 # results/<name>.benchstat.txt. Takes some minutes.
 #
 #   ./run.sh                 # all families
-#   ./run.sh endtoend        # one family: callercost, endtoend, serverdown or metrics
+#   ./run.sh endtoend        # one family: callercost, endtoend, serverdown, metrics or behavior
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -38,13 +38,14 @@ run() {
   cat "results/${name}.benchstat.txt"
 }
 
-families=("${@:-callercost endtoend serverdown metrics}")
+families=("${@:-callercost endtoend serverdown metrics behavior}")
 for f in ${families[*]}; do
   case $f in
   callercost) run callercost '^BenchmarkCallerCost$' 6 -benchtime 1s ;;
   endtoend) run endtoend '^BenchmarkEndToEnd$' 6 -benchtime 1x ;;
   serverdown) run serverdown '^BenchmarkEmitWhileServerDown$' 6 -benchtime 1x ;;
   metrics) run metrics '^BenchmarkMetrics$' 6 -benchtime 1s ;;
-  *) echo "unknown family ${f}: callercost, endtoend, serverdown or metrics" >&2; exit 2 ;;
+  behavior) run behavior '^BenchmarkBehaviorTrack$' 6 -benchtime 1s ;;
+  *) echo "unknown family ${f}: callercost, endtoend, serverdown, metrics or behavior" >&2; exit 2 ;;
   esac
 done
