@@ -1,0 +1,244 @@
+package metrics
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// PromAPI is where OpenObserve's PromQL API is and how to sign in to it:
+// the same endpoint, org and Basic credentials the client is built with.
+// The zero value of Org means "default", and a nil HTTPClient means one
+// with a 30 s timeout.
+type PromAPI struct {
+	Endpoint   string // base URL, such as http://localhost:5080
+	Org        string
+	User       string
+	Password   string
+	HTTPClient *http.Client
+}
+
+// PromAPIFromEnv reads the endpoint, org and credentials from the
+// variables the client reads: OPENOBSERVE_URL, OPENOBSERVE_ORG,
+// OPENOBSERVE_USER and OPENOBSERVE_TOKEN (or OPENOBSERVE_PASSWORD).
+func PromAPIFromEnv() PromAPI {
+	pass := os.Getenv("OPENOBSERVE_TOKEN")
+	if pass == "" {
+		pass = os.Getenv("OPENOBSERVE_PASSWORD")
+	}
+	return PromAPI{Endpoint: os.Getenv("OPENOBSERVE_URL"), Org: os.Getenv("OPENOBSERVE_ORG"), User: os.Getenv("OPENOBSERVE_USER"), Password: pass}
+}
+
+// QueryResult is the answer to a PromQL query. Type is "vector" or
+// "matrix" (Series is set; a vector's series have one sample each) or
+// "scalar" (Scalar is set).
+type QueryResult struct {
+	Type    string
+	Series  []ResultSeries
+	Scalar  Sample
+	TraceID string
+}
+
+// ResultSeries is one series of a query result; sample times are Unix
+// milliseconds, though OpenObserve answers in whole seconds.
+type ResultSeries struct {
+	Metric  map[string]string
+	Samples []Sample
+}
+
+// QueryError is the server's refusal of a query: its HTTP status, the
+// PromQL error type ("bad_data", "timeout", ...; empty for answers that
+// are not PromQL errors, such as a 401) and message.
+type QueryError struct {
+	StatusCode int
+	Type       string
+	Message    string
+	TraceID    string
+}
+
+func (e *QueryError) Error() string {
+	if e.Type == "" {
+		return fmt.Sprintf("metrics: query: HTTP %d: %s", e.StatusCode, e.Message)
+	}
+	return fmt.Sprintf("metrics: query: %s: %s", e.Type, e.Message)
+}
+
+// Query evaluates a PromQL expression at one instant with GET
+// /api/{org}/prometheus/api/v1/query. A zero at means the server's now.
+func Query(ctx context.Context, api PromAPI, query string, at time.Time) (*QueryResult, error) {
+	q := url.Values{"query": {query}}
+	if !at.IsZero() {
+		q.Set("time", strconv.FormatInt(at.Unix(), 10))
+	}
+	return api.result(ctx, "query", q)
+}
+
+// QueryRange evaluates a PromQL expression from start to end every step
+// with GET /api/{org}/prometheus/api/v1/query_range. Times are sent as
+// whole Unix seconds and step as a duration ("15s", "250ms"), as the
+// server wants; a step of zero lets the server choose.
+func QueryRange(ctx context.Context, api PromAPI, query string, start, end time.Time, step time.Duration) (*QueryResult, error) {
+	q := url.Values{"query": {query}, "start": {strconv.FormatInt(start.Unix(), 10)}, "end": {strconv.FormatInt(end.Unix(), 10)}}
+	if step > 0 {
+		q.Set("step", stepParam(step))
+	}
+	return api.result(ctx, "query_range", q)
+}
+
+// QuerySeries lists the label sets of the series matching any of the
+// selectors between start and end, with GET .../api/v1/series.
+func QuerySeries(ctx context.Context, api PromAPI, start, end time.Time, selectors ...string) ([]map[string]string, error) {
+	q := url.Values{"match[]": selectors, "start": {strconv.FormatInt(start.Unix(), 10)}, "end": {strconv.FormatInt(end.Unix(), 10)}}
+	var out []map[string]string
+	_, err := api.get(ctx, "series", q, &out)
+	return out, err
+}
+
+func stepParam(d time.Duration) string {
+	if d%time.Second == 0 {
+		return strconv.FormatInt(int64(d/time.Second), 10) + "s"
+	}
+	return strconv.FormatInt(max(d.Milliseconds(), 1), 10) + "ms"
+}
+
+func (api PromAPI) result(ctx context.Context, path string, q url.Values) (*QueryResult, error) {
+	var data struct {
+		ResultType string          `json:"resultType"`
+		Result     json.RawMessage `json:"result"`
+	}
+	trace, err := api.get(ctx, path, q, &data)
+	if err != nil {
+		return nil, err
+	}
+	res := &QueryResult{Type: data.ResultType, TraceID: trace}
+	if err := res.decode(data.Result); err != nil {
+		return nil, fmt.Errorf("metrics: query: unreadable %s result: %w", data.ResultType, err)
+	}
+	return res, nil
+}
+
+func (res *QueryResult) decode(raw json.RawMessage) error {
+	switch res.Type {
+	case "scalar":
+		if f, err := strconv.ParseFloat(string(bytes.TrimSpace(raw)), 64); err == nil {
+			res.Scalar = Sample{V: f}
+			return nil
+		}
+		return decodePair(raw, &res.Scalar)
+	case "vector", "matrix":
+		var ss []struct {
+			Metric map[string]string `json:"metric"`
+			Value  json.RawMessage   `json:"value"`
+			Values []json.RawMessage `json:"values"`
+		}
+		if err := json.Unmarshal(raw, &ss); err != nil {
+			return err
+		}
+		for _, s := range ss {
+			rs := ResultSeries{Metric: s.Metric}
+			if s.Value != nil {
+				s.Values = append(s.Values, s.Value)
+			}
+			rs.Samples = make([]Sample, len(s.Values))
+			for i, v := range s.Values {
+				if err := decodePair(v, &rs.Samples[i]); err != nil {
+					return err
+				}
+			}
+			res.Series = append(res.Series, rs)
+		}
+	}
+	return nil
+}
+
+// decodePair reads [ts, "value"]; ts is seconds, whole or not.
+func decodePair(raw json.RawMessage, s *Sample) error {
+	var pair [2]json.RawMessage
+	if err := json.Unmarshal(raw, &pair); err != nil {
+		return err
+	}
+	secs, err := strconv.ParseFloat(string(pair[0]), 64)
+	if err != nil {
+		return err
+	}
+	var v string
+	if err := json.Unmarshal(pair[1], &v); err != nil {
+		return err
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return err
+	}
+	*s = Sample{T: int64(math.Round(secs * 1000)), V: f}
+	return nil
+}
+
+// get sends one authenticated GET and decodes the data of a success
+// envelope into data, returning the trace id.
+func (api PromAPI) get(ctx context.Context, path string, q url.Values, data any) (string, error) {
+	if api.Endpoint == "" {
+		return "", errors.New("metrics: query: no endpoint")
+	}
+	org := api.Org
+	if org == "" {
+		org = "default"
+	}
+	u := strings.TrimRight(api.Endpoint, "/") + "/api/" + url.PathEscape(org) + "/prometheus/api/v1/" + path + "?" + q.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return "", fmt.Errorf("metrics: query: %w", err)
+	}
+	if api.User != "" || api.Password != "" {
+		req.SetBasicAuth(api.User, api.Password)
+	}
+	hc := api.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Timeout: 30 * time.Second}
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("metrics: query: %w", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return "", fmt.Errorf("metrics: query: %w", err)
+	}
+	var env struct {
+		Status    string          `json:"status"`
+		Data      json.RawMessage `json:"data"`
+		ErrorType string          `json:"errorType"`
+		Error     string          `json:"error"`
+		TraceID   string          `json:"trace_id"`
+	}
+	if json.Unmarshal(body, &env) != nil || (env.Status != "success" && env.Status != "error") {
+		return "", &QueryError{StatusCode: resp.StatusCode, Message: clip(body)}
+	}
+	if env.Status == "error" || resp.StatusCode != http.StatusOK {
+		return "", &QueryError{StatusCode: resp.StatusCode, Type: env.ErrorType, Message: env.Error, TraceID: env.TraceID}
+	}
+	if err := json.Unmarshal(env.Data, data); err != nil {
+		return "", fmt.Errorf("metrics: query: unreadable data: %w", err)
+	}
+	return env.TraceID, nil
+}
+
+// clip bounds an error body quoted in an error.
+func clip(b []byte) string {
+	const max = 512
+	s := strings.TrimSpace(string(b))
+	if len(s) > max {
+		s = s[:max] + "…"
+	}
+	return s
+}
