@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/o2kit/o2kit"
 	"github.com/o2kit/o2kit/tracing"
@@ -22,7 +23,7 @@ func TestSpansArriveAsRecorded(t *testing.T) {
 	tr := tp.Tracer("shop")
 
 	ctx := o2kit.ContextWithUser(t.Context(), "u-1")
-	ctx, root := tracing.Start(ctx, tr, "place order", attribute.String("cart.id", "c-9"))
+	ctx, root := tracing.Start(ctx, tr, "place order", trace.WithAttributes(attribute.String("cart.id", "c-9")))
 	tracing.OrderPlaced(ctx, "ord-1", tracing.Money{Minor: 129900, Currency: "EUR"}, 3)
 	tracing.StockReserved(ctx, "sku-7", 2, "berlin", "ord-1")
 	cctx, child := tr.Start(ctx, "charge card")

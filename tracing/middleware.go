@@ -11,9 +11,11 @@ import (
 // continues the trace context of an incoming request (W3C traceparent and
 // baggage, [Propagator]) in a server span of tp named operation, and puts
 // that span in the request's context for handlers, log records and
-// outgoing calls. A nil tp means the global provider.
+// outgoing calls. With operation "" the span is named after the
+// http.ServeMux pattern that matched ("GET /cart/{id}"), else the method.
+// A nil tp means the global provider.
 func Middleware(tp trace.TracerProvider, operation string) func(http.Handler) http.Handler {
-	opts := []otelhttp.Option{otelhttp.WithPropagators(Propagator())}
+	opts := []otelhttp.Option{otelhttp.WithPropagators(Propagator()), otelhttp.WithSpanNameFormatter(spanName)}
 	if tp != nil {
 		opts = append(opts, otelhttp.WithTracerProvider(tp))
 	}
@@ -36,4 +38,16 @@ func Transport(tp trace.TracerProvider, base http.RoundTripper) http.RoundTrippe
 		opts = append(opts, otelhttp.WithTracerProvider(tp))
 	}
 	return otelhttp.NewTransport(base, opts...)
+}
+
+// spanName names a server span: the operation, else the request's pattern,
+// else its method.
+func spanName(operation string, r *http.Request) string {
+	switch {
+	case operation != "":
+		return operation
+	case r.Pattern != "":
+		return r.Pattern
+	}
+	return r.Method
 }

@@ -42,13 +42,14 @@ type Money struct {
 	Currency string
 }
 
-// Start starts a span named name with tracer and the business attributes
-// attrs, plus the ids o2kit keeps in ctx (user.id, session.id, request.id,
-// tenant.id from o2kit.ContextWithUser and its siblings), so a trace can be
-// found by the customer it served. It returns the context holding the span;
-// the caller ends the span.
-func Start(ctx context.Context, tracer trace.Tracer, name string, attrs ...attribute.KeyValue) (context.Context, trace.Span) {
-	all := make([]attribute.KeyValue, 0, len(attrs)+4)
+// Start starts a span named name with tracer and opts (business attributes
+// go in trace.WithAttributes, with the Key constants of this package),
+// adding the ids o2kit keeps in ctx (user.id, session.id, request.id,
+// tenant.id from o2kit.ContextWithUser and its siblings) so that a trace
+// can be found by the customer it served. It returns the context holding
+// the span; the caller ends the span.
+func Start(ctx context.Context, tracer trace.Tracer, name string, opts ...trace.SpanStartOption) (context.Context, trace.Span) {
+	var ids []attribute.KeyValue
 	for _, id := range []struct {
 		key   attribute.Key
 		value string
@@ -59,10 +60,13 @@ func Start(ctx context.Context, tracer trace.Tracer, name string, attrs ...attri
 		{KeyTenantID, o2kit.TenantFromContext(ctx)},
 	} {
 		if id.value != "" {
-			all = append(all, id.key.String(id.value))
+			ids = append(ids, id.key.String(id.value))
 		}
 	}
-	return tracer.Start(ctx, name, trace.WithAttributes(append(all, attrs...)...))
+	if len(ids) > 0 {
+		opts = append([]trace.SpanStartOption{trace.WithAttributes(ids...)}, opts...)
+	}
+	return tracer.Start(ctx, name, opts...)
 }
 
 // Event records the event name with attrs on the span in ctx. Without a

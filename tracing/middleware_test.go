@@ -1,0 +1,77 @@
+package tracing_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/otel/baggage"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/o2kit/o2kit/tracing"
+)
+
+// TestTraceCrossesAnHTTPHop: a front handler calls a back handler through
+// the tracing transport; both run in the same trace, the back one a child
+// of the front's client span, and baggage travels along.
+func TestTraceCrossesAnHTTPHop(t *testing.T) {
+	srv, client, _ := devClient(t)
+	tp := setup(t, client, tracing.WithServiceName("shop"))
+	mw := tracing.Middleware(tp, "back")
+
+	var backSpan trace.SpanContext
+	var backBaggage string
+	back := httptest.NewServer(mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		backSpan = trace.SpanContextFromContext(r.Context())
+		backBaggage = baggage.FromContext(r.Context()).Member("cart").Value()
+		_, _ = io.WriteString(w, "ok")
+	})))
+	defer back.Close()
+	base := &http.Transport{}
+	defer base.CloseIdleConnections()
+	hc := &http.Client{Transport: tracing.Transport(tp, base)}
+
+	var frontSpan trace.SpanContext
+	front := httptest.NewServer(tracing.Middleware(tp, "front")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		frontSpan = trace.SpanContextFromContext(r.Context())
+		m, _ := baggage.NewMember("cart", "c-9")
+		b, _ := baggage.New(m)
+		req, err := http.NewRequestWithContext(baggage.ContextWithBaggage(r.Context(), b), http.MethodGet, back.URL, nil)
+		require.NoError(t, err)
+		resp, err := hc.Do(req)
+		require.NoError(t, err)
+		_, _ = io.Copy(w, resp.Body)
+		_ = resp.Body.Close()
+	})))
+	defer front.Close()
+
+	// An outside caller already has a trace going.
+	caller := trace.NewSpanContext(trace.SpanContextConfig{
+		TraceID: trace.TraceID{0xab, 1}, SpanID: trace.SpanID{0xcd, 2}, TraceFlags: trace.FlagsSampled, Remote: true,
+	})
+	req, err := http.NewRequestWithContext(trace.ContextWithSpanContext(context.Background(), caller), http.MethodGet, front.URL, nil)
+	require.NoError(t, err)
+	tracing.Propagator().Inject(req.Context(), propagationHeader(req.Header))
+	resp, err := base.RoundTrip(req)
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+
+	assert.Equal(t, caller.TraceID(), frontSpan.TraceID(), "the front continues the caller's trace")
+	assert.Equal(t, caller.TraceID(), backSpan.TraceID(), "the back joins the same trace")
+	assert.NotEqual(t, frontSpan.SpanID(), backSpan.SpanID())
+	assert.Equal(t, "c-9", backBaggage)
+
+	deliver(t, tp, client)
+	got := storedSpans(srv, "traces")
+	require.Len(t, got, 3, "front server, front client and back server spans: %v", got)
+	for _, s := range got {
+		assert.Equal(t, caller.TraceID().String(), s["trace_id"])
+	}
+	assert.Equal(t, caller.SpanID().String(), got["front"]["reference_parent_span_id"])
+	assert.Equal(t, backSpan.SpanID().String(), got["back"]["span_id"])
+	assert.NotEqual(t, frontSpan.SpanID().String(), got["back"]["reference_parent_span_id"], "the client span sits between")
+}
