@@ -2,6 +2,7 @@ package timeseries
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -205,4 +206,27 @@ func TestAppendDoesNotAllocate(t *testing.T) {
 		assert.Zero(t, allocs, name)
 	}
 	assert.Equal(t, 1, st.Len())
+}
+
+// TestMemoryBound fills 2,000 series past their capacity of 240 samples and
+// checks the heap grew by no more than the documented bound: 16 bytes a
+// sample plus 1 KiB a series for bookkeeping and labels.
+func TestMemoryBound(t *testing.T) {
+	const n, capacity = 2000, 240
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	st := newStore(t, WithCapacity(capacity), WithMaxSeries(n))
+	for i := range n {
+		ls := Labels{{"code", "200"}, {"method", "GET"}, {"route", fmt.Sprintf("/api/v1/item/%d", i)}}
+		for ts := range int64(2 * capacity) {
+			require.NoError(t, st.Append("http_requests_total", ls, ts, 1))
+		}
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(st)
+	grew := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+	t.Logf("%d series of %d samples: %.2f MiB", n, capacity, float64(grew)/(1<<20))
+	assert.Less(t, grew, int64(n*(16*capacity+1024)))
 }
