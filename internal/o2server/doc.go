@@ -24,9 +24,10 @@
 //     Prometheus engine over the stored metrics streams (a stream per metric,
 //     its string columns as labels), with the server's parameter forms
 //     (times with unit detection, steps such as "1m30s", float steps
-//     rejected), its step rounding and alignment and its answer shapes:
-//     whole-second sample times, Rust float strings, vectors sorted by
-//     value, a trace_id, and 400 bad_data errors;
+//     rejected, GET or form POST), its step rounding and alignment and its
+//     answer shapes: whole-second sample times, Rust float strings, vectors
+//     sorted by value, a trace_id, and 400 bad_data errors; series, labels
+//     and label/{name}/values answer from the streams' fields and rows;
 //   - stream management: list, schema, create, settings and delete, plus
 //     /healthz and /config.
 //

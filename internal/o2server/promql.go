@@ -16,9 +16,11 @@ import (
 var promEngine = sync.OnceValues(func() (*promql.Engine, parser.Parser) {
 	p := parser.NewParser(parser.Options{})
 	return promql.NewEngine(promql.EngineOpts{
-		MaxSamples:               50_000_000,
-		Timeout:                  24 * time.Hour, // each request sets its own deadline
-		LookbackDelta:            promLookback * time.Microsecond,
+		MaxSamples: 50_000_000,
+		Timeout:    24 * time.Hour, // each request sets its own deadline
+		// The server keeps a sample exactly five minutes old ([t-5m, t]);
+		// Prometheus looks back over (t-5m, t], so one more millisecond.
+		LookbackDelta:            promLookback*time.Microsecond + time.Millisecond,
 		NoStepSubqueryIntervalFn: func(int64) int64 { return time.Minute.Milliseconds() },
 		EnableAtModifier:         true,
 		EnableNegativeOffset:     true,

@@ -39,8 +39,7 @@ var timeUnits = [...]struct {
 func parseMillis(s string) (uint64, error) {
 	chars := []rune(s)
 	if allDigits(chars) {
-		n, _ := strconv.ParseUint(s, 10, 64)
-		return n * 1000, nil
+		return parseUintOrZero(s) * 1000, nil
 	}
 	unitPos, start, total := len(timeUnits), 0, uint64(0)
 	for i := 0; i < len(chars); i++ {
@@ -51,7 +50,7 @@ func parseMillis(s string) (uint64, error) {
 		if i == 0 {
 			return 0, errors.New("Invalid time format: " + string(c))
 		}
-		value, _ := strconv.ParseUint(string(chars[start:i]), 10, 64)
+		value := parseUintOrZero(string(chars[start:i]))
 		start = i + 1
 		pos := unitIndex(c, unitPos)
 		if pos < 0 && c != 'm' {
@@ -69,6 +68,16 @@ func parseMillis(s string) (uint64, error) {
 		total += value * timeUnits[unitPos].ms
 	}
 	return total, nil
+}
+
+// parseUintOrZero reads an unsigned integer; anything unreadable, overflow
+// included, is zero (unwrap_or(0)).
+func parseUintOrZero(s string) uint64 {
+	n, err := strconv.ParseUint(s, 10, 64)
+	if err != nil {
+		return 0
+	}
+	return n
 }
 
 func allDigits(rs []rune) bool {

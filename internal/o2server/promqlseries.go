@@ -1,7 +1,9 @@
 package o2server
 
 import (
+	"cmp"
 	"database/sql/driver"
+	"slices"
 	"strings"
 
 	"github.com/prometheus/prometheus/model/histogram"
@@ -33,15 +35,29 @@ func (s *promSeries) Get(i int) chunks.Sample { return &s.points[i] }
 // Len returns the number of samples.
 func (s *promSeries) Len() int { return len(s.points) }
 
-// add appends a sample; a second sample in the same millisecond replaces
-// the first, the later write winning.
+// add appends a sample in ingestion order.
 func (s *promSeries) add(t int64, v float64) {
-	if n := len(s.points); n > 0 && s.points[n-1].t == t {
-		s.points[n-1].v = v
-		return
-	}
 	s.points = append(s.points, fpoint{t: t, v: v})
 }
+
+// settle sorts the samples by time, keeping ingestion order among equal
+// times, and keeps one sample per millisecond: the last written.
+func (s *promSeries) settle() {
+	if !slices.IsSortedFunc(s.points, cmpPoint) {
+		slices.SortStableFunc(s.points, cmpPoint)
+	}
+	out := s.points[:0]
+	for _, p := range s.points {
+		if n := len(out); n > 0 && out[n-1].t == p.t {
+			out[n-1] = p
+			continue
+		}
+		out = append(out, p)
+	}
+	s.points = out
+}
+
+func cmpPoint(a, b fpoint) int { return cmp.Compare(a.t, b.t) }
 
 // seriesGrouper groups rows of (_timestamp, value, label columns...) by
 // their label set, keeping the rows that pass the filters.

@@ -155,7 +155,8 @@ func labelColumns(st *stream) []string {
 	return cols
 }
 
-// streamSeries reads one stream's rows in the time range and groups them.
+// streamSeries reads one stream's rows in the time range, in ingestion
+// order, and groups them.
 // The caller holds db.mu.
 func (db *database) streamSeries(ctx context.Context, st *stream, from, to int64, ms []*labels.Matcher) ([]*promSeries, error) {
 	if !st.hasTable || !hasColumns(st, "_timestamp", valueLabel) {
@@ -170,7 +171,7 @@ func (db *database) streamSeries(ctx context.Context, st *stream, from, to int64
 	}
 	q := "SELECT " + strings.Join(sel, ",") + " FROM " + quoteIdent(st.table) +
 		` WHERE "_timestamp" >= ` + strconv.FormatInt(from, 10) + ` AND "_timestamp" <= ` + strconv.FormatInt(to, 10) +
-		` AND "value" IS NOT NULL ORDER BY "_timestamp", ` + rowidCol
+		` AND "value" IS NOT NULL ORDER BY ` + rowidCol
 	rs, err := db.query(ctx, q)
 	if err != nil {
 		return nil, err
@@ -178,6 +179,9 @@ func (db *database) streamSeries(ctx context.Context, st *stream, from, to int64
 	g := seriesGrouper{cols: cols, byKey: map[string]*promSeries{}}
 	for _, r := range rs.rows {
 		g.add(r, filters)
+	}
+	for _, s := range g.list {
+		s.settle()
 	}
 	return g.list, nil
 }
