@@ -139,7 +139,9 @@ func (t *Tracker) finish(ctx context.Context, e *event) error {
 	return err
 }
 
-// redactAttrs replaces e-mail addresses in string values, groups included.
+// redactAttrs replaces e-mail addresses in string values, groups
+// included. A group is copied only when something in it changes, since its
+// slice belongs to the caller.
 func redactAttrs(attrs []slog.Attr) {
 	for i := range attrs {
 		switch v := attrs[i].Value; v.Kind() {
@@ -150,11 +152,30 @@ func redactAttrs(attrs []slog.Attr) {
 				}
 			}
 		case slog.KindGroup:
-			g := append([]slog.Attr(nil), v.Group()...)
-			redactAttrs(g)
-			attrs[i].Value = slog.GroupValue(g...)
+			if g := v.Group(); holdsEmail(g) {
+				g = append([]slog.Attr(nil), g...)
+				redactAttrs(g)
+				attrs[i].Value = slog.GroupValue(g...)
+			}
 		}
 	}
+}
+
+// holdsEmail reports whether RedactEmails would change a string in attrs.
+func holdsEmail(attrs []slog.Attr) bool {
+	for _, a := range attrs {
+		switch a.Value.Kind() {
+		case slog.KindString:
+			if s := a.Value.String(); RedactEmails(s) != s {
+				return true
+			}
+		case slog.KindGroup:
+			if holdsEmail(a.Value.Group()) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func anonOf(v *Visitor) string {

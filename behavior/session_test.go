@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strconv"
 	"testing"
 	"time"
@@ -266,4 +267,36 @@ func FuzzParseSession(f *testing.F) {
 		assert.True(t, isUUID(s.id))
 		assert.Equal(t, s, parseSession(s.String()))
 	})
+}
+
+func TestSessionClientIPAndSecure(t *testing.T) {
+	e := newEnv(t, WithIPMode(IPRaw))
+	b := newBrowser(t, e, WithSecureCookies(true), WithClientIP(func(r *http.Request) netip.Addr {
+		a, _ := netip.ParseAddr(r.Header.Get("X-Real-IP"))
+		return a
+	}))
+	b.header.Set("X-Real-IP", "198.51.100.23")
+	resp := b.get("/")
+	assert.Equal(t, "198.51.100.23", b.visitor().IP.String())
+	for _, c := range resp.Cookies() {
+		assert.True(t, c.Secure, c.Name)
+	}
+}
+
+func TestIsDocument(t *testing.T) {
+	for _, tc := range []struct {
+		method, dest, accept string
+		want                 bool
+	}{
+		{"GET", "document", "", true},
+		{"GET", "image", "text/html", false},
+		{"GET", "", "text/html", true},
+		{"GET", "", "*/*", false},
+		{"POST", "document", "text/html", false},
+	} {
+		r := httptest.NewRequest(tc.method, "/", nil)
+		r.Header.Set("Sec-Fetch-Dest", tc.dest)
+		r.Header.Set("Accept", tc.accept)
+		assert.Equal(t, tc.want, isDocument(r), "%+v", tc)
+	}
 }

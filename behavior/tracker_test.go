@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -48,24 +49,29 @@ func TestBadInput(t *testing.T) {
 		err  error
 		want string
 	}{
-		"empty name":         {tr.Track(ctx, ""), "behavior: event name is empty"},
-		"control in name":    {tr.Track(ctx, "a\nb"), `behavior: event name "a\nb" holds a control character`},
-		"reserved prop":      {tr.Track(ctx, "x", slog.String("Event_ID", "1")), `behavior: x: property "Event_ID" is a reserved field name`},
-		"negative quantity":  {tr.CartAdd(ctx, CartChange{Product: shoe, Quantity: -1}), "behavior: cart_add: quantity must be greater than 0, got -1"},
-		"zero quantity":      {tr.CartRemove(ctx, CartChange{Product: shoe}), "behavior: cart_remove: quantity must be greater than 0, got 0"},
-		"unknown currency":   {tr.ProductView(ctx, ProductView{Product: Product{ID: "p", PriceMinor: 100, Currency: "XYZ"}}), `behavior: product_view: currency "XYZ" is not an ISO 4217 currency code`},
-		"lower-case code":    {tr.ProductView(ctx, ProductView{Product: Product{ID: "p", PriceMinor: 100, Currency: "eur"}}), `currency "eur" is not an ISO 4217`},
-		"missing currency":   {tr.Purchase(ctx, Purchase{OrderID: "o", RevenueMinor: 100}), `behavior: purchase: currency "" is not an ISO 4217 currency code`},
-		"negative price":     {tr.ProductView(ctx, ProductView{Product: Product{ID: "p", PriceMinor: -5, Currency: "EUR"}}), "behavior: product_view: price_minor must not be negative, got -5"},
-		"no product id":      {tr.ProductView(ctx, ProductView{}), "behavior: product_view: product_id is required"},
-		"no order id":        {tr.Purchase(ctx, Purchase{}), "behavior: purchase: order_id is required"},
-		"bad item":           {tr.Purchase(ctx, Purchase{OrderID: "o", Items: []Item{{ProductID: "p", Quantity: 0}}}), "behavior: purchase: items [0]: quantity must be greater than 0, got 0"},
-		"no url":             {tr.PageView(ctx, PageView{}), "behavior: page_view: url is required"},
-		"bad url":            {tr.PageView(ctx, PageView{URL: "http://[::1"}), `behavior: page_view: url "http://[::1" does not parse`},
-		"negative results":   {tr.Search(ctx, Search{Results: -1}), "behavior: search: results must not be negative, got -1"},
-		"no user":            {tr.Identify(ctx, Identify{}), "behavior: identify: user_id is required"},
-		"plain track":        {tr.Track(ctx, "x"), ""},
-		"malformed event id": {tr.TrackEvent(ctx, Event{Name: "x", Meta: Meta{EventID: "ord-1"}}), `behavior: x: event_id "ord-1" is not a UUID`},
+		"empty name":          {tr.Track(ctx, ""), "behavior: event name is empty"},
+		"control in name":     {tr.Track(ctx, "a\nb"), `behavior: event name "a\nb" holds a control character`},
+		"reserved prop":       {tr.Track(ctx, "x", slog.String("Event_ID", "1")), `behavior: x: property "Event_ID" is a reserved field name`},
+		"negative quantity":   {tr.CartAdd(ctx, CartChange{Product: shoe, Quantity: -1}), "behavior: cart_add: quantity must be greater than 0, got -1"},
+		"zero quantity":       {tr.CartRemove(ctx, CartChange{Product: shoe}), "behavior: cart_remove: quantity must be greater than 0, got 0"},
+		"unknown currency":    {tr.ProductView(ctx, ProductView{Product: Product{ID: "p", PriceMinor: 100, Currency: "XYZ"}}), `behavior: product_view: currency "XYZ" is not an ISO 4217 currency code`},
+		"lower-case code":     {tr.ProductView(ctx, ProductView{Product: Product{ID: "p", PriceMinor: 100, Currency: "eur"}}), `currency "eur" is not an ISO 4217`},
+		"missing currency":    {tr.Purchase(ctx, Purchase{OrderID: "o", RevenueMinor: 100}), `behavior: purchase: currency "" is not an ISO 4217 currency code`},
+		"negative price":      {tr.ProductView(ctx, ProductView{Product: Product{ID: "p", PriceMinor: -5, Currency: "EUR"}}), "behavior: product_view: price_minor must not be negative, got -5"},
+		"no product id":       {tr.ProductView(ctx, ProductView{}), "behavior: product_view: product_id is required"},
+		"no order id":         {tr.Purchase(ctx, Purchase{}), "behavior: purchase: order_id is required"},
+		"bad item":            {tr.Purchase(ctx, Purchase{OrderID: "o", Items: []Item{{ProductID: "p", Quantity: 0}}}), "behavior: purchase: items [0]: quantity must be greater than 0, got 0"},
+		"checkout currency":   {tr.CheckoutStarted(ctx, CheckoutStarted{ValueMinor: 100, Currency: "XXX"}), `behavior: checkout_started: currency "XXX" is not an ISO 4217 currency code`},
+		"checkout item":       {tr.CheckoutStarted(ctx, CheckoutStarted{Items: []Item{{Quantity: 1}}}), "behavior: checkout_started: items [0]: product_id is required"},
+		"negative price item": {tr.Purchase(ctx, Purchase{OrderID: "o", Items: []Item{{ProductID: "p", Quantity: 1, PriceMinor: -1}}}), "items [0]: price_minor must not be negative, got -1"},
+		"negative page":       {tr.Search(ctx, Search{Page: -2}), "behavior: search: page must not be negative, got -2"},
+		"long name":           {tr.Track(ctx, strings.Repeat("x", 129)), "behavior: event name is 129 bytes long, limit 128"},
+		"no url":              {tr.PageView(ctx, PageView{}), "behavior: page_view: url is required"},
+		"bad url":             {tr.PageView(ctx, PageView{URL: "http://[::1"}), `behavior: page_view: url "http://[::1" does not parse`},
+		"negative results":    {tr.Search(ctx, Search{Results: -1}), "behavior: search: results must not be negative, got -1"},
+		"no user":             {tr.Identify(ctx, Identify{}), "behavior: identify: user_id is required"},
+		"plain track":         {tr.Track(ctx, "x"), ""},
+		"malformed event id":  {tr.TrackEvent(ctx, Event{Name: "x", Meta: Meta{EventID: "ord-1"}}), `behavior: x: event_id "ord-1" is not a UUID`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if tc.want == "" {
@@ -80,7 +86,7 @@ func TestBadInput(t *testing.T) {
 		})
 	}
 	assert.Len(t, e.records(t), 1)
-	assert.Equal(t, int64(17), tr.Stats().Invalid)
+	assert.Equal(t, int64(22), tr.Stats().Invalid)
 }
 
 func TestEventIDIsUUIDv7(t *testing.T) {
