@@ -55,7 +55,11 @@ var ErrRestoreIncomplete = errors.New("pipeline: restore incomplete")
 // client's ingest window ([o2kit.WithIngestWindow], 5 h by default) is
 // re-stamped by the client to the time of sending, with its own time kept
 // in the field original_timestamp, because the server discards older
-// events. Only logs streams can be restored.
+// events. A record that already carries original_timestamp (it was
+// re-stamped before it was backed up) keeps that first original time if
+// it is re-stamped again: the client writes its original_timestamp ahead
+// of the record's own, and the server keeps the last of duplicate keys.
+// Only logs streams can be restored.
 //
 // Records keep the id they were backed up with (the manifest's IDField),
 // so duplicates are found by id, only if c was created with
