@@ -1,0 +1,65 @@
+package tracing_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/ptrace/ptraceotlp"
+	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
+	resourcepb "go.opentelemetry.io/proto/otlp/resource/v1"
+	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
+
+	"github.com/o2kit/o2kit/tracing"
+)
+
+func resourceSpans(service string, names ...string) *tracepb.ResourceSpans {
+	ss := &tracepb.ScopeSpans{Scope: &commonpb.InstrumentationScope{Name: "shop"}}
+	for i, n := range names {
+		ss.Spans = append(ss.Spans, &tracepb.Span{
+			TraceId: []byte{15: 1}, SpanId: []byte{7: byte(i + 1)}, Name: n,
+			StartTimeUnixNano: 1, EndTimeUnixNano: 2,
+		})
+	}
+	return &tracepb.ResourceSpans{
+		Resource: &resourcepb.Resource{Attributes: []*commonpb.KeyValue{{Key: "service.name",
+			Value: &commonpb.AnyValue{Value: &commonpb.AnyValue_StringValue{StringValue: service}}}}},
+		ScopeSpans: []*tracepb.ScopeSpans{ss},
+	}
+}
+
+func TestAppendRequestDecodesAsAnExportRequest(t *testing.T) {
+	rss := []*tracepb.ResourceSpans{resourceSpans("checkout", "a", "b"), nil, resourceSpans("cart", "c")}
+	prefix := []byte("kept")
+	body, spans, err := tracing.AppendRequest(prefix, rss)
+	require.NoError(t, err)
+	assert.Equal(t, 3, spans)
+	assert.Equal(t, "kept", string(body[:4]), "appends to dst")
+
+	req := ptraceotlp.NewExportRequest()
+	require.NoError(t, req.UnmarshalProto(body[4:]))
+	td := req.Traces()
+	require.Equal(t, 2, td.ResourceSpans().Len())
+	assert.Equal(t, 3, td.SpanCount())
+	svc, _ := td.ResourceSpans().At(1).Resource().Attributes().Get("service.name")
+	assert.Equal(t, "cart", svc.Str())
+	assert.Equal(t, "b", td.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(1).Name())
+
+	empty, n, err := tracing.AppendRequest(nil, nil)
+	require.NoError(t, err)
+	assert.Empty(t, empty)
+	assert.Zero(t, n)
+}
+
+func BenchmarkAppendRequest(b *testing.B) {
+	names := make([]string, 512)
+	for i := range names {
+		names[i] = "GET /cart"
+	}
+	rss := []*tracepb.ResourceSpans{resourceSpans("checkout", names...)}
+	var buf []byte
+	for b.Loop() {
+		buf, _, _ = tracing.AppendRequest(buf[:0], rss)
+	}
+	b.SetBytes(int64(len(buf)))
+}
