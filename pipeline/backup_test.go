@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/o2kit/o2kit"
+	"github.com/o2kit/o2kit/internal/o2server"
 )
 
 // An incremental backup starts where the last one ended, links to it by
@@ -145,4 +147,32 @@ func TestBackupOptionErrors(t *testing.T) {
 		_, err := Backup(ctx, src, o)
 		assert.Error(t, err, name)
 	}
+}
+
+// A backup that fails half way removes the files it wrote and writes no
+// manifest, so the directory stays as it was.
+func TestBackupFailingHalfWayLeavesNothing(t *testing.T) {
+	env := newBackupEnv(t)
+	src := env.client(t, o2kit.WithMaxRetries(0))
+	start := backupEpoch.Add(-time.Hour)
+	seed(t, src, "orders", 500, 1, start)
+	var searches atomic.Int32
+	env.srv.SetFaultFunc(func(r *http.Request) (o2server.Fault, bool) {
+		if strings.HasSuffix(r.URL.Path, "/_search") && searches.Add(1) == 5 {
+			return o2server.Fault{Status: http.StatusBadRequest, Body: `{"code":400,"message":"Error# no"}`}, true
+		}
+		return o2server.Fault{}, false
+	})
+	dir := t.TempDir()
+	var progress []Progress
+	_, err := Backup(context.Background(), src, BackupOptions{
+		Stream: "orders", Start: start, End: backupEpoch, Dir: dir, PageSize: 50, FileRecords: 100,
+		Progress: func(p Progress) { progress = append(progress, p) },
+	})
+	require.ErrorContains(t, err, "after ")
+	require.Len(t, progress, 3)
+	assert.Equal(t, Progress{File: "000001-0002.ndjson.gz", Records: 150, Total: 500, Bytes: progress[2].Bytes}, progress[2])
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Empty(t, entries)
 }
