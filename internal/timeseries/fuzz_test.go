@@ -47,9 +47,12 @@ func FuzzWindowFuncs(f *testing.F) {
 			"last": Last, "stddev": StdDev, "increase": Increase, "rate": Rate, "irate": IRate, "resets": Resets, "slope": Slope,
 			"quantile": Quantile(math.Mod(math.Abs(q), 1)),
 			"forecast": Forecast(time.Minute),
-			"zscore":   AnomalyScore(ZScore{MinSamples: 2}),
-			"ewma":     AnomalyScore(EWMA{MinSamples: 2}),
-			"mad":      AnomalyScore(MAD{MinSamples: 1}),
+			"holt": func(s []Sample) (float64, bool) {
+				return HoltForecast(s, 0.01+0.99*math.Mod(math.Abs(q), 1), 0.3, 10)
+			},
+			"zscore": AnomalyScore(ZScore{MinSamples: 2}),
+			"ewma":   AnomalyScore(EWMA{MinSamples: 2}),
+			"mad":    AnomalyScore(MAD{MinSamples: 1}),
 		}
 		for name, fn := range funcs {
 			v, ok := fn(s)

@@ -49,15 +49,7 @@ func LinearFit(samples []Sample) (Fit, bool) {
 	if !ok {
 		return Fit{}, false
 	}
-	scale := 0.0
-	for _, s := range samples {
-		if finite(s.V) {
-			scale = max(scale, math.Abs(s.V))
-		}
-	}
-	if scale == 0 {
-		scale = 1
-	}
+	scale := maxAbs(samples)
 	m := moments(samples, origin, scale)
 	if m.n < 2 || m.sxx == 0 {
 		return Fit{}, false
@@ -183,16 +175,37 @@ func (h *Holt) Forecast(steps float64) (float64, bool) {
 }
 
 // HoltForecast smooths the finite samples with [Holt] and forecasts steps
-// samples past the last. ok is false for invalid factors or fewer than two
-// finite samples. A step is one sampling interval, so steps = 4 with
-// samples every 15 s forecasts a minute ahead.
+// samples past the last. ok is false for invalid factors, a non-finite
+// steps, or fewer than two finite samples. A step is one sampling
+// interval, so steps = 4 with samples every 15 s forecasts a minute ahead;
+// steps = 0 gives the smoothed level, what Prometheus'
+// double_exponential_smoothing returns. The values are scaled by their
+// largest magnitude while smoothing, so finite input never overflows into
+// a NaN.
 func HoltForecast(samples []Sample, alpha, beta, steps float64) (float64, bool) {
 	h, err := NewHolt(alpha, beta)
-	if err != nil {
+	if err != nil || !finite(steps) {
 		return 0, false
 	}
+	scale := maxAbs(samples)
 	for _, s := range samples {
-		h.Update(s.V)
+		h.Update(s.V / scale)
 	}
-	return h.Forecast(steps)
+	f, ok := h.Forecast(steps)
+	return f * scale, ok
+}
+
+// maxAbs returns the largest magnitude among the finite samples, or 1 if
+// there is none or it is 0, for scaling values into [-1, 1].
+func maxAbs(samples []Sample) float64 {
+	m := 0.0
+	for _, s := range samples {
+		if finite(s.V) {
+			m = max(m, math.Abs(s.V))
+		}
+	}
+	if m == 0 {
+		return 1
+	}
+	return m
 }

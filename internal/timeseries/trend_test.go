@@ -128,6 +128,14 @@ func TestHoltForecastFollowsLinearTrend(t *testing.T) {
 
 	_, ok = HoltForecast(s, 2, 0.1, 1)
 	assert.False(t, ok)
+	_, ok = HoltForecast(s, 0.5, 0.1, math.Inf(1))
+	assert.False(t, ok)
+	v, ok = HoltForecast(samplesOf(1000, math.MaxFloat64, -math.MaxFloat64, math.MaxFloat64), 1, 1, 1)
+	require.True(t, ok)
+	assert.False(t, math.IsNaN(v), "values near the limit are scaled, not overflowed")
+	v, ok = HoltForecast(samplesOf(1000, 0, 0, 0), 0.5, 0.5, 3)
+	require.True(t, ok)
+	assert.Equal(t, 0.0, v)
 	_, ok = HoltForecast(s[:1], 0.5, 0.5, 1)
 	assert.False(t, ok)
 }

@@ -149,16 +149,7 @@ func Last(samples []Sample) (float64, bool) {
 // Welford's method after scaling by the largest magnitude so that finite
 // input neither loses precision nor overflows.
 func StdDev(samples []Sample) (float64, bool) {
-	scale := 0.0
-	for _, s := range samples {
-		if finite(s.V) {
-			scale = max(scale, math.Abs(s.V))
-		}
-	}
-	if scale == 0 {
-		_, ok := Count(samples)
-		return 0, ok
-	}
+	scale := maxAbs(samples)
 	var n, mean, m2 float64
 	for _, s := range samples {
 		if finite(s.V) {
@@ -168,6 +159,9 @@ func StdDev(samples []Sample) (float64, bool) {
 			mean += d / n
 			m2 += d * (x - mean)
 		}
+	}
+	if n == 0 {
+		return 0, false
 	}
 	return math.Sqrt(max(m2, 0)/n) * scale, true
 }
