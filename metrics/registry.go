@@ -37,6 +37,7 @@ type Registry struct {
 	scratch   Labels
 
 	store *Store
+	in    ingested
 
 	flushReq chan chan error
 	stop     chan struct{}

@@ -1,0 +1,233 @@
+package metrics
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// API returns an http.Handler serving the read and ingest endpoints of
+// the registry, to mount on a service's mux:
+//
+//   - POST /api/metrics: [Registry.IngestHandler]
+//   - GET /api/metrics/query: [Registry.QueryHandler]
+//   - GET /api/metrics/series: [Registry.SeriesHandler]
+func (r *Registry) API() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("POST /api/metrics", r.IngestHandler())
+	mux.Handle("GET /api/metrics/query", r.QueryHandler())
+	mux.Handle("GET /api/metrics/series", r.SeriesHandler())
+	return mux
+}
+
+// QueryHandler answers GET requests that apply a window function to the
+// window store:
+//
+//	?name=orders_total&fn=rate&window=5m&match=status%3D"paid"
+//
+// name is the metric; fn is sum, avg, min, max, count, rate, increase,
+// quantile (with q), slope, forecast (with ahead, a duration), holt (with
+// alpha, beta and steps), or zscore, ewma and mad (the anomaly score of
+// the last sample); window defaults to 5m; end (Unix seconds or RFC 3339)
+// defaults to now; each match is label=value, label!=value, label=~re or
+// label!~re. The answer is
+// {"fn","window","end","result":[{"name","labels","value"}]}, times in
+// Unix milliseconds. Bad parameters get 400 {"error": "..."}.
+func (r *Registry) QueryHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		q := req.URL.Query()
+		f, err := windowFunc(q)
+		if err != nil {
+			apiError(w, http.StatusBadRequest, err)
+			return
+		}
+		window, end, ms, err := r.selection(q)
+		if err != nil {
+			apiError(w, http.StatusBadRequest, err)
+			return
+		}
+		if q.Get("name") == "" {
+			apiError(w, http.StatusBadRequest, errors.New("name is required"))
+			return
+		}
+		out := queryAnswer{Fn: q.Get("fn"), Window: window.String(), End: end, Result: []queryPoint{}}
+		for _, p := range r.store.Eval(f, q.Get("name"), end, window, ms...) {
+			out.Result = append(out.Result, queryPoint{Name: p.Name, Labels: labelMap(p.Labels), Value: jsonFloat(p.V)})
+		}
+		apiJSON(w, http.StatusOK, out)
+	})
+}
+
+// SeriesHandler answers GET requests for the stored samples of the
+// series called name (every metric when empty) that satisfy the match
+// parameters (as for [Registry.QueryHandler]) between from and to (Unix
+// seconds or RFC 3339; default the last hour):
+// {"series":[{"name","labels","samples":[[ms, value], ...]}]}. A NaN or
+// infinite sample value is written as null.
+func (r *Registry) SeriesHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		q := req.URL.Query()
+		_, to, ms, err := r.selection(q)
+		if err != nil {
+			apiError(w, http.StatusBadRequest, err)
+			return
+		}
+		from := to - time.Hour.Milliseconds()
+		if v := q.Get("from"); v != "" {
+			if from, err = parseTime(v); err != nil {
+				apiError(w, http.StatusBadRequest, fmt.Errorf("from: %w", err))
+				return
+			}
+		}
+		if v := q.Get("to"); v != "" {
+			if to, err = parseTime(v); err != nil {
+				apiError(w, http.StatusBadRequest, fmt.Errorf("to: %w", err))
+				return
+			}
+		}
+		out := seriesAnswer{Series: []seriesJSON{}}
+		for _, s := range r.store.Select(q.Get("name"), from, to, ms...) {
+			sj := seriesJSON{Name: s.Name, Labels: labelMap(s.Labels), Samples: make([][2]jsonFloat, len(s.Samples))}
+			for i, p := range s.Samples {
+				sj.Samples[i] = [2]jsonFloat{jsonFloat(p.T), jsonFloat(p.V)}
+			}
+			out.Series = append(out.Series, sj)
+		}
+		apiJSON(w, http.StatusOK, out)
+	})
+}
+
+type queryAnswer struct {
+	Fn     string       `json:"fn"`
+	Window string       `json:"window"`
+	End    int64        `json:"end"`
+	Result []queryPoint `json:"result"`
+}
+
+type queryPoint struct {
+	Name   string            `json:"name"`
+	Labels map[string]string `json:"labels"`
+	Value  jsonFloat         `json:"value"`
+}
+
+type seriesAnswer struct {
+	Series []seriesJSON `json:"series"`
+}
+
+type seriesJSON struct {
+	Name    string            `json:"name"`
+	Labels  map[string]string `json:"labels"`
+	Samples [][2]jsonFloat    `json:"samples"`
+}
+
+// jsonFloat writes NaN and infinities, which JSON cannot carry, as null.
+type jsonFloat float64
+
+func (f jsonFloat) MarshalJSON() ([]byte, error) {
+	v := float64(f)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return []byte("null"), nil
+	}
+	return strconv.AppendFloat(nil, v, 'g', -1, 64), nil
+}
+
+func labelMap(ls Labels) map[string]string {
+	m := make(map[string]string, len(ls))
+	for _, l := range ls {
+		m[l.Name] = l.Value
+	}
+	return m
+}
+
+// selection reads window, end and match.
+func (r *Registry) selection(q map[string][]string) (time.Duration, int64, []Matcher, error) {
+	get := func(k string) string {
+		if v := q[k]; len(v) > 0 {
+			return v[0]
+		}
+		return ""
+	}
+	window := 5 * time.Minute
+	if v := get("window"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return 0, 0, nil, fmt.Errorf("window %q: want a positive duration such as 5m", v)
+		}
+		window = d
+	}
+	end := r.cfg.now().UnixMilli()
+	if v := get("end"); v != "" {
+		t, err := parseTime(v)
+		if err != nil {
+			return 0, 0, nil, fmt.Errorf("end: %w", err)
+		}
+		end = t
+	}
+	var ms []Matcher
+	for _, m := range q["match"] {
+		mt, err := parseMatcher(m)
+		if err != nil {
+			return 0, 0, nil, err
+		}
+		ms = append(ms, mt)
+	}
+	return window, end, ms, nil
+}
+
+// parseTime reads Unix seconds (a fraction allowed) or RFC 3339, and
+// returns Unix milliseconds.
+func parseTime(v string) (int64, error) {
+	if f, err := strconv.ParseFloat(v, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
+		return int64(math.Round(f * 1000)), nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return 0, fmt.Errorf("%q: want Unix seconds or RFC 3339", v)
+	}
+	return t.UnixMilli(), nil
+}
+
+// parseMatcher reads label=value, label!=value, label=~re or label!~re;
+// the value may be double-quoted.
+func parseMatcher(s string) (Matcher, error) {
+	for _, op := range []string{"!=", "=~", "!~", "="} {
+		i := strings.Index(s, op)
+		if i <= 0 {
+			continue
+		}
+		name, val := s[:i], s[i+len(op):]
+		if uq, err := strconv.Unquote(val); err == nil {
+			val = uq
+		}
+		switch op {
+		case "=":
+			return Equal(name, val), nil
+		case "!=":
+			return NotEqual(name, val), nil
+		case "=~":
+			return Regexp(name, val)
+		default:
+			m, err := Regexp(name, val)
+			if err != nil {
+				return nil, err
+			}
+			return MatcherFunc(func(ls Labels) bool { return !m.Matches(ls) }), nil
+		}
+	}
+	return nil, fmt.Errorf("match %q: want label=value, label!=value, label=~re or label!~re", s)
+}
+
+func apiJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func apiError(w http.ResponseWriter, code int, err error) {
+	apiJSON(w, code, map[string]string{"error": err.Error()})
+}

@@ -1,0 +1,127 @@
+package metrics
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func call(t *testing.T, h http.Handler, method, target, body string) (int, map[string]any) {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(method, target, strings.NewReader(body)))
+	var out map[string]any
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &out), rec.Body.String())
+	return rec.Code, out
+}
+
+func TestIngestThenQuery(t *testing.T) {
+	r := newReg(t)
+	api := r.API()
+	base := pinned().Add(-4 * time.Minute).UnixMilli()
+	var samples []string
+	for i := range 5 {
+		samples = append(samples,
+			fmt.Sprintf(`{"__name__":"queue_jobs_total","__type__":"counter","queue":"mail","value":%d,"_timestamp":%d}`, 10*i, base+int64(i)*60_000),
+			fmt.Sprintf(`{"__name__":"queue_jobs_total","__type__":"COUNTER","queue":"sms","shard":1,"value":%d,"_timestamp":%d}`, i, (base+int64(i)*60_000)*1000))
+	}
+	code, out := call(t, api, "POST", "/api/metrics", "["+strings.Join(samples, ",")+"]")
+	require.Equal(t, http.StatusOK, code, out)
+	assert.Equal(t, map[string]any{"accepted": 10.0, "rejected": 0.0}, out)
+
+	code, out = call(t, api, "GET", "/api/metrics/query?name=queue_jobs_total&fn=increase&window=10m&match=queue%3D%22mail%22", "")
+	require.Equal(t, http.StatusOK, code, out)
+	res := out["result"].([]any)
+	require.Len(t, res, 1)
+	assert.Equal(t, map[string]any{"name": "queue_jobs_total", "labels": map[string]any{"queue": "mail"}, "value": 40.0}, res[0])
+	assert.Equal(t, float64(pinned().UnixMilli()), out["end"])
+
+	code, out = call(t, api, "GET", "/api/metrics/query?name=queue_jobs_total&fn=rate&window=10m&match=queue!~m.*", "")
+	require.Equal(t, http.StatusOK, code, out)
+	res = out["result"].([]any)
+	require.Len(t, res, 1)
+	p := res[0].(map[string]any)
+	assert.Equal(t, map[string]any{"queue": "sms", "shard": "1"}, p["labels"], "numbers become label strings")
+	assert.InDelta(t, 4.0/240, p["value"], 1e-12)
+
+	code, out = call(t, api, "GET", "/api/metrics/series?name=queue_jobs_total&match=queue%3Dsms&from="+fmt.Sprint(base/1000+60), "")
+	require.Equal(t, http.StatusOK, code, out)
+	series := out["series"].([]any)
+	require.Len(t, series, 1)
+	s := series[0].(map[string]any)
+	assert.Len(t, s["samples"], 4)
+	assert.Equal(t, []any{float64(base + 60_000), 1.0}, s["samples"].([]any)[0])
+
+	code, out = call(t, api, "POST", "/api/metrics", `[{"__name__":"queue_jobs_total","queue":"mail","value":1,"_timestamp":1}]`)
+	require.Equal(t, http.StatusOK, code)
+	assert.Equal(t, map[string]any{"accepted": 0.0, "rejected": 1.0}, out, "older than the series' newest")
+}
+
+func TestIngestValidation(t *testing.T) {
+	r := newReg(t)
+	h := r.IngestHandler()
+	for _, body := range []string{
+		`{"__name__":"x","value":1}`,
+		`[{"value":1}]`,
+		`[{"__name__":"Bad-Name","value":1}]`,
+		`[{"__name__":"x"}]`,
+		`[{"__name__":"x","value":"1"}]`,
+		`[{"__name__":"x","value":1,"__type__":"meter"}]`,
+		`[{"__name__":"x","value":1,"__hash__":"1"}]`,
+		`[{"__name__":"x","value":1,"obj":{"a":1}}]`,
+		`[{"__name__":"x","value":1,"_timestamp":"now"}]`,
+		`[{"__name__":"ok","value":1},{}]`,
+	} {
+		code, out := call(t, h, "POST", "/api/metrics", body)
+		assert.Equal(t, http.StatusBadRequest, code, body)
+		assert.NotEmpty(t, out["error"], body)
+	}
+	assert.Zero(t, r.Window().Len(), "a bad sample fails the whole request")
+
+	many := "[" + strings.Repeat(`{"__name__":"x","value":1},`, MaxIngestSamples) + `{"__name__":"x","value":1}]`
+	code, _ := call(t, h, "POST", "/api/metrics", many)
+	assert.Equal(t, http.StatusRequestEntityTooLarge, code)
+	code, _ = call(t, h, "POST", "/api/metrics", `["`+strings.Repeat("a", MaxIngestBytes)+`"]`)
+	assert.Equal(t, http.StatusRequestEntityTooLarge, code)
+}
+
+func TestIngestForwardsToOpenObserve(t *testing.T) {
+	c, srv, _, _ := devClient(t)
+	r, err := NewRegistry(c, WithInterval(-1), WithClock(pinned))
+	require.NoError(t, err)
+	defer r.Close()
+	code, out := call(t, r.IngestHandler(), "POST", "/api/metrics", `[{"__name__":"queue_depth","queue":"mail","value":3}]`)
+	require.Equal(t, http.StatusOK, code, out)
+	require.NoError(t, c.Flush(t.Context()))
+	recs := srv.RecordsOf("default", "metrics", "queue_depth")
+	require.Len(t, recs, 1)
+	assert.Equal(t, "mail", recs[0]["queue"])
+	assert.Equal(t, 3.0, recs[0]["value"])
+	assert.Equal(t, pinned().UnixMicro(), recs[0]["_timestamp"])
+}
+
+func TestQueryParameters(t *testing.T) {
+	r := newReg(t)
+	h := r.QueryHandler()
+	for _, target := range []string{
+		"/?name=x", "/?name=x&fn=nope", "/?fn=sum", "/?name=x&fn=sum&window=-1m", "/?name=x&fn=sum&end=yesterday",
+		"/?name=x&fn=sum&match=novalue", "/?name=x&fn=sum&match=a%3D~(", "/?name=x&fn=forecast", "/?name=x&fn=quantile&q=high",
+	} {
+		code, out := call(t, h, "GET", target, "")
+		assert.Equal(t, http.StatusBadRequest, code, target)
+		assert.NotEmpty(t, out["error"], target)
+	}
+	for _, fn := range []string{"sum", "avg", "min", "max", "count", "slope", "quantile&q=0.9", "forecast&ahead=5m", "holt&alpha=0.3", "zscore", "ewma", "mad"} {
+		code, _ := call(t, h, "GET", "/?name=x&fn="+fn+"&end=2026-11-25T09:30:00Z", "")
+		assert.Equal(t, http.StatusOK, code, fn)
+	}
+	code, out := call(t, r.SeriesHandler(), "GET", "/?from=soon", "")
+	assert.Equal(t, http.StatusBadRequest, code, out)
+}

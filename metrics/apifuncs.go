@@ -1,0 +1,66 @@
+package metrics
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// windowFunc reads fn and its parameters.
+func windowFunc(q url.Values) (WindowFunc, error) {
+	num := func(k string, def float64) (float64, error) {
+		v := q.Get(k)
+		if v == "" {
+			return def, nil
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return 0, fmt.Errorf("%s %q: want a number", k, v)
+		}
+		return f, nil
+	}
+	switch fn := q.Get("fn"); fn {
+	case "sum":
+		return Sum, nil
+	case "avg":
+		return Avg, nil
+	case "min":
+		return Min, nil
+	case "max":
+		return Max, nil
+	case "count":
+		return Count, nil
+	case "rate":
+		return Rate, nil
+	case "increase":
+		return Increase, nil
+	case "slope":
+		return Slope, nil
+	case "quantile":
+		v, err := num("q", 0.5)
+		return Quantile(v), err
+	case "forecast":
+		ahead, err := time.ParseDuration(q.Get("ahead"))
+		if err != nil {
+			return nil, fmt.Errorf("ahead %q: want a duration", q.Get("ahead"))
+		}
+		return Forecast(ahead), nil
+	case "holt":
+		a, err1 := num("alpha", 0.5)
+		b, err2 := num("beta", 0.5)
+		s, err3 := num("steps", 1)
+		return HoltForecast(a, b, s), errors.Join(err1, err2, err3)
+	case "zscore":
+		return AnomalyScore(ZScore{}), nil
+	case "ewma":
+		return AnomalyScore(EWMA{}), nil
+	case "mad":
+		return AnomalyScore(MAD{}), nil
+	case "":
+		return nil, errors.New("fn is required")
+	default:
+		return nil, fmt.Errorf("fn %q: want sum, avg, min, max, count, rate, increase, quantile, slope, forecast, holt, zscore, ewma or mad", fn)
+	}
+}
