@@ -2,10 +2,9 @@ package behavior
 
 // observe feeds an event to the in-process funnels and activity counts.
 func (t *Tracker) observe(e *event) {
-	now := t.cfg.now()
-	t.active.add(e.actor, now)
+	t.active.add(e.actor, e.now)
 	for _, fs := range t.byStep[e.name] {
-		fs.add(e.session, e.name, e.at, now)
+		fs.add(e.session, e.name, e.at, e.now)
 	}
 }
 

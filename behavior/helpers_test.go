@@ -49,13 +49,19 @@ type env struct {
 
 func newEnv(t *testing.T, opts ...Option) *env {
 	t.Helper()
+	return newEnvWith(t, nil, opts...)
+}
+
+// newEnvWith is newEnv with options for the client too.
+func newEnvWith(t *testing.T, clientOpts []o2kit.Option, opts ...Option) *env {
+	t.Helper()
 	clk := newClock()
 	srv := o2server.New(o2server.WithClock(clk.Now))
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
 	user, pass := srv.RootUser()
-	client, err := o2kit.New(o2kit.WithEndpoint(hs.URL), o2kit.WithBasicAuth(user, pass),
-		o2kit.WithClock(clk.Now), o2kit.WithIDField(""))
+	client, err := o2kit.New(append([]o2kit.Option{o2kit.WithEndpoint(hs.URL), o2kit.WithBasicAuth(user, pass),
+		o2kit.WithClock(clk.Now), o2kit.WithIDField("")}, clientOpts...)...)
 	require.NoError(t, err)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -36,12 +36,13 @@ func (t *Tracker) begin(ctx context.Context, name string, m Meta) (*event, error
 		t.bots.Add(1)
 		return nil, nil
 	}
+	now := t.cfg.now()
 	at, id := m.Time, m.EventID
 	if at.IsZero() {
-		at = t.cfg.now()
+		at = now
 	}
 	e := t.bufs.Get().(*event)
-	e.name, e.at, e.bot = name, at, bot
+	e.name, e.at, e.now, e.bot = name, at, now, bot
 	if id == "" {
 		id = string(t.ids.Append(e.id[:0], at))
 	}

@@ -100,9 +100,10 @@ func (t *Tracker) Stats() Stats {
 type event struct {
 	attrs   []slog.Attr
 	name    string
-	at      time.Time
-	session string // funnel key: session, else anonymous, else user id
-	actor   string // active-user key: user, else anonymous, else session id
+	at      time.Time // when the event happened
+	now     time.Time // when it was recorded
+	session string    // funnel key: session, else anonymous, else user id
+	actor   string    // active-user key: user, else anonymous, else session id
 	bot     bool
 	id      [wire.IDLen]byte
 }
