@@ -4,8 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"net/netip"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 
