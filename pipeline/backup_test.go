@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -175,4 +176,29 @@ func TestBackupFailingHalfWayLeavesNothing(t *testing.T) {
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	assert.Empty(t, entries)
+}
+
+// Metrics streams can be backed up (their samples carry no ids, so pages
+// follow the timestamp alone), but not restored through Emit.
+func TestBackupOfMetrics(t *testing.T) {
+	env := newBackupEnv(t)
+	src := env.client(t)
+	ctx := context.Background()
+	start := backupEpoch.Add(-time.Hour)
+	for i := range 40 {
+		require.NoError(t, src.EmitAs(ctx, o2kit.Metrics, o2kit.Record{
+			Stream: "cpu_usage", Time: start.Add(time.Duration(i) * time.Second),
+			Attrs: []slog.Attr{slog.String("__name__", "cpu_usage"), slog.String("__type__", "gauge"), slog.String("host", "web-1"), slog.Float64("value", float64(i))},
+		}))
+	}
+	flushClient(t, src)
+	dir := t.TempDir()
+	m, err := Backup(ctx, src, BackupOptions{Stream: "cpu_usage", Type: "metrics", Start: start, End: backupEpoch, Dir: dir, PageSize: 15})
+	require.NoError(t, err)
+	assert.Equal(t, int64(40), m.Records)
+	assert.Equal(t, "", m.IDField)
+	_, err = Verify(dir)
+	require.NoError(t, err)
+	_, err = Restore(ctx, src, dir, RestoreOptions{})
+	assert.ErrorContains(t, err, "only logs streams can be restored, cpu_usage is metrics")
 }
