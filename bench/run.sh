@@ -38,7 +38,7 @@ run() {
   cat "results/${name}.benchstat.txt"
 }
 
-families=("${@:-callercost endtoend serverdown metrics behavior}")
+families=("${@:-callercost endtoend serverdown metrics behavior logging}")
 for f in ${families[*]}; do
   case $f in
   callercost) run callercost '^BenchmarkCallerCost$' 6 -benchtime 1s ;;
@@ -46,6 +46,7 @@ for f in ${families[*]}; do
   serverdown) run serverdown '^BenchmarkEmitWhileServerDown$' 6 -benchtime 1x ;;
   metrics) run metrics '^BenchmarkMetrics$' 6 -benchtime 1s ;;
   behavior) run behavior '^BenchmarkBehaviorTrack$' 6 -benchtime 1s ;;
-  *) echo "unknown family ${f}: callercost, endtoend, serverdown, metrics or behavior" >&2; exit 2 ;;
+  logging) run logging '^BenchmarkLogging' 6 -benchtime 1s ;;
+  *) echo "unknown family ${f}: callercost, endtoend, serverdown, metrics, behavior or logging" >&2; exit 2 ;;
   esac
 done

@@ -1,0 +1,93 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/o2kit/o2kit/logging"
+)
+
+// loggingArgs are the eight attributes of the logging benchmark, one of
+// each kind a service logs: string, int, float, bool, duration, error,
+// time and group. They are built once, as slog.Attr values, so every path
+// is given the same thing.
+func loggingArgs() []any {
+	return []any{
+		slog.String("order_id", "ord-20261125-000731"),
+		slog.Int64("amount_minor", 129900),
+		slog.Float64("latency_ms", 12.75),
+		slog.Bool("first_order", true),
+		slog.Duration("elapsed", 1530*time.Millisecond),
+		slog.Any("err", errors.New("card declined")),
+		slog.Time("placed_at", time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)),
+		slog.Group("shipping", slog.String("country", "DE"), slog.Int("items", 3)),
+	}
+}
+
+// BenchmarkLogging measures logger.Info(msg, 8 attrs) for the goroutine
+// that logs, through the o2kit logging handler on a default client (which
+// ships to a count-only dev server in a child process), through
+// slog.NewJSONHandler(io.Discard), and through otelslog on the
+// OpenTelemetry log SDK (BatchProcessor, otlploghttp, the same server's
+// OTLP endpoint). Metrics as in BenchmarkCallerCost.
+func BenchmarkLogging(b *testing.B) {
+	b.Run("o2kit-logging", func(b *testing.B) { benchLogging(b, false) })
+	b.Run("o2kit-logging-parallel", func(b *testing.B) { benchLogging(b, true) })
+	b.Run("slog-JSONHandler-Discard", func(b *testing.B) {
+		logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
+		args := loggingArgs()
+		measureCaller(b, false, func() { logger.Info(Message, args...) })
+	})
+	b.Run("otel-sdk-log", func(b *testing.B) {
+		srv := startChild(b)
+		o, err := srv.OTel("otel")
+		if err != nil {
+			b.Fatal(err)
+		}
+		args := loggingArgs()
+		measureCaller(b, false, func() { o.Logger.Info(Message, args...) })
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := o.Close(ctx); err != nil {
+			b.Logf("otel close: %v", err)
+		}
+		b.ReportMetric(100*float64(srv.Count(Org, "otel"))/float64(b.N), "delivered-%")
+	})
+}
+
+func benchLogging(b *testing.B, parallel bool) {
+	srv := startChild(b)
+	var errs Errors
+	c, err := srv.Client(&errs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	logger := logging.New(c, logging.WithService("checkout"), logging.WithStream("bench"))
+	args := loggingArgs()
+	measureCaller(b, parallel, func() { logger.Info(Message, args...) })
+	flushAndClose(b, c)
+	b.ReportMetric(100*float64(srv.Count(Org, "bench"))/float64(b.N), "delivered-%")
+}
+
+// BenchmarkLoggingHandler is the handler alone: Handle with a record built
+// once, so what it allocates is the handler's and the client's own (slog's
+// Logger allocates for records of more than five attributes before any
+// handler runs).
+func BenchmarkLoggingHandler(b *testing.B) {
+	srv := startChild(b)
+	var errs Errors
+	c, err := srv.Client(&errs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := logging.NewHandler(c, logging.WithService("checkout"), logging.WithStream("bench"))
+	r := slog.NewRecord(time.Now(), slog.LevelInfo, Message, 0)
+	r.Add(loggingArgs()...)
+	ctx := context.Background()
+	measureCaller(b, false, func() { _ = h.Handle(ctx, r) })
+	flushAndClose(b, c)
+}
