@@ -60,6 +60,16 @@ func TestConversionRates(t *testing.T) {
 	step(t, tr, "d", EventSearch, time.Minute)
 	assert.InDelta(t, 2.0/3, tr.CartAbandonmentRate(), 1e-9)
 	assert.InDelta(t, 0.5, tr.SearchToPurchaseRate(), 1e-9)
+
+	// The same rates on the server, from the stored events.
+	e.records(t)
+	from, to := start.Add(-time.Hour), start.Add(time.Hour)
+	carts, err := tr.FunnelReport(context.Background(), CartToPurchase(30*time.Minute), from, to)
+	require.NoError(t, err)
+	assert.InDelta(t, 2.0/3, 1-carts.Conversion(), 1e-9)
+	searches, err := tr.FunnelReport(context.Background(), SearchToPurchase(30*time.Minute), from, to)
+	require.NoError(t, err)
+	assert.InDelta(t, 0.5, searches.Conversion(), 1e-9)
 }
 
 // snapshotter is how a metrics or alerting package would read the

@@ -111,3 +111,16 @@ func ratio(a, b int64) float64 {
 	}
 	return float64(a) / float64(b)
 }
+
+// CartToPurchase returns the funnel behind [Tracker.CartAbandonmentRate]:
+// cart_add, then purchase within window. On the server, the abandonment
+// rate of a time range is 1 - Conversion() of its [Tracker.FunnelReport].
+func CartToPurchase(window time.Duration) Funnel {
+	return Funnel{Name: "cart_to_purchase", Steps: []string{EventCartAdd, EventPurchase}, Window: window}
+}
+
+// SearchToPurchase returns the funnel behind
+// [Tracker.SearchToPurchaseRate]: search, then purchase within window.
+func SearchToPurchase(window time.Duration) Funnel {
+	return Funnel{Name: "search_to_purchase", Steps: []string{EventSearch, EventPurchase}, Window: window}
+}

@@ -84,7 +84,9 @@ func WithScriptAccess(allow bool) SessionOption {
 // typically from the service's own authentication. When it returns a user
 // id, the id goes into the request context (o2kit.ContextWithUser), and
 // the first time a session sees that user an [Identify] event links the
-// anonymous id to it. Default none.
+// anonymous id to it. A service that calls [Tracker.Identify] at login
+// itself does not need this to link; with both, a login is identified
+// twice. Default none.
 func WithUser(f func(*http.Request) string) SessionOption {
 	return sessionOptionFunc(func(c *sessionConfig) { c.user = f })
 }

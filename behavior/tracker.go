@@ -66,10 +66,8 @@ func NewTracker(client *o2kit.Client, opts ...Option) (*Tracker, error) {
 	for _, f := range cfg.funnels {
 		t.funnels = append(t.funnels, t.watch(f))
 	}
-	t.carts = newFunnelState(Funnel{Name: "cart_to_purchase", Steps: []string{EventCartAdd, EventPurchase},
-		Window: cfg.conversionWindow}, cfg.maxSessions)
-	t.searches = newFunnelState(Funnel{Name: "search_to_purchase", Steps: []string{EventSearch, EventPurchase},
-		Window: cfg.conversionWindow}, cfg.maxSessions)
+	t.carts = newFunnelState(CartToPurchase(cfg.conversionWindow), cfg.maxSessions)
+	t.searches = newFunnelState(SearchToPurchase(cfg.conversionWindow), cfg.maxSessions)
 	t.index(t.carts)
 	t.index(t.searches)
 	return t, nil
