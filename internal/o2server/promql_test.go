@@ -2,6 +2,7 @@ package o2server
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -77,8 +78,21 @@ func (d *promData) UnmarshalJSON(b []byte) error {
 // promSeriesResult is a vector or matrix element.
 type promSeriesResult struct {
 	Metric map[string]string `json:"metric"`
-	Value  []json.Number     `json:"value"`
-	Values [][]json.Number   `json:"values"`
+	Value  point             `json:"value"`
+	Values []point           `json:"values"`
+}
+
+// point is a [seconds, "value"] pair as text.
+type point [2]string
+
+// UnmarshalJSON reads the time as written and unquotes the value.
+func (p *point) UnmarshalJSON(b []byte) error {
+	var raw []json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil || len(raw) != 2 {
+		return fmt.Errorf("bad point %s: %v", b, err)
+	}
+	p[0] = string(raw[0])
+	return json.Unmarshal(raw[1], &p[1])
 }
 
 // prom sends a GET with the parameters as name, value pairs.
@@ -100,9 +114,7 @@ func (c *tclient) prom(endpoint string, params ...string) (*tresp, promResp) {
 func (p promResp) series(t testing.TB) []promSeriesResult {
 	t.Helper()
 	var out []promSeriesResult
-	d := json.NewDecoder(strings.NewReader(string(p.Data.Result)))
-	d.UseNumber()
-	require.NoError(t, d.Decode(&out))
+	require.NoError(t, json.Unmarshal(p.Data.Result, &out))
 	return out
 }
 
@@ -127,9 +139,9 @@ func TestPromInstantRate(t *testing.T) {
 	res := pr.series(t)
 	require.Len(t, res, 2)
 	assert.Equal(t, map[string]string{"job": "api", "code": "200"}, res[0].Metric, "largest value first")
-	assert.Equal(t, json.Number(unix(testNow)), res[0].Value[0])
-	assert.InDelta(t, 10.0/15, num(t, res[0].Value[1].String()), 1e-9)
-	assert.InDelta(t, 1.0/15, num(t, res[1].Value[1].String()), 1e-9)
+	assert.Equal(t, unix(testNow), res[0].Value[0])
+	assert.InDelta(t, 10.0/15, num(t, res[0].Value[1]), 1e-9)
+	assert.InDelta(t, 1.0/15, num(t, res[1].Value[1]), 1e-9)
 }
 
 func TestPromRangeQuery(t *testing.T) {
@@ -145,10 +157,10 @@ func TestPromRangeQuery(t *testing.T) {
 	assert.Equal(t, map[string]string{"queue": "a"}, res[0].Metric, "sorted by labels")
 	require.Len(t, res[0].Values, 6)
 	for i, p := range res[0].Values {
-		assert.Equal(t, json.Number(unix(start.Add(time.Duration(i)*time.Minute))), p[0])
-		assert.InDelta(t, 80.0, num(t, p[1].String()), 1e-9)
+		assert.Equal(t, unix(start.Add(time.Duration(i)*time.Minute)), p[0])
+		assert.InDelta(t, 80.0, num(t, p[1]), 1e-9)
 	}
-	assert.InDelta(t, 160.0, num(t, res[1].Values[0][1].String()), 1e-9)
+	assert.InDelta(t, 160.0, num(t, res[1].Values[0][1]), 1e-9)
 }
 
 func TestPromSumBy(t *testing.T) {
@@ -183,7 +195,7 @@ func TestPromHistogramQuantile(t *testing.T) {
 	res := pr.series(t)
 	require.Len(t, res, 1)
 	assert.Empty(t, res[0].Metric)
-	assert.InDelta(t, 0.5, num(t, res[0].Value[1].String()), 1e-9)
+	assert.InDelta(t, 0.5, num(t, res[0].Value[1]), 1e-9)
 }
 
 func TestPromParamErrors(t *testing.T) {

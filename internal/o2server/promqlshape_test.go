@@ -101,7 +101,7 @@ func TestPromRangeSteps(t *testing.T) {
 			res := pr.series(t)
 			require.Len(t, res, 1)
 			assert.Len(t, res[0].Values, tc.points)
-			assert.Equal(t, unix(tc.first), res[0].Values[0][0].String())
+			assert.Equal(t, unix(tc.first), res[0].Values[0][0])
 		})
 	}
 }
@@ -207,7 +207,7 @@ func TestPromManySamples(t *testing.T) {
 	res := pr.series(t)
 	require.Len(t, res, 4)
 	assert.Len(t, res[0].Values, 5*12+1)
-	assert.InDelta(t, 1.0/15, num(t, res[0].Values[10][1].String()), 1e-9)
+	assert.InDelta(t, 1.0/15, num(t, res[0].Values[10][1]), 1e-9)
 	t.Logf("5760 samples, range query took %v", time.Since(began))
 }
 
