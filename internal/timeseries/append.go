@@ -62,7 +62,7 @@ func (st *Store) create(name string, ls Labels, h uint64, x Sample) error {
 		if !st.cfg.evict {
 			return ErrSeriesLimit
 		}
-		st.remove(st.oldest())
+		st.evictOne()
 	}
 	f := st.families[name]
 	if f == nil {
@@ -73,20 +73,6 @@ func (st *Store) create(name string, ls Labels, h uint64, x Sample) error {
 	f.add(s)
 	st.count++
 	return s.appendSample(x)
-}
-
-// oldest returns the series whose newest sample is the oldest; the caller
-// holds mu and the store is not empty.
-func (st *Store) oldest() *series {
-	var old *series
-	var oldT int64
-	st.each("", func(s *series) {
-		t := s.last.Load()
-		if old == nil || t < oldT {
-			old, oldT = s, t
-		}
-	})
-	return old
 }
 
 func (f *family) add(s *series) {
@@ -108,6 +94,7 @@ func (st *Store) remove(s *series) {
 	f.list[s.pos], last.pos = last, s.pos
 	f.list[len(f.list)-1] = nil
 	f.list = f.list[:len(f.list)-1]
+	s.pos = -1 // marks s removed for the eviction candidates
 	if len(f.list) == 0 {
 		delete(st.families, s.name)
 	}
@@ -147,5 +134,6 @@ func (st *Store) DropIdle(before int64) int {
 	for _, s := range idle {
 		st.remove(s)
 	}
+	st.victims = nil // do not keep removed series alive
 	return len(idle)
 }

@@ -129,3 +129,39 @@ func BenchmarkDetect(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkAppendEvict creates a new series in a full store of 10,000 with
+// eviction on: the linear scan for the oldest series that
+// [WithEvictOldest] documents.
+func BenchmarkAppendEvict(b *testing.B) {
+	const n = DefaultMaxSeries
+	st, _ := New(WithEvictOldest(), WithCapacity(4))
+	// The store always holds the n label sets appended last from a cycle
+	// through 2n, so the next one in the cycle is always new.
+	pool := benchLabels(2 * n)
+	for i, l := range pool[:n] {
+		_ = st.Append("m", l, int64(i), 1)
+	}
+	t, i := int64(n), n
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = st.Append("m", pool[i], t, 1)
+		t++
+		if i++; i == len(pool) {
+			i = 0
+		}
+	}
+}
+
+// BenchmarkDropIdle scans 10,000 series of which none is idle, the common
+// case when the registry calls it on every tick.
+func BenchmarkDropIdle(b *testing.B) {
+	st, _ := New(WithCapacity(4))
+	for _, l := range benchLabels(DefaultMaxSeries) {
+		_ = st.Append("m", l, 100, 1)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = st.DropIdle(50)
+	}
+}

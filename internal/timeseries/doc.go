@@ -20,8 +20,8 @@
 // at most [WithCapacity] samples (default 720) in a ring that overwrites
 // its oldest sample, and the store holds at most [WithMaxSeries] series
 // (default 10000): a new series past the cap fails with [ErrSeriesLimit],
-// or with [WithEvictOldest] replaces the series that has been silent
-// longest. Samples of a series must arrive in time order: an older one is
+// or with [WithEvictOldest] replaces (approximately) the series that has
+// been silent longest. Samples of a series must arrive in time order: an older one is
 // refused with [ErrOutOfOrder], one at the newest timestamp replaces its
 // value.
 //

@@ -95,9 +95,15 @@ func checkOrder(t *testing.T, s []Sample) {
 func FuzzStore(f *testing.F) {
 	f.Add([]byte{0, 1, 5, 1, 0, 7, 0, 0, 9, 2, 3, 1, 3, 2, 2})
 	f.Add([]byte{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})
+	f.Add([]byte{1, 0, 1, 5, 1, 1, 9, 2, 2, 2, 3, 1, 3, 4, 4, 0, 1, 0})
 	f.Fuzz(func(t *testing.T, ops []byte) {
 		const capacity, maxSeries = 4, 3
-		st, err := New(WithCapacity(capacity), WithMaxSeries(maxSeries))
+		evict := len(ops)%3 == 1
+		opts := []Option{WithCapacity(capacity), WithMaxSeries(maxSeries)}
+		if evict {
+			opts = append(opts, WithEvictOldest())
+		}
+		st, err := New(opts...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -120,6 +126,9 @@ func FuzzStore(f *testing.F) {
 			case err != nil:
 				t.Fatal(err)
 			default:
+				if model[name] == nil && len(model) == maxSeries {
+					modelEvict(t, st, model, evict)
+				}
 				model[name] = modelAppend(model[name], x, capacity)
 			}
 		}
@@ -145,4 +154,27 @@ func modelAppend(m []Sample, x Sample, capacity int) []Sample {
 		m = slices.Clone(m[1:])
 	}
 	return m
+}
+
+// modelEvict removes from the model the series the store evicted, checking
+// that eviction was on and took exactly one series.
+func modelEvict(t *testing.T, st *Store, model map[string][]Sample, evict bool) {
+	t.Helper()
+	if !evict {
+		t.Fatal("a new series past the cap without eviction")
+	}
+	present := map[string]bool{}
+	for _, s := range st.Select("", math.MinInt64, math.MaxInt64) {
+		present[s.Name] = true
+	}
+	gone := 0
+	for name := range model {
+		if !present[name] {
+			delete(model, name)
+			gone++
+		}
+	}
+	if gone != 1 {
+		t.Fatalf("%d series evicted for one new series", gone)
+	}
 }

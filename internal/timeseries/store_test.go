@@ -2,6 +2,7 @@ package timeseries
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"runtime"
 	"testing"
 
@@ -156,6 +157,54 @@ func TestSeriesLimitEvictsOldest(t *testing.T) {
 		names = append(names, s.Name)
 	}
 	assert.Equal(t, []string{"a", "c"}, names)
+}
+
+// TestEvictionCandidates follows the candidate list: a candidate that
+// received a sample since the scan is passed over, and the list is
+// rescanned once used up.
+func TestEvictionCandidates(t *testing.T) {
+	st := newStore(t, WithMaxSeries(3), WithEvictOldest())
+	names := func() []string {
+		var out []string
+		for _, s := range st.Select("", 0, 1000) {
+			out = append(out, s.Name)
+		}
+		return out
+	}
+	require.NoError(t, st.Append("a", nil, 1, 1))
+	require.NoError(t, st.Append("b", nil, 2, 1))
+	require.NoError(t, st.Append("c", nil, 3, 1))
+	require.NoError(t, st.Append("d", nil, 4, 1)) // scan: a, b, c; evicts a
+	assert.Equal(t, []string{"b", "c", "d"}, names())
+	require.NoError(t, st.Append("b", nil, 10, 1))
+	require.NoError(t, st.Append("e", nil, 5, 1)) // b is fresh now: evicts c
+	assert.Equal(t, []string{"b", "d", "e"}, names())
+	require.NoError(t, st.Append("f", nil, 6, 1)) // list used up: rescan, evicts d
+	assert.Equal(t, []string{"b", "e", "f"}, names())
+
+	// DropIdle forgets the candidates, so removed series are not kept alive.
+	require.NoError(t, st.Append("g", nil, 7, 1))
+	assert.NotEmpty(t, st.victims)
+	st.DropIdle(0)
+	assert.Empty(t, st.victims)
+}
+
+// TestCollectVictims checks the bounded heap against a full sort: from
+// 1,000 series in shuffled order it keeps the oldest evictBatch.
+func TestCollectVictims(t *testing.T) {
+	st := newStore(t)
+	rng := rand.New(rand.NewPCG(8, 9))
+	for _, i := range rng.Perm(1000) {
+		require.NoError(t, st.Append("m", Labels{{"i", fmt.Sprint(i)}}, int64(i), 1))
+	}
+	st.mu.Lock()
+	got := st.collectVictims(evictBatch)
+	st.mu.Unlock()
+	require.Len(t, got, evictBatch)
+	for i, v := range got {
+		assert.Equal(t, int64(i), v.last)
+		assert.Equal(t, fmt.Sprint(i), v.s.labels.Get("i"))
+	}
 }
 
 func TestDropIdle(t *testing.T) {
