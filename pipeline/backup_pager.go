@@ -91,7 +91,7 @@ func (p *pager) scan(ctx context.Context, ws, we int64, add func([]byte, int64) 
 		}
 		last, atLast := cursor, 0
 		for _, hit := range resp.Hits {
-			rec, err := parseRecord(hit, false, nil)
+			rec, err := parseRecord(hit, nil, nil)
 			if err != nil {
 				return fmt.Errorf("unreadable hit %s: %w", clipLine(hit), err)
 			}

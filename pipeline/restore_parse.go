@@ -181,30 +181,46 @@ type record struct {
 	attrs []slog.Attr
 }
 
+// keyCache holds the keys seen so far, so that the keys of a backup's
+// records, the same in line after line, are made strings once.
+type keyCache map[string]string
+
+// maxKeys bounds a keyCache; keys past it are made strings each time.
+const maxKeys = 4096
+
+func (c keyCache) key(raw []byte) (string, error) {
+	if k, ok := c[string(raw)]; ok {
+		return k, nil
+	}
+	k, err := unquote(raw)
+	if err == nil && len(c) < maxKeys {
+		c[string(raw)] = k
+	}
+	return k, err
+}
+
 // parseRecord reads a backup line: its _timestamp, which must be an
-// integer, and with attrs set the other members as attributes in their
+// integer, and with keys given the other members as attributes in their
 // order. dst is reused for the attributes.
-func parseRecord(line []byte, attrs bool, dst []slog.Attr) (record, error) {
+func parseRecord(line []byte, keys keyCache, dst []slog.Attr) (record, error) {
 	r := record{ts: -1, attrs: dst[:0]}
 	err := scanObject(line, func(key, val []byte) error {
 		if string(key) == timestampKey {
-			ts, err := strconv.ParseInt(string(val), 10, 64)
-			if err != nil {
+			ts, ok := parseInt(val)
+			if !ok {
 				return fmt.Errorf("_timestamp %s is not an integer of microseconds", clipLine(val))
 			}
 			r.ts = ts
 			return nil
 		}
-		if attrs {
-			a, ok, err := attrOf(key, val)
-			if err != nil {
-				return err
-			}
-			if ok {
-				r.attrs = append(r.attrs, a)
-			}
+		if keys == nil {
+			return nil
 		}
-		return nil
+		a, ok, err := attrOf(keys, key, val)
+		if ok {
+			r.attrs = append(r.attrs, a)
+		}
+		return err
 	})
 	if err == nil && r.ts < 0 {
 		err = fmt.Errorf("no _timestamp")
@@ -212,12 +228,36 @@ func parseRecord(line []byte, attrs bool, dst []slog.Attr) (record, error) {
 	return r, err
 }
 
+// parseInt reads a JSON integer that fits in an int64, without the
+// allocation strconv's error path costs.
+func parseInt(b []byte) (int64, bool) {
+	digits := b
+	if len(digits) > 0 && digits[0] == '-' {
+		digits = digits[1:]
+	}
+	if len(digits) == 0 || len(digits) > 18 {
+		n, err := strconv.ParseInt(string(b), 10, 64)
+		return n, err == nil
+	}
+	var n int64
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if len(digits) < len(b) {
+		n = -n
+	}
+	return n, true
+}
+
 // attrOf converts one member: strings, integers (as int64 or uint64),
 // other numbers (float64) and booleans keep their kind; nulls are left out;
 // objects and arrays are passed as JSON for the client to flatten as the
 // server would.
-func attrOf(rawKey, val []byte) (slog.Attr, bool, error) {
-	key, err := unquote(rawKey)
+func attrOf(keys keyCache, rawKey, val []byte) (slog.Attr, bool, error) {
+	key, err := keys.key(rawKey)
 	if err != nil {
 		return slog.Attr{}, false, err
 	}
@@ -232,7 +272,7 @@ func attrOf(rawKey, val []byte) (slog.Attr, bool, error) {
 	case '{', '[':
 		return slog.Any(key, json.RawMessage(bytes.Clone(val))), true, nil
 	}
-	if n, err := strconv.ParseInt(string(val), 10, 64); err == nil {
+	if n, ok := parseInt(val); ok {
 		return slog.Int64(key, n), true, nil
 	}
 	if n, err := strconv.ParseUint(string(val), 10, 64); err == nil {

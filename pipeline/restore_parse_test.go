@@ -15,7 +15,7 @@ import (
 func TestParseRecord(t *testing.T) {
 	line := `{"_timestamp":1795595400000000,"o2kit_id":"0193-x","message":"say \"hi\"\n","n":-42,` +
 		`"big":18446744073709551615,"f":2.0,"e":1e3,"ok":true,"no":false,"gone":null,"obj":{"a":[1,2]},"arr":[]}`
-	rec, err := parseRecord([]byte(line), true, nil)
+	rec, err := parseRecord([]byte(line), keyCache{}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, int64(1795595400000000), rec.ts)
 	assert.Equal(t, []slog.Attr{
@@ -51,7 +51,7 @@ func TestParseRecordRejects(t *testing.T) {
 		`{"_timestamp" 1}`:               "column 15: want ':' after a key",
 		`{"_timestamp":1,"a":"\x"}`:      `string \x: invalid character 'x' in string escape code`,
 	} {
-		_, err := parseRecord([]byte(line), true, nil)
+		_, err := parseRecord([]byte(line), keyCache{}, nil)
 		assert.ErrorContains(t, err, want, line)
 	}
 }
@@ -63,7 +63,7 @@ func FuzzParseRecord(f *testing.F) {
 	f.Add(`{"_timestamp":1795595400000000,"s":"\u00e9\ud83d\ude00\\","n":18446744073709551616}`)
 	f.Add(` { "_timestamp" : 2 , "x" : { } } `)
 	f.Fuzz(func(t *testing.T, line string) {
-		rec, err := parseRecord([]byte(line), true, nil)
+		rec, err := parseRecord([]byte(line), keyCache{}, nil)
 		if err != nil {
 			return
 		}
@@ -101,3 +101,37 @@ func (r *stringReader) Read(p []byte) (int, error) {
 }
 
 func fmtInt(n int64) string { return strconv.FormatInt(n, 10) }
+
+// benchLine is a stored order record as a search hit returns it.
+const benchLine = `{"_timestamp":1795595400000000,"o2kit_id":"019ab2c3-d4e5-7f60-8a1b-2c3d4e5f6a7b",` +
+	`"message":"order placed","seq":4711,"order_id":"ord-004711","amount_minor":5711,` +
+	`"latency_ms":13.5,"first_order":false,"user_id":"u-123456","currency":"EUR"}`
+
+// The record parser against decoding the same line into a map, as a
+// restore through encoding/json would.
+func BenchmarkParseRecord(b *testing.B) {
+	line := []byte(benchLine)
+	b.Run("scanObject", func(b *testing.B) {
+		var buf []slog.Attr
+		keys := keyCache{}
+		b.ReportAllocs()
+		b.SetBytes(int64(len(line)))
+		for b.Loop() {
+			rec, err := parseRecord(line, keys, buf)
+			if err != nil {
+				b.Fatal(err)
+			}
+			buf = rec.attrs
+		}
+	})
+	b.Run("encoding_json_map", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(line)))
+		for b.Loop() {
+			var m map[string]any
+			if err := json.Unmarshal(line, &m); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -98,6 +98,10 @@ func readData(dir string, m *Manifest, f FileEntry, attrs bool, fn func(record) 
 	defer r.close()
 	prev := f.First
 	var buf []slog.Attr
+	var keys keyCache
+	if attrs {
+		keys = keyCache{}
+	}
 	for {
 		line, err := r.next()
 		if err == io.EOF {
@@ -105,7 +109,7 @@ func readData(dir string, m *Manifest, f FileEntry, attrs bool, fn func(record) 
 		}
 		var rec record
 		if err == nil {
-			rec, err = parseRecord(line, attrs, buf)
+			rec, err = parseRecord(line, keys, buf)
 			if err == nil {
 				buf = rec.attrs
 				err = checkStamp(rec.ts, &prev, f)
