@@ -74,8 +74,9 @@ func verdict(dev, spread, threshold float64) Verdict {
 	return Verdict{Score: z, Anomalous: math.Abs(z) > threshold}
 }
 
+// orDefault returns def for a zero, negative or NaN setting.
 func orDefault[T int | float64](v, def T) T {
-	if v <= 0 {
+	if !(v > 0) {
 		return def
 	}
 	return v
@@ -203,10 +204,11 @@ func (d MAD) Detect(history []Sample, x float64) Verdict {
 	return verdict(x-med, 1.253314*meanAD, threshold)
 }
 
-// Scan judges every sample of a series against the finite samples in the
-// window of length d before it (the sample itself excluded) and returns
-// one verdict per sample, aligned with samples; non-finite samples get a
-// zero verdict. samples must be in ascending time order.
+// Scan judges every sample of a series with d against the samples that
+// precede it within the window of length window ending at its timestamp
+// (the sample itself excluded), and returns one verdict per sample,
+// aligned with samples; non-finite samples get a zero verdict. samples
+// must be in ascending time order.
 func Scan(d Detector, samples []Sample, window time.Duration) []Verdict {
 	out := make([]Verdict, len(samples))
 	for i, s := range samples {

@@ -127,6 +127,7 @@ func TestDetectorSettings(t *testing.T) {
 	assert.Equal(t,
 		EWMA{}.Detect(hist, 5), EWMA{Alpha: 7}.Detect(hist, 5), "invalid alpha means default")
 	assert.False(t, MAD{Threshold: 100}.Detect(hist, 10).Anomalous)
+	assert.Equal(t, ZScore{}.Detect(hist, 4), ZScore{Threshold: nan}.Detect(hist, 4), "NaN means default")
 }
 
 func TestMADFallsBackToMeanAbsoluteDeviation(t *testing.T) {
