@@ -4,9 +4,7 @@ package logging
 
 import (
 	"context"
-	"errors"
 	"log/slog"
-	"runtime"
 	"testing"
 	"time"
 
@@ -14,21 +12,6 @@ import (
 
 	"github.com/o2kit/o2kit"
 )
-
-// benchAttrs are the eight attributes of the benchmark: string, int,
-// float, bool, duration, error, time and group.
-func benchAttrs() []slog.Attr {
-	return []slog.Attr{
-		slog.String("order_id", "ord-20261125-000731"),
-		slog.Int64("amount_minor", 129900),
-		slog.Float64("latency_ms", 12.75),
-		slog.Bool("first_order", true),
-		slog.Duration("elapsed", 1530*time.Millisecond),
-		slog.Any("err", errors.New("card declined")),
-		slog.Time("placed_at", epoch),
-		slog.Group("shipping", slog.String("country", "DE"), slog.Int("items", 3)),
-	}
-}
 
 // The handler allocates nothing per record, with or without groups,
 // context ids and source; the client then encodes without allocating too.
@@ -50,10 +33,4 @@ func TestHandleAllocatesNothing(t *testing.T) {
 	logger := New(d.client, WithClock(pinned))
 	few := benchAttrs()[:5]
 	assert.Zero(t, testing.AllocsPerRun(200, func() { logger.LogAttrs(ctx, slog.LevelInfo, "order placed", few...) }), "through slog.Logger")
-}
-
-func callerPC() uintptr {
-	var pcs [1]uintptr
-	runtime.Callers(2, pcs[:])
-	return pcs[0]
 }

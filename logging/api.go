@@ -58,13 +58,32 @@ func WithDefaultService(name string) APIOption {
 
 // NewAPI returns a handler serving
 //
-//	POST /api/logs         a JSON array of entries from other services or front-ends (see [IngestEntry])
+//	POST /api/logs         a JSON array of log entries from other services or front-ends
 //	GET  /api/logs/search  [Search]: q, level, service, user_id, trace_id, request_id, start, end, limit
 //	GET  /api/logs/stats   [Stats]: service, interval, start, end
 //
 // start and end are RFC 3339 times or Unix microseconds. Every error is a
 // JSON object {"error": ..., "field": ...} naming the parameter or entry
-// field at fault; POST answers are described at [IngestEntry].
+// field at fault; a search the server fails is a 502.
+//
+// Each posted entry is an object with these fields:
+//
+//	message      string, required, at most 32 KiB
+//	level        "debug", "info", "warn" (or "warning"), "error", any case; default info
+//	timestamp    RFC 3339 string, or Unix time as an integer in s, ms, µs or ns; default now
+//	service      string; default [WithDefaultService]
+//	user_id, session_id, request_id   strings, at most 256 bytes
+//	trace_id, span_id                 32 and 16 lower-case hex digits
+//	attributes   object of further fields; nested objects flatten to a_b
+//
+// Any other field, a wrong type or a bad value rejects the whole batch
+// with 400 and "entries", the list of every entry and field at fault, and
+// nothing of the batch is written: a client can fix the entries and send
+// the batch again without duplicating any. A body that is not a JSON array
+// gets 400, a body over [WithMaxBody] 413, more entries than
+// [WithMaxEntries] 400. A valid batch gets 202 {"accepted": n}: every
+// entry was taken. If the client's buffer fills midway, the answer is 503
+// with Retry-After and "accepted", the number of leading entries taken.
 func NewAPI(client *o2kit.Client, opts ...APIOption) http.Handler {
 	cfg := apiConfig{maxBody: 1 << 20, maxEntries: 1000}
 	for _, o := range opts {

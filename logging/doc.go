@@ -1,13 +1,13 @@
 // Package logging ships structured logs, business events and audit records
-// to OpenObserve through the shared o2kit client.
+// to OpenObserve through the shared o2kit client, and reads logs back.
 //
 // [New] returns an *slog.Logger whose [Handler] writes every record to the
-// client's application-logs stream; build it once in main after o2kit.New,
-// set it as slog's default if you like, and let client.Shutdown flush what
-// is left. With [WithConsole] or [WithHandlers] the handler also fans
-// records out, with samber/slog-multi, on a background goroutine that
-// [Handler.Close] stops; a slow or failing console never holds back
-// shipping.
+// client's application-logs stream. Build it once in main after o2kit.New
+// (slog.SetDefault is up to you); client.Shutdown flushes what is left.
+// With [WithConsole] or [WithHandlers] the handler also fans records out,
+// with samber/slog-multi, on one background goroutine behind a bounded
+// queue, so a slow or failing console never holds back shipping; stop it
+// with [Handler.Close] (logger.Handler().(*logging.Handler).Close(ctx)).
 //
 // # The log schema
 //
@@ -15,16 +15,43 @@
 // ERROR), service ([WithService]), message, the ids in the context
 // (user_id, session_id, request_id and tenant_id from o2kit.ContextWithUser
 // and its siblings, trace_id and span_id from the OpenTelemetry span), the
-// source with [WithSource], and then the caller's attributes. Groups are
-// flattened the way OpenObserve flattens nested objects:
-// logger.WithGroup("order").Info("paid", "id", 7) stores order_id. Keys are
-// normalised as the server normalises them (lower case, '_' for other
-// characters). An error value is stored as its text; one that wraps others
-// adds key_chain, the type and text of each wrapped error. A LogValuer or
-// MarshalJSON that panics costs its own field, never the caller. A caller
-// attribute named like a schema field comes after it in the JSON object.
+// caller's source_file, source_line and source_function with [WithSource],
+// and then the caller's attributes. Groups are flattened the way
+// OpenObserve flattens nested objects: logger.WithGroup("order").Info("paid",
+// "id", 7) stores order_id. Keys are normalised as the server normalises
+// them (lower case, '_' for other characters). An error value is stored as
+// its text; a top-level error that wraps others adds key_chain, the type
+// and text of each wrapped error. A LogValuer or MarshalJSON that panics
+// costs its own field, never the caller. A caller attribute named like a
+// schema field comes after it in the JSON object.
 //
 // The handler allocates nothing per record: it assembles the attributes in
 // pooled space and the client encodes them on the calling goroutine into
-// its batch, never blocking.
+// its batch, never blocking. [WithSampling] thins repeated DEBUG and INFO
+// records; [WithLevelCounter] reports every record's level to a
+// [LevelCounter], such as a metrics counter behind an ERROR-rate alert.
+//
+// # Business events and audit
+//
+// [NewBusiness] writes typed events to the business-events stream, each
+// with an event_type: [Business.UserAction], [Business.Order] (amounts are
+// [Money], minor units and an ISO 4217 code, never floats),
+// [Business.Payment] and [Business.Inventory]. Required fields are checked
+// first; a missing one is a *[FieldError] and nothing is written.
+// [NewAudit] writes who did what to which resource, with which outcome and
+// from where, to the audit stream, redacting secrets ([Redact]); the
+// client's Provision gives that stream its 365-day retention.
+//
+// # HTTP
+//
+// [Middleware] logs each request (method, route, status, bytes, latency)
+// with a request id taken from X-Request-ID or made, and puts the id in the
+// context for the request's other log lines.
+//
+// # Reading back
+//
+// [Search] and [Stats] query the server with SQL built from a [Query] or
+// [StatsQuery]; values are only ever quoted literals. [NewAPI] mounts them,
+// and POST /api/logs for entries from other services and front-ends, as
+// HTTP handlers, behind the service's own auth with [WithAuth].
 package logging

@@ -16,27 +16,6 @@ import (
 	"github.com/o2kit/o2kit"
 )
 
-// IngestEntry documents one entry of a POST /api/logs body, a JSON array
-// of objects with these fields:
-//
-//	message      string, required, at most 32 KiB
-//	level        "debug", "info", "warn" (or "warning"), "error", any case; default info
-//	timestamp    RFC 3339 string, or Unix time as an integer in s, ms, µs or ns; default now
-//	service      string; default [WithDefaultService]
-//	user_id, session_id, request_id   strings, at most 256 bytes
-//	trace_id, span_id                 32 and 16 lower-case hex digits
-//	attributes   object of further fields; nested objects flatten to a_b
-//
-// Any other field, a wrong type or a bad value rejects the whole batch
-// with 400 and the list of every entry and field at fault, and nothing of
-// the batch is written: a client can fix the entries and send the batch
-// again without duplicating any. A body that is not a JSON array gets 400,
-// a body over [WithMaxBody] 413, more entries than [WithMaxEntries] 400. A
-// valid batch gets 202 {"accepted": n}; if the client's buffer is full
-// midway, 503 with Retry-After and the number accepted, which were the
-// first ones.
-type IngestEntry struct{}
-
 const (
 	maxMessage = 32 << 10
 	maxID      = 256

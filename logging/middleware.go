@@ -36,7 +36,8 @@ func SampleSuccess(n int) MiddlewareOption {
 // Middleware logs one record per request to logger: method, route (the
 // ServeMux pattern that matched, when there is one), path, status, bytes,
 // latency_ms and request_id, at INFO, at WARN for 4xx and at ERROR for
-// 5xx. It takes the request id from X-Request-ID when the caller sent a
+// 5xx (a handler that panics is logged as a 500, then the panic goes
+// on). It takes the request id from X-Request-ID when the caller sent a
 // sane one (at most 128 printable ASCII characters) or makes a new one,
 // echoes it in the response header and puts it in the request's context
 // with o2kit.ContextWithRequest, so every later log line of the request
@@ -56,6 +57,15 @@ func Middleware(logger *slog.Logger, opts ...MiddlewareOption) func(http.Handler
 			w.Header().Set(RequestIDHeader, id)
 			r = r.WithContext(o2kit.ContextWithRequest(r.Context(), id))
 			rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+			defer func() {
+				// A panicking handler is logged as a 500 and the panic
+				// goes on to net/http, which aborts the response.
+				if p := recover(); p != nil {
+					rec.status = http.StatusInternalServerError
+					logRequest(logger, cfg.message, r, rec, time.Since(start))
+					panic(p)
+				}
+			}()
 			next.ServeHTTP(rec, r)
 			if rec.status < 400 && cfg.sampleEvery > 1 && seen.Add(1)%cfg.sampleEvery != 1 {
 				return

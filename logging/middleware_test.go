@@ -107,3 +107,16 @@ func TestMiddlewareKeepsFlusher(t *testing.T) {
 	assert.True(t, w.Flushed)
 	_ = o2kit.FieldRequestID
 }
+
+// A panicking handler is logged as a 500 and the panic goes on.
+func TestMiddlewareLogsPanics(t *testing.T) {
+	d := newDev(t)
+	h := Middleware(New(d.client, WithClock(pinned)))(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+		panic(http.ErrAbortHandler)
+	}))
+	assert.PanicsWithValue(t, http.ErrAbortHandler, func() { serve(h, "GET", "/crash", "") })
+	recs := d.records(t, "application-logs")
+	require.Len(t, recs, 1)
+	assert.Equal(t, "ERROR", recs[0]["level"])
+	assert.Equal(t, int64(500), recs[0]["status"])
+}

@@ -2,14 +2,12 @@ package logging
 
 import (
 	"context"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"runtime"
 	"strings"
 	"sync"
-	"unsafe"
 
 	"go.opentelemetry.io/otel/trace"
 
@@ -26,9 +24,12 @@ const (
 // scratch is the pooled space a record is assembled in, so that Handle
 // allocates nothing.
 type scratch struct {
-	ids    [48]byte // trace and span ids in hex
-	top    []slog.Attr
-	levels [][]slog.Attr // levels[0] holds the record's own attrs
+	traceID  trace.TraceID // the last span seen, and its ids in hex
+	spanID   trace.SpanID
+	traceHex string
+	spanHex  string
+	top      []slog.Attr
+	levels   [][]slog.Attr // levels[0] holds the record's own attrs
 }
 
 // maxScratch bounds the attrs a pooled scratch may keep.
@@ -61,9 +62,9 @@ func (h *Handler) ship(ctx context.Context, r slog.Record) error {
 }
 
 // appendContext appends the ids in ctx, as o2kit.AppendContextAttrs does,
-// but writes the trace and span ids into s.ids instead of allocating them:
-// the strings live until s goes back to the pool, after the record is
-// encoded.
+// but keeps the hex strings of the last span it saw, so the records of one
+// span cost no allocation for their ids. The strings are ordinary
+// immutable ones: a processor may keep them.
 func (s *scratch) appendContext(dst []slog.Attr, ctx context.Context) []slog.Attr {
 	for _, f := range [...]struct {
 		key string
@@ -80,12 +81,13 @@ func (s *scratch) appendContext(dst []slog.Attr, ctx context.Context) []slog.Att
 	if !sc.IsValid() {
 		return dst
 	}
-	tid, sid := sc.TraceID(), sc.SpanID()
-	hex.Encode(s.ids[:32], tid[:])
-	hex.Encode(s.ids[32:], sid[:])
-	return append(dst,
-		slog.String(o2kit.FieldTraceID, unsafe.String(&s.ids[0], 32)),
-		slog.String(o2kit.FieldSpanID, unsafe.String(&s.ids[32], 16)))
+	if tid := sc.TraceID(); tid != s.traceID || s.traceHex == "" {
+		s.traceID, s.traceHex = tid, tid.String()
+	}
+	if sid := sc.SpanID(); sid != s.spanID || s.spanHex == "" {
+		s.spanID, s.spanHex = sid, sid.String()
+	}
+	return append(dst, slog.String(o2kit.FieldTraceID, s.traceHex), slog.String(o2kit.FieldSpanID, s.spanHex))
 }
 
 // appendFrames appends the record's attrs nested in the open groups: each
