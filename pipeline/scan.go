@@ -12,9 +12,21 @@ type piiScanner struct {
 	kinds kindSet
 }
 
+// trigger marks the bytes at which a matcher may start.
+var trigger = func() (t [256]bool) {
+	for _, c := range []byte("0123456789+(@:bBe") {
+		t[c] = true
+	}
+	return t
+}()
+
 // next returns the first match in s at or after from.
 func (sc *piiScanner) next(s string, from int) (piiMatch, bool) {
+	noIPv6 := from // colons before it are inside a run that is no IPv6 address
 	for i := from; i < len(s); i++ {
+		if !trigger[s[i]] {
+			continue
+		}
 		var m piiMatch
 		ok := false
 		switch c := s[i]; {
@@ -28,12 +40,12 @@ func (sc *piiScanner) next(s string, from int) (piiMatch, bool) {
 			m, ok = sc.parenPhone(s, i)
 		case c == '@':
 			m, ok = sc.email(s, i, from)
-		case c == ':':
-			m, ok = sc.ipv6(s, i, from)
-		case c == 'b' || c == 'B':
-			m, ok = sc.bearer(s, i)
+		case c == ':' && i >= noIPv6:
+			m, ok, noIPv6 = sc.ipv6(s, i, from)
 		case c == 'e':
 			m, ok = sc.jwt(s, i)
+		default: // 'b' or 'B'
+			m, ok = sc.bearer(s, i)
 		}
 		if ok {
 			return m, true
@@ -151,10 +163,11 @@ func ipv4(s string, i int) (int, bool) {
 const maxIPv6 = 45
 
 // ipv6 tries an IPv6 address around the colon at i, not reaching back
-// before from.
-func (sc *piiScanner) ipv6(s string, i, from int) (piiMatch, bool) {
+// before from. On failure, runEnd is where the run of address bytes
+// around i ends: a colon before it would be tried in vain.
+func (sc *piiScanner) ipv6(s string, i, from int) (m piiMatch, ok bool, runEnd int) {
 	if !sc.kinds.has(KindIP) {
-		return piiMatch{}, false
+		return piiMatch{}, false, len(s)
 	}
 	k := i
 	for k > from && i-k < maxIPv6 && isIPv6Byte(s[k-1]) {
@@ -167,13 +180,14 @@ func (sc *piiScanner) ipv6(s string, i, from int) (piiMatch, bool) {
 	for j > i+1 && s[j-1] == '.' {
 		j--
 	}
-	if j-k > maxIPv6 || j-k < 3 || !boundaryBefore(s, k) || !boundaryAfter(s, j) {
-		return piiMatch{}, false
+	if j-k > maxIPv6 || j-k < 3 || !boundaryBefore(s, k) || !boundaryAfter(s, j) ||
+		!validIPv6(s[k:j]) || !hasHexDigit(s[k:j]) {
+		if j-k >= maxIPv6 {
+			return piiMatch{}, false, i + 1 // the run may be longer than seen: try the next colon
+		}
+		return piiMatch{}, false, j
 	}
-	if !validIPv6(s[k:j]) || !hasHexDigit(s[k:j]) {
-		return piiMatch{}, false
-	}
-	return piiMatch{k, j, KindIP}, true
+	return piiMatch{k, j, KindIP}, true, j
 }
 
 func hasHexDigit(s string) bool {

@@ -1,7 +1,5 @@
 package pipeline
 
-import "bytes"
-
 // defaultSecretKeys name the fields whose values are secrets whatever they
 // hold.
 var defaultSecretKeys = []string{
@@ -15,19 +13,26 @@ var defaultSecretKeys = []string{
 // '-', '.' and ' ' split words too). A name matches a key that is the name
 // or ends with '_' and the name.
 type secretKeys struct {
-	names [][]byte
-	last  [256]bool // last bytes of the names, to rule most keys out at once
+	names  map[string]bool // canonical names
+	maxLen int             // of a canonical name
+	ends   []uint16        // the last two bytes of each name, to rule most keys out at once
+	short  bool            // a name of one byte: no key is ruled out
 }
 
 func newSecretKeys(extra []string) secretKeys {
-	var s secretKeys
+	s := secretKeys{names: map[string]bool{}}
 	for _, n := range append(append([]string(nil), defaultSecretKeys...), extra...) {
 		c := canonicalKey(nil, n)
 		if len(c) == 0 {
 			continue
 		}
-		s.names = append(s.names, c)
-		s.last[c[len(c)-1]] = true
+		s.names[string(c)] = true
+		s.maxLen = max(s.maxLen, len(c))
+		if len(c) < 2 {
+			s.short = true
+			continue
+		}
+		s.ends = append(s.ends, uint16(c[len(c)-2])<<8|uint16(c[len(c)-1]))
 	}
 	return s
 }
@@ -36,7 +41,7 @@ func newSecretKeys(extra []string) secretKeys {
 const maxKeyTail = 64
 
 func (s *secretKeys) match(key string) bool {
-	if key == "" || !s.last[key[len(key)-1]|lowerBit(key[len(key)-1])] {
+	if key == "" || s.ruledOut(key) {
 		return false
 	}
 	if len(key) > maxKeyTail {
@@ -44,21 +49,35 @@ func (s *secretKeys) match(key string) bool {
 	}
 	var scratch [2 * maxKeyTail]byte
 	c := canonicalKey(scratch[:0], key)
-	for _, n := range s.names {
-		if bytes.HasSuffix(c, n) && (len(c) == len(n) || c[len(c)-len(n)-1] == '_') {
+	for pos := max(0, len(c)-s.maxLen); pos < len(c); pos++ {
+		if (pos == 0 || c[pos-1] == '_') && s.names[string(c[pos:])] {
 			return true
 		}
 	}
 	return false
 }
 
-// lowerBit returns the bit that lowers c when c is an upper-case letter.
-func lowerBit(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return 0x20
+// ruledOut reports whether no name can match key, judging by its last two
+// bytes when they are lower-case letters or digits and so stay as they are
+// in the canonical form (names of one byte are never ruled out).
+func (s *secretKeys) ruledOut(key string) bool {
+	if len(key) < 2 || s.short {
+		return false
 	}
-	return 0
+	a, b := key[len(key)-2], key[len(key)-1]
+	if !isLowerOrDigit(a) || !isLowerOrDigit(b) {
+		return false
+	}
+	end := uint16(a)<<8 | uint16(b)
+	for _, e := range s.ends {
+		if e == end {
+			return false
+		}
+	}
+	return true
 }
+
+func isLowerOrDigit(c byte) bool { return 'a' <= c && c <= 'z' || isDigit(c) }
 
 // canonicalKey appends the canonical form of key to dst.
 func canonicalKey(dst []byte, key string) []byte {

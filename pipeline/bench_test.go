@@ -1,0 +1,143 @@
+package pipeline
+
+import (
+	"context"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/o2kit/o2kit"
+	"github.com/o2kit/o2kit/internal/o2server"
+	"github.com/o2kit/o2kit/internal/wire"
+)
+
+// piiAttrs is typicalAttrs with some personal data: an e-mail address and
+// a mobile in the message, a client IP and a password field.
+func piiAttrs() []slog.Attr {
+	a := typicalAttrs()
+	a[1] = slog.String("msg", "order created for jane.doe@example.com, mobile 13812345678, total 129.90 EUR")
+	return append(a, slog.String("client_ip", "203.0.113.7"), slog.String("password", "hunter2"))
+}
+
+var benchRecords = []struct {
+	name  string
+	attrs func() []slog.Attr
+}{{"no_pii", typicalAttrs}, {"some_pii", piiAttrs}}
+
+// BenchmarkMask is MaskPII on a typical record.
+func BenchmarkMask(b *testing.B) {
+	for _, rec := range benchRecords {
+		for _, s := range []struct {
+			name string
+			m    *Masker
+		}{{"redact", MaskPII()}, {"hash", MaskPII(WithStrategy(Hash([]byte("k"))))}} {
+			b.Run(rec.name+"/"+s.name, func(b *testing.B) {
+				r := o2kit.Record{Stream: "app", Attrs: rec.attrs()}
+				ctx := context.Background()
+				b.ReportAllocs()
+				for b.Loop() {
+					_, _ = s.m.Process(ctx, r)
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkDefaultChain is the whole default chain on a typical record;
+// BenchmarkEncode is the encoding it precedes.
+func BenchmarkDefaultChain(b *testing.B) {
+	c := Default("checkout")
+	for _, rec := range benchRecords {
+		b.Run(rec.name, func(b *testing.B) {
+			r := o2kit.Record{Stream: "app", Attrs: rec.attrs()}
+			ctx := context.Background()
+			b.ReportAllocs()
+			for b.Loop() {
+				_, _ = c.Process(ctx, r)
+			}
+		})
+	}
+}
+
+// BenchmarkEncode is the client's JSON encoding of the records the chain
+// returns, the cost the chain is weighed against.
+func BenchmarkEncode(b *testing.B) {
+	c := Default("checkout")
+	for _, rec := range benchRecords {
+		b.Run(rec.name, func(b *testing.B) {
+			out, err := c.Process(context.Background(), o2kit.Record{Stream: "app", Attrs: rec.attrs()})
+			require.NoError(b, err)
+			var enc wire.Encoder
+			var buf []byte
+			id := []byte("0193a3c5-9f00-7000-8000-000000000000")
+			b.ReportAllocs()
+			for b.Loop() {
+				buf = enc.AppendRecord(buf[:0], 1795599000000000, id, out.Attrs)
+			}
+		})
+	}
+}
+
+// BenchmarkEmit is the caller's cost of Emit to a count-only dev server,
+// without processors and with the default chain.
+func BenchmarkEmit(b *testing.B) {
+	srv := o2server.New(o2server.WithCountOnly())
+	url, err := srv.Start("127.0.0.1:0")
+	require.NoError(b, err)
+	defer srv.Close()
+	user, pass := srv.RootUser()
+	for _, chain := range []struct {
+		name string
+		p    []o2kit.Processor
+	}{{"plain", nil}, {"default_chain", []o2kit.Processor{Default("checkout")}}} {
+		c, err := o2kit.New(o2kit.WithEndpoint(url), o2kit.WithBasicAuth(user, pass), o2kit.WithProcessors(chain.p...))
+		require.NoError(b, err)
+		for _, rec := range benchRecords {
+			b.Run(chain.name+"/"+rec.name, func(b *testing.B) {
+				r := o2kit.Record{Stream: "app", Attrs: rec.attrs()}
+				ctx := context.Background()
+				b.ReportAllocs()
+				for b.Loop() {
+					_ = c.Emit(ctx, r)
+				}
+			})
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_ = c.Shutdown(ctx)
+		cancel()
+	}
+}
+
+// BenchmarkProcessors is the cost of the other processors on a typical
+// record that passes them.
+func BenchmarkProcessors(b *testing.B) {
+	contract, err := NewContract("app", "", []Rule{
+		Require("order_id").Type(TypeString).Len(1, 64), Require("amount_minor").Type(TypeInt).Between(1, 1e7),
+		Optional("currency").OneOf("EUR", "USD"),
+	})
+	require.NoError(b, err)
+	sampler, err := Sample(1, WithLevelRate(slog.LevelDebug, 0.1))
+	require.NoError(b, err)
+	dedupe, err := Dedupe(time.Nanosecond)
+	require.NoError(b, err)
+	limit, err := RateLimit(1e12, 1<<30)
+	require.NoError(b, err)
+	for _, p := range []struct {
+		name string
+		p    o2kit.Processor
+	}{
+		{"contract", contract}, {"sample", sampler}, {"dedupe", dedupe}, {"ratelimit", limit},
+		{"rename", Rename("http.status", "status_code")}, {"enrich", Enrich(Service("checkout"), Version("1.4.2"))},
+	} {
+		b.Run(p.name, func(b *testing.B) {
+			r := o2kit.Record{Stream: "app", Attrs: typicalAttrs()}
+			ctx := context.Background()
+			b.ReportAllocs()
+			for b.Loop() {
+				_, _ = p.p.Process(ctx, r)
+			}
+		})
+	}
+}
