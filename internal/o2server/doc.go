@@ -27,7 +27,9 @@
 //     rejected, GET or form POST), its step rounding and alignment and its
 //     answer shapes: whole-second sample times, Rust float strings, vectors
 //     sorted by value, a trace_id, and 400 bad_data errors; series, labels
-//     and label/{name}/values answer from the streams' fields and rows;
+//     and label/{name}/values answer from the streams' fields and rows
+//     (use_streaming, query_exemplars, metadata and format_query are not
+//     served);
 //   - stream management: list, schema, create, settings and delete, plus
 //     /healthz and /config.
 //

@@ -138,13 +138,13 @@ func (c *call) runProm(r promRun) {
 		c.promFail(msgResultType, r.traceID)
 		return
 	}
-	engine, p := promEngine()
+	_, p := promEngine()
 	expr, err := p.ParseExpr(r.query)
-	if err != nil {
+	switch {
+	case err != nil:
 		c.promFail("Execution error: "+err.Error(), r.traceID)
 		return
-	}
-	if expr.Type() == parser.ValueTypeString {
+	case expr.Type() == parser.ValueTypeString:
 		c.promFail(msgResultType+"string", r.traceID)
 		return
 	}
@@ -154,28 +154,37 @@ func (c *call) runProm(r promRun) {
 	}
 	ctx, cancel := context.WithTimeout(c.ctx(), timeout)
 	defer cancel()
+	if err := c.evalProm(ctx, r); err != nil {
+		c.promFail(promErrorText(err), r.traceID)
+	}
+}
+
+// evalProm runs the query on the engine and answers its result; a range
+// over a single instant is an instant query, as on the server.
+func (c *call) evalProm(ctx context.Context, r promRun) error {
+	engine, _ := promEngine()
 	store := metricStore{db: c.org.dbs[typeMetrics]}
 	var q promql.Query
+	var err error
 	if r.start == r.end {
 		q, err = engine.NewInstantQuery(ctx, store, nil, r.query, time.UnixMicro(r.start))
 	} else {
 		q, err = engine.NewRangeQuery(ctx, store, nil, r.query, time.UnixMicro(r.start), time.UnixMicro(r.end), time.Duration(r.step)*time.Microsecond)
 	}
 	if err != nil {
-		c.promFail(promErrorText(err), r.traceID)
-		return
+		return err
 	}
-	defer q.Close()
+	defer q.Close() // after the answer is written: Close recycles the result
 	res := q.Exec(ctx)
 	if res.Err != nil {
-		c.promFail(promErrorText(res.Err), r.traceID)
-		return
+		return res.Err
 	}
 	v := res.Value
 	if m, ok := v.(promql.Matrix); ok && r.start == r.end {
 		v = firstSamples(m)
 	}
 	c.raw(http.StatusOK, "application/json", appendPromSuccess(nil, v, r.traceID))
+	return nil
 }
 
 // promErrorText is the server's text for an evaluation failure.

@@ -111,26 +111,13 @@ func isLabelField(name string) bool {
 	return name != "_timestamp" && name != valueLabel && name != hashLabel
 }
 
+// textOfValue is a value's text for telling label sets apart.
 func textOfValue(v driver.Value) string {
-	if s, ok := textValue(v); ok {
-		return "s" + s
-	}
 	if v == nil {
 		return "n"
 	}
-	return "v" + stringOf(v)
-}
-
-func stringOf(v driver.Value) string {
-	switch x := v.(type) {
-	case int64:
-		return strconv.FormatInt(x, 10)
-	case float64:
-		return strconv.FormatFloat(x, 'g', -1, 64)
-	case bool:
-		return strconv.FormatBool(x)
-	}
-	return ""
+	t, _ := sqlText(v)
+	return "v" + t
 }
 
 // scanMeta reads the given columns (all label fields when nil) of a
@@ -211,10 +198,7 @@ func passes(vals []driver.Value, filters []metaFilter) bool {
 		if vals[i] == nil {
 			return false
 		}
-		v, ok := textValue(vals[i])
-		if !ok {
-			v = stringOf(vals[i])
-		}
+		v, _ := sqlText(vals[i])
 		var hit bool
 		switch f.m.Type {
 		case labels.MatchEqual:
