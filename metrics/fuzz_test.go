@@ -1,0 +1,65 @@
+package metrics
+
+import (
+	"bytes"
+	"math"
+	"strings"
+	"testing"
+)
+
+// FuzzIngestSamples feeds arbitrary bodies to the ingest parser: it must
+// never panic, and whatever it accepts must be storable and exportable.
+func FuzzIngestSamples(f *testing.F) {
+	for _, s := range []string{
+		`[{"__name__":"cpu","__type__":"gauge","host":"a","value":1.5,"_timestamp":1700000000000}]`,
+		`[{"__name__":"x","value":1e308,"le":"+Inf"}]`,
+		`[{"__name__":"x","value":-0,"flag":true,"n":12}]`,
+		`[{}]`, `{}`, `[`, `[{"__name__":"x","value":1,"a":{"b":1}}]`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		r, err := NewRegistry(nil, WithInterval(-1), WithClock(pinned))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		samples, _, err := r.parseSamples(body)
+		if err != nil {
+			return
+		}
+		for _, s := range samples {
+			if !validMetricName(s.name) || math.IsNaN(s.value) && !strings.Contains(string(body), "NaN") {
+				t.Fatalf("accepted %+v", s)
+			}
+		}
+		r.ingest(samples)
+	})
+}
+
+// FuzzExposition writes label values and help texts of any content: every
+// line of the exposition must stay one line, with balanced quotes.
+func FuzzExposition(f *testing.F) {
+	f.Add("plain", "help", 1.0)
+	f.Add("q\"\\\n", "a\\b\nc", math.NaN())
+	f.Fuzz(func(t *testing.T, value, help string, v float64) {
+		r, err := NewRegistry(nil, WithInterval(-1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		g, err := r.GaugeVec(Desc{Name: "g", Help: help, Labels: []string{"l"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g.With(value).Set(v)
+		var buf bytes.Buffer
+		r.WriteText(&buf)
+		lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+		for _, l := range lines {
+			if !strings.HasPrefix(l, "# ") && !strings.HasPrefix(l, "g{") && l != "" {
+				t.Fatalf("line %q split from its sample", l)
+			}
+		}
+	})
+}
