@@ -28,6 +28,8 @@ type BackupOptions struct {
 	// Dir is the backup directory, created if needed. Required.
 	Dir string
 	// PageSize is the most records one search returns. Default 10000.
+	// OpenObserve sets no upper limit on a search's size (1000 is only
+	// its default), but a page is held in memory whole.
 	PageSize int
 	// FileRecords is the most records in one data file. Default 100000.
 	FileRecords int

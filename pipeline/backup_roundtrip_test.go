@@ -68,7 +68,7 @@ func TestRestoreFlushesWhenTheBufferIsFull(t *testing.T) {
 	env := newBackupEnv(t)
 	src := env.client(t)
 	start := backupEpoch.Add(-time.Hour)
-	seed(t, src, "orders", 5000, 1, start)
+	seed(t, src, "orders", 2000, 1, start)
 	dir := t.TempDir()
 	ctx := context.Background()
 	_, err := Backup(ctx, src, BackupOptions{Stream: "orders", Start: start, End: backupEpoch, Dir: dir})
@@ -78,6 +78,6 @@ func TestRestoreFlushesWhenTheBufferIsFull(t *testing.T) {
 	rr, err := Restore(ctx, dst, dir, RestoreOptions{FlushEvery: -1, Stream: "copy"})
 	require.NoError(t, err)
 	assert.Positive(t, rr.Overflows)
-	assert.Equal(t, int64(5000), rr.Sent)
-	assert.Len(t, byID(t, env.srv.Records("default", "copy")), 5000)
+	assert.Equal(t, int64(2000), rr.Sent)
+	assert.Len(t, byID(t, env.srv.Records("default", "copy")), 2000)
 }
