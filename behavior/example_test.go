@@ -181,3 +181,35 @@ func ExampleTracker_FunnelReport() {
 	// purchase     in-process 1  server 1  conversion 25%
 	// cart abandonment 67%
 }
+
+// Snapshot gives the tracker's figures as plain values, for a metrics or
+// alerting package that reads them through an interface of its own.
+func ExampleTracker_Snapshot() {
+	dev, client := setup()
+	defer dev.Close()
+	defer client.Shutdown(context.Background())
+	tracker, _ := behavior.NewTracker(client, behavior.WithClock(pinned), behavior.WithFunnels(behavior.Funnel{
+		Name: "signup", Steps: []string{"signup_started", "signup_completed"},
+	}))
+	for i, done := range []bool{true, false, false, true} {
+		ctx := behavior.ContextWithVisitor(context.Background(), behavior.Visitor{AnonymousID: fmt.Sprintf("a-%d", i)})
+		_ = tracker.Track(ctx, "signup_started")
+		if done {
+			_ = tracker.Track(ctx, "signup_completed")
+		}
+	}
+
+	// What a consumer declares, without importing behavior.
+	type source interface{ Snapshot() map[string]float64 }
+	var s source = tracker
+	values := s.Snapshot()
+	for _, name := range []string{"active_users", "funnel.signup.signup_started.sessions",
+		"funnel.signup.signup_completed.sessions", "funnel.signup.signup_completed.conversion"} {
+		fmt.Println(name, values[name])
+	}
+	// Output:
+	// active_users 4
+	// funnel.signup.signup_started.sessions 4
+	// funnel.signup.signup_completed.sessions 2
+	// funnel.signup.signup_completed.conversion 0.5
+}

@@ -2,6 +2,7 @@ package behavior
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,4 +75,56 @@ func TestFunnelSQL(t *testing.T) {
 		` SELECT 1 AS step, COUNT(*) AS sessions FROM s1 UNION ALL SELECT 2 AS step, COUNT(*) AS sessions FROM s2 ORDER BY step`, sql)
 	_, err = FunnelSQL("s", Funnel{Name: "f"})
 	assert.Error(t, err)
+}
+
+func TestFunnelReportQuotedSteps(t *testing.T) {
+	e := newEnv(t)
+	f := Funnel{Name: "odd", Steps: []string{`it's "in"`, `back\slash'); --`}}
+	step(t, e.tracker, "a", f.Steps[0], 0)
+	step(t, e.tracker, "a", f.Steps[1], time.Second)
+	step(t, e.tracker, "b", f.Steps[0], 0)
+	e.records(t)
+	r, err := e.tracker.FunnelReport(context.Background(), f, start.Add(-time.Minute), start.Add(time.Minute))
+	require.NoError(t, err)
+	assert.Equal(t, []int64{2, 1}, sessions(r))
+}
+
+// FuzzFunnelSQL checks that step names only ever appear inside string
+// literals: with the literals taken out, the query is the template.
+func FuzzFunnelSQL(f *testing.F) {
+	f.Add("a", "b")
+	f.Add("it's", "x'' OR 1=1 --")
+	f.Add(`"`, `\'`)
+	f.Fuzz(func(t *testing.T, a, b string) {
+		fn := Funnel{Name: "f", Steps: []string{a, b}}
+		sql, err := FunnelSQL("user_behavior", fn)
+		if err != nil {
+			return // an invalid step name
+		}
+		want, err := FunnelSQL("user_behavior", Funnel{Name: "f", Steps: []string{"x", "y"}})
+		require.NoError(t, err)
+		assert.Equal(t, stripLiterals(want), stripLiterals(sql))
+	})
+}
+
+// stripLiterals replaces each '...' literal ('' inside it) with ?.
+func stripLiterals(sql string) string {
+	var b strings.Builder
+	for i := 0; i < len(sql); i++ {
+		if sql[i] != '\'' {
+			b.WriteByte(sql[i])
+			continue
+		}
+		for i++; i < len(sql); i++ {
+			if sql[i] == '\'' {
+				if i+1 < len(sql) && sql[i+1] == '\'' {
+					i++
+					continue
+				}
+				break
+			}
+		}
+		b.WriteByte('?')
+	}
+	return b.String()
 }
