@@ -107,7 +107,7 @@ func FuzzFunnelSQL(f *testing.F) {
 	})
 }
 
-// stripLiterals replaces each '...' literal ('' inside it) with ?.
+// stripLiterals replaces each '...' literal (” inside it) with ?.
 func stripLiterals(sql string) string {
 	var b strings.Builder
 	for i := 0; i < len(sql); i++ {
