@@ -68,7 +68,9 @@ func WithLevel(l slog.Leveler) Option {
 // development). Writing happens on a background goroutine behind a bounded
 // queue, so a slow or failing w never delays or breaks shipping to
 // OpenObserve: when the queue is full the console line is dropped and
-// counted (see [Handler.Dropped]). Default none; nil adds nothing.
+// counted (see [Handler.Dropped]). Queuing copies the record, which
+// allocates for records of more than five attributes. Default none; nil
+// adds nothing.
 func WithConsole(w io.Writer) Option {
 	return optionFunc(func(c *config) { c.console = w })
 }

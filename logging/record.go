@@ -122,18 +122,18 @@ func (h *Handler) appendFrames(top []slog.Attr, s *scratch, r slog.Record) []slo
 // appendRecordAttr appends a, leaving out empty attrs and empty groups, and
 // adds key_chain after an error that wraps others.
 func appendRecordAttr(dst []slog.Attr, a slog.Attr) []slog.Attr {
-	v := a.Value
-	switch v.Kind() {
+	switch a.Value.Kind() {
 	case slog.KindGroup:
-		if len(v.Group()) == 0 {
+		if len(a.Value.Group()) == 0 {
 			return dst
 		}
+		return append(dst, a)
 	case slog.KindAny:
-		if err, ok := v.Any().(error); ok && wraps(err) {
+		if err, ok := a.Value.Any().(error); ok && a.Key != "" && wraps(err) {
 			return append(dst, a, slog.String(a.Key+"_chain", chain(err)))
 		}
 	}
-	if a.Key == "" && v.Kind() != slog.KindGroup {
+	if a.Key == "" {
 		return dst
 	}
 	return append(dst, a)
