@@ -107,7 +107,8 @@ func FuzzFunnelSQL(f *testing.F) {
 	})
 }
 
-// stripLiterals replaces each '...' literal (” inside it) with ?.
+// stripLiterals replaces each string literal (a doubled quote inside it
+// stays part of it) with a question mark.
 func stripLiterals(sql string) string {
 	var b strings.Builder
 	for i := 0; i < len(sql); i++ {
