@@ -40,6 +40,10 @@ type RestoreReport struct {
 	// Failed counts records the server refused or the client gave up on:
 	// its Failed, PartialFailures, DeadLettered and Lost counters.
 	Failed int64
+	// Filtered counts records the client's processors dropped on purpose
+	// (sampling, de-duplication): a restore is best run through a client
+	// without them.
+	Filtered int64
 	// Overflows counts the times the client's buffer was full; Restore
 	// then flushed and emitted the record again, so none was lost.
 	Overflows int64
@@ -115,9 +119,10 @@ func (r *restorer) settle(before, after o2kit.Counters) error {
 	r.rep.Sent = int64(after.Sent - before.Sent)
 	r.rep.Failed = int64(after.Failed - before.Failed + after.PartialFailures - before.PartialFailures +
 		after.DeadLettered - before.DeadLettered + after.Lost - before.Lost)
+	r.rep.Filtered = int64(after.Filtered - before.Filtered)
 	if r.rep.Sent < r.rep.Records {
-		return fmt.Errorf("%w: the server stored %d of %d record(s) in %s; %d failed (see the client's error handler)",
-			ErrRestoreIncomplete, r.rep.Sent, r.rep.Records, r.rep.Stream, r.rep.Failed)
+		return fmt.Errorf("%w: the server stored %d of %d record(s) in %s; %d failed (see the client's error handler), %d dropped by the client's processors",
+			ErrRestoreIncomplete, r.rep.Sent, r.rep.Records, r.rep.Stream, r.rep.Failed, r.rep.Filtered)
 	}
 	return nil
 }

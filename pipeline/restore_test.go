@@ -122,3 +122,23 @@ func TestRestoreErrors(t *testing.T) {
 	_, err = Restore(ctx, c, dir, RestoreOptions{})
 	assert.ErrorContains(t, err, "only logs streams can be restored, orders is metrics")
 }
+
+// Records the client's processors drop on purpose are missing from the
+// restored stream too, and the restore says so.
+func TestRestoreThroughADroppingProcessor(t *testing.T) {
+	env := newBackupEnv(t)
+	dir, _ := backedUp(t, env, 20)
+	drop := o2kit.ProcessorFunc(func(_ context.Context, r o2kit.Record) (o2kit.Record, error) {
+		for _, a := range r.Attrs {
+			if a.Key == "seq" && a.Value.Int64()%2 == 1 {
+				return r, o2kit.ErrDrop
+			}
+		}
+		return r, nil
+	})
+	c := env.client(t, o2kit.WithIDField(""), o2kit.WithProcessors(drop))
+	rr, err := Restore(context.Background(), c, dir, RestoreOptions{Stream: "copy"})
+	require.ErrorIs(t, err, ErrRestoreIncomplete)
+	assert.ErrorContains(t, err, "stored 10 of 20 record(s) in copy; 0 failed (see the client's error handler), 10 dropped by the client's processors")
+	assert.Equal(t, RestoreReport{Stream: "copy", Records: 20, Sent: 10, Filtered: 10}, *rr)
+}
