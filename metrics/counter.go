@@ -71,7 +71,7 @@ func (r *Registry) Counter(d Desc) (*Counter, error) {
 func (r *Registry) CounterVec(d Desc) (*CounterVec, error) { return r.counterVec(d, true) }
 
 func (r *Registry) counterVec(d Desc, labels bool) (*CounterVec, error) {
-	f, err := r.family(d, KindCounter, labels, nil, nil, func(f *family) collector {
+	f, err := r.family(d, kindCounter, labels, nil, nil, func(f *family) collector {
 		return newVec[Counter](f, func() *Counter { return newCounter(f.stats) })
 	})
 	if err != nil {

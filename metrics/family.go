@@ -7,27 +7,27 @@ import (
 	"sync/atomic"
 )
 
-// Kind is the type of a metric, as OpenObserve's __type__ names it.
-type Kind uint8
+// kind is the type of a metric, as OpenObserve's __type__ names it.
+type kind uint8
 
 // The metric kinds.
 const (
-	KindCounter Kind = iota + 1
-	KindGauge
-	KindHistogram
-	KindSummary
+	kindCounter kind = iota + 1
+	kindGauge
+	kindHistogram
+	kindSummary
 )
 
 // String returns the kind as OpenObserve's __type__ spells it.
-func (k Kind) String() string {
+func (k kind) String() string {
 	switch k {
-	case KindCounter:
+	case kindCounter:
 		return "counter"
-	case KindGauge:
+	case kindGauge:
 		return "gauge"
-	case KindHistogram:
+	case kindHistogram:
 		return "histogram"
-	case KindSummary:
+	case kindSummary:
 		return "summary"
 	}
 	return "untyped"
@@ -44,7 +44,7 @@ type collector interface {
 // family is one registered metric.
 type family struct {
 	desc      Desc // Name is the full name, unit included
-	kind      Kind
+	kind      kind
 	buckets   []float64 // histogram upper bounds, +Inf left out
 	les       []string  // the buckets' le values, "+Inf" last
 	quantiles []float64 // summary quantiles
@@ -57,7 +57,7 @@ type family struct {
 	bucketName, sumName, countName string
 }
 
-func newFamily(d Desc, k Kind, s *stats, limit int) *family {
+func newFamily(d Desc, k kind, s *stats, limit int) *family {
 	f := &family{desc: d, kind: k, stats: s, limit: limit, pinned: len(d.Labels) == 0}
 	f.bucketName, f.sumName, f.countName = d.Name+"_bucket", d.Name+"_sum", d.Name+"_count"
 	return f
@@ -66,9 +66,9 @@ func newFamily(d Desc, k Kind, s *stats, limit int) *family {
 // names returns every sample name the family writes.
 func (f *family) names() []string {
 	switch f.kind {
-	case KindHistogram:
+	case kindHistogram:
 		return []string{f.desc.Name, f.bucketName, f.sumName, f.countName}
-	case KindSummary:
+	case kindSummary:
 		return []string{f.desc.Name, f.sumName, f.countName}
 	}
 	return []string{f.desc.Name}

@@ -61,7 +61,7 @@ func (r *Registry) Gauge(d Desc) (*Gauge, error) {
 func (r *Registry) GaugeVec(d Desc) (*GaugeVec, error) { return r.gaugeVec(d, true) }
 
 func (r *Registry) gaugeVec(d Desc, labels bool) (*GaugeVec, error) {
-	f, err := r.family(d, KindGauge, labels, nil, nil, func(f *family) collector {
+	f, err := r.family(d, kindGauge, labels, nil, nil, func(f *family) collector {
 		return newVec[Gauge](f, func() *Gauge { return new(Gauge) })
 	})
 	if err != nil {

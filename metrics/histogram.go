@@ -140,7 +140,7 @@ func (r *Registry) histogramVec(d Desc, labels bool, buckets []float64) (*Histog
 	if err != nil {
 		return nil, fmt.Errorf("metrics: histogram %q: %w", d.fullName(), err)
 	}
-	f, err := r.family(d, KindHistogram, labels, upper, nil, func(f *family) collector {
+	f, err := r.family(d, kindHistogram, labels, upper, nil, func(f *family) collector {
 		return newVec[Histogram](f, func() *Histogram { return newHistogram(f.buckets, f.stats) })
 	})
 	if err != nil {

@@ -66,6 +66,7 @@ type QueryError struct {
 	TraceID    string
 }
 
+// Error describes the refusal.
 func (e *QueryError) Error() string {
 	if e.Type == "" {
 		return fmt.Sprintf("metrics: query: HTTP %d: %s", e.StatusCode, e.Message)

@@ -83,7 +83,7 @@ func NewRegistry(client *o2kit.Client, opts ...Option) (*Registry, error) {
 
 // family registers a metric, or returns the one already registered under
 // its name when the definition is the same.
-func (r *Registry) family(d Desc, k Kind, labels bool, buckets, quantiles []float64, mk func(*family) collector) (*family, error) {
+func (r *Registry) family(d Desc, k kind, labels bool, buckets, quantiles []float64, mk func(*family) collector) (*family, error) {
 	if !labels && len(d.Labels) > 0 {
 		return nil, fmt.Errorf("metrics: %q has labels; register it as a vector", d.fullName())
 	}

@@ -198,7 +198,7 @@ func (r *Registry) summaryVec(d Desc, labels bool, quantiles []float64) (*Summar
 		}
 	}
 	q := slices.Clone(quantiles)
-	f, err := r.family(d, KindSummary, labels, nil, q, func(f *family) collector {
+	f, err := r.family(d, kindSummary, labels, nil, q, func(f *family) collector {
 		return newVec[Summary](f, func() *Summary { return newSummary(f.quantiles, r.cfg.summaryWindow, r.cfg.now, f.stats) })
 	})
 	if err != nil {

@@ -44,19 +44,32 @@ type (
 	MAD = timeseries.MAD
 )
 
-// Window functions for [Store.Eval]: sum, avg, min, max and count of the
-// samples; increase and rate of a counter, resets handled; the least
-// squares slope per second.
-var (
-	Sum      WindowFunc = timeseries.Sum
-	Avg      WindowFunc = timeseries.Avg
-	Min      WindowFunc = timeseries.Min
-	Max      WindowFunc = timeseries.Max
-	Count    WindowFunc = timeseries.Count
-	Increase WindowFunc = timeseries.Increase
-	Rate     WindowFunc = timeseries.Rate
-	Slope    WindowFunc = timeseries.Slope
-)
+// Sum is the window function for the sum of the samples.
+func Sum(s []Sample) (float64, bool) { return timeseries.Sum(s) }
+
+// Avg is the window function for the mean of the samples.
+func Avg(s []Sample) (float64, bool) { return timeseries.Avg(s) }
+
+// Min is the window function for the smallest sample.
+func Min(s []Sample) (float64, bool) { return timeseries.Min(s) }
+
+// Max is the window function for the largest sample.
+func Max(s []Sample) (float64, bool) { return timeseries.Max(s) }
+
+// Count is the window function for the number of samples.
+func Count(s []Sample) (float64, bool) { return timeseries.Count(s) }
+
+// Increase is the window function for a counter's growth, counter resets
+// handled, without Prometheus' extrapolation to the window's edges.
+func Increase(s []Sample) (float64, bool) { return timeseries.Increase(s) }
+
+// Rate is the window function for a counter's growth per second between
+// its first and last sample in the window.
+func Rate(s []Sample) (float64, bool) { return timeseries.Rate(s) }
+
+// Slope is the window function for the least-squares slope per second
+// (Prometheus' deriv).
+func Slope(s []Sample) (float64, bool) { return timeseries.Slope(s) }
 
 // Quantile returns a window function for the q-quantile of the samples.
 func Quantile(q float64) WindowFunc { return timeseries.Quantile(q) }
