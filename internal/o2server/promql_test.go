@@ -258,6 +258,10 @@ func TestPromAuth(t *testing.T) {
 	passcode.pass = c.s.Passcode(c.user)
 	r = passcode.do(http.MethodGet, promBase+"query?query=up", nil)
 	assert.Equal(t, http.StatusUnauthorized, r.status, "passcodes work on ingestion routes only")
+	token := *c
+	token.user, token.pass = "default", c.s.IngestionToken("default")
+	r = token.do(http.MethodGet, promBase+"query?query=up", nil)
+	assert.Equal(t, http.StatusUnauthorized, r.status, "org tokens work on ingestion routes only")
 	r = c.do(http.MethodGet, "/api/nowhere/prometheus/api/v1/query?query=up", nil)
 	assert.Equal(t, http.StatusNotFound, r.status)
 	assert.Equal(t, "Organization not found", r.text())

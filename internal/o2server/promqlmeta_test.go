@@ -3,6 +3,7 @@ package o2server
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"testing"
 	"time"
 
@@ -51,6 +52,11 @@ func TestPromSeries(t *testing.T) {
 	assert.Empty(t, metaData[[]map[string]string](t, r))
 	r, _ = c.prom("series")
 	assert.Equal(t, `{"status":"success","data":[]}`, r.text(), "no metric name, no series")
+
+	// A form with any field replaces the query string.
+	r = c.post(promBase+"series?match[]=disk_free", "match[]="+url.QueryEscape(`up{job="db"}`), "Content-Type", "application/x-www-form-urlencoded")
+	assert.Len(t, metaData[[]map[string]string](t, r), 1)
+	assert.Contains(t, r.text(), `"job":"db"`)
 }
 
 func TestPromLabels(t *testing.T) {

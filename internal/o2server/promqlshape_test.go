@@ -88,6 +88,7 @@ func TestPromRangeSteps(t *testing.T) {
 		{"bare seconds", unix(end.Add(-10 * time.Minute)), "60", 11, end.Add(-10 * time.Minute).Truncate(time.Minute)},
 		{"combined units", unix(end.Add(-15 * time.Minute)), "1m30s", 11, end.Add(-15 * time.Minute).Truncate(90 * time.Second)},
 		{"picked from the range", unix(end.Add(-64 * time.Minute)), "", 257, end.Add(-64 * time.Minute).Truncate(15 * time.Second)},
+		{"zero picks too", unix(end.Add(-64 * time.Minute)), "0", 257, end.Add(-64 * time.Minute).Truncate(15 * time.Second)},
 		{"raised to a second", unix(end.Add(-5 * time.Second)), "100ms", 6, end.Add(-5 * time.Second)},
 		{"few points are not aligned", unix(end.Add(-2 * time.Minute)), "1m", 3, end.Add(-2 * time.Minute)},
 	} {
