@@ -114,6 +114,20 @@ func TestGolden(t *testing.T) {
 				Attrs: []slog.Attr{slog.String("api_key", "sk_live_123"), slog.Int64("amount_minor", 4599)}})
 		},
 	}
+	biz := func(c *o2kit.Client) *Business { return NewBusiness(c, WithClock(pinned)) }
+	for _, typ := range []string{UserLogout, UserRegister} {
+		cases[typ] = func(c *o2kit.Client) error { return biz(c).UserAction(ctx, UserAction{Type: typ, Method: "oauth:google"}) }
+	}
+	for _, typ := range []string{OrderPaid, OrderShipped, OrderDelivered, OrderRefunded} {
+		cases[typ] = func(c *o2kit.Client) error {
+			return biz(c).Order(ctx, OrderEvent{Type: typ, OrderID: "ord-1", Amount: Money{Minor: 500, Currency: "JPY"},
+				Carrier: map[bool]string{true: "dhl"}[typ == OrderShipped], Reason: map[bool]string{true: "damaged"}[typ == OrderRefunded]})
+		}
+	}
+	cases["payment_captured"] = func(c *o2kit.Client) error {
+		return biz(c).Payment(ctx, PaymentEvent{OrderID: "ord-1", Method: "alipay", Provider: "alipay",
+			Amount: Money{Minor: 9900, Currency: "CNY"}, Status: PaymentCaptured, Latency: 1500 * time.Microsecond})
+	}
 	for name, emit := range cases {
 		t.Run(name, func(t *testing.T) {
 			w := &wire{}
