@@ -116,7 +116,9 @@ func TestGolden(t *testing.T) {
 	}
 	biz := func(c *o2kit.Client) *Business { return NewBusiness(c, WithClock(pinned)) }
 	for _, typ := range []string{UserLogout, UserRegister} {
-		cases[typ] = func(c *o2kit.Client) error { return biz(c).UserAction(ctx, UserAction{Type: typ, Method: "oauth:google"}) }
+		cases[typ] = func(c *o2kit.Client) error {
+			return biz(c).UserAction(ctx, UserAction{Type: typ, Method: "oauth:google"})
+		}
 	}
 	for _, typ := range []string{OrderPaid, OrderShipped, OrderDelivered, OrderRefunded} {
 		cases[typ] = func(c *o2kit.Client) error {
