@@ -42,6 +42,8 @@ type FieldError struct {
 	Reason string `json:"reason"` // "is required", "must be a 3-letter ISO 4217 code"...
 }
 
+// Error says which event and field, and why: "logging: order_created:
+// order_id is required".
 func (e *FieldError) Error() string {
 	return fmt.Sprintf("logging: %s: %s %s", e.Event, e.Field, e.Reason)
 }

@@ -122,6 +122,7 @@ type recorder struct {
 	wroteHeader bool
 }
 
+// WriteHeader notes the first final status.
 func (r *recorder) WriteHeader(code int) {
 	if !r.wroteHeader && code >= 200 {
 		r.status, r.wroteHeader = code, true
@@ -129,6 +130,7 @@ func (r *recorder) WriteHeader(code int) {
 	r.ResponseWriter.WriteHeader(code)
 }
 
+// Write counts the bytes written.
 func (r *recorder) Write(p []byte) (int, error) {
 	r.wroteHeader = true
 	n, err := r.ResponseWriter.Write(p)

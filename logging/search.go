@@ -50,6 +50,7 @@ type QueryError struct {
 	Reason string
 }
 
+// Error says which query field is wrong and why.
 func (e *QueryError) Error() string { return "logging: query: " + e.Field + " " + e.Reason }
 
 var (
