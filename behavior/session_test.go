@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -299,4 +300,39 @@ func TestIsDocument(t *testing.T) {
 		r.Header.Set("Accept", tc.accept)
 		assert.Equal(t, tc.want, isDocument(r), "%+v", tc)
 	}
+}
+
+// TestConcurrentUse runs the middleware, the tracker and the readers from
+// many goroutines at once, for the race detector.
+func TestConcurrentUse(t *testing.T) {
+	e := newEnv(t, WithFunnels(checkout), WithMaxSessions(50))
+	s, err := NewSessions(e.tracker, WithPageViews(nil))
+	require.NoError(t, err)
+	h := s.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = e.tracker.ProductView(r.Context(), ProductView{Product: shoe})
+		_ = e.tracker.CartAdd(r.Context(), CartChange{Product: shoe, Quantity: 1})
+	}))
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 50 {
+				r := httptest.NewRequest(http.MethodGet, "/p", nil)
+				r.Header.Set("Accept", "text/html")
+				r.Header.Set("User-Agent", "Mozilla/5.0")
+				h.ServeHTTP(httptest.NewRecorder(), r)
+				if i%10 == g%10 {
+					_ = e.tracker.Snapshot()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	r, _ := e.tracker.Funnel("checkout")
+	// At the cap a session's run may be evicted between its two events by
+	// another goroutine's; its cart_add then starts a run without step 1.
+	assert.Equal(t, int64(400), r.Steps[0].Sessions)
+	assert.InDelta(t, 400, r.Steps[1].Sessions, 8)
+	assert.Equal(t, 50, r.InProgress)
+	assert.GreaterOrEqual(t, r.Evicted, int64(350))
+	assert.Len(t, e.records(t), 1200)
 }
