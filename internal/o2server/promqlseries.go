@@ -145,9 +145,16 @@ type seriesSet struct {
 	i    int
 }
 
-func (s *seriesSet) Next() bool                        { s.i++; return s.i < len(s.list) }
-func (s *seriesSet) At() storage.Series                { return s.list[s.i] }
-func (s *seriesSet) Err() error                        { return nil }
+// Next moves to the next series.
+func (s *seriesSet) Next() bool { s.i++; return s.i < len(s.list) }
+
+// At returns the current series.
+func (s *seriesSet) At() storage.Series { return s.list[s.i] }
+
+// Err is always nil: series are read before iteration starts.
+func (s *seriesSet) Err() error { return nil }
+
+// Warnings is always empty.
 func (s *seriesSet) Warnings() annotations.Annotations { return nil }
 
 // fpoint is a float sample; the series hands out pointers into its slice,
@@ -157,10 +164,23 @@ type fpoint struct {
 	v float64
 }
 
-func (p *fpoint) T() int64                      { return p.t }
-func (p *fpoint) ST() int64                     { return 0 }
-func (p *fpoint) F() float64                    { return p.v }
-func (p *fpoint) H() *histogram.Histogram       { return nil }
+// T returns the time in ms.
+func (p *fpoint) T() int64 { return p.t }
+
+// ST returns no start time.
+func (p *fpoint) ST() int64 { return 0 }
+
+// F returns the value.
+func (p *fpoint) F() float64 { return p.v }
+
+// H returns no histogram.
+func (p *fpoint) H() *histogram.Histogram { return nil }
+
+// FH returns no float histogram.
 func (p *fpoint) FH() *histogram.FloatHistogram { return nil }
-func (p *fpoint) Type() chunkenc.ValueType      { return chunkenc.ValFloat }
-func (p *fpoint) Copy() chunks.Sample           { c := *p; return &c }
+
+// Type reports a float sample.
+func (p *fpoint) Type() chunkenc.ValueType { return chunkenc.ValFloat }
+
+// Copy returns a copy of the sample.
+func (p *fpoint) Copy() chunks.Sample { c := *p; return &c }
