@@ -75,10 +75,26 @@ func (st *Store) create(name string, ls Labels, h uint64, x Sample) error {
 	return s.appendSample(x)
 }
 
+// add inserts s; the caller holds the Store's mu for writing.
 func (f *family) add(s *series) {
 	f.bySig[s.hash] = append(f.bySig[s.hash], s)
 	s.pos = len(f.list)
 	f.list = append(f.list, s)
+	f.sorted.Store(nil)
+}
+
+// sortedList returns the family's series sorted by labels, sorting them
+// on the first call after a change. The caller holds the Store's mu, for
+// reading at least: concurrent readers may each sort, and either result
+// is correct.
+func (f *family) sortedList() []*series {
+	if p := f.sorted.Load(); p != nil {
+		return *p
+	}
+	l := slices.Clone(f.list)
+	slices.SortFunc(l, func(a, b *series) int { return compareLabelSets(a.labels, b.labels) })
+	f.sorted.Store(&l)
+	return l
 }
 
 // remove deletes s; the caller holds mu for writing.
@@ -95,28 +111,19 @@ func (st *Store) remove(s *series) {
 	f.list[len(f.list)-1] = nil
 	f.list = f.list[:len(f.list)-1]
 	s.pos = -1 // marks s removed for the eviction candidates
+	f.sorted.Store(nil)
 	if len(f.list) == 0 {
 		delete(st.families, s.name)
 	}
 	st.count--
 }
 
-// each calls fn for every series of the metric name, or of every name if
-// name is ""; the caller holds mu.
-func (st *Store) each(name string, fn func(*series)) {
-	visit := func(f *family) {
+// each calls fn for every series; the caller holds mu.
+func (st *Store) each(fn func(*series)) {
+	for _, f := range st.families {
 		for _, s := range f.list {
 			fn(s)
 		}
-	}
-	if name != "" {
-		if f := st.families[name]; f != nil {
-			visit(f)
-		}
-		return
-	}
-	for _, f := range st.families {
-		visit(f)
 	}
 }
 
@@ -126,7 +133,7 @@ func (st *Store) DropIdle(before int64) int {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	var idle []*series
-	st.each("", func(s *series) {
+	st.each(func(s *series) {
 		if s.last.Load() < before {
 			idle = append(idle, s)
 		}

@@ -39,8 +39,10 @@
 // so appends to different series and concurrent reads do not wait for each
 // other, and appending to an existing series does not allocate. Only a new
 // series, [Store.DropIdle] and eviction take the index's write lock.
-// [Store.Select] copies the selected samples out, so callers can keep and
-// modify the result.
+// Queries keep each metric's series sorted between changes, so a query in
+// steady state sorts nothing; [Store.Select] copies the selected samples
+// out, so callers can keep and modify the result, and [Store.Eval] runs
+// its window function with no store lock held.
 //
 // # Windows
 //

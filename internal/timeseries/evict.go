@@ -50,7 +50,7 @@ func (st *Store) evictOne() {
 // the scan costs O(n log k) time and O(k) memory.
 func (st *Store) collectVictims(k int) []victim {
 	h := make([]victim, 0, k)
-	st.each("", func(s *series) {
+	st.each(func(s *series) {
 		v := victim{s: s, last: s.last.Load()}
 		switch {
 		case len(h) < k:

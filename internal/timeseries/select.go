@@ -3,6 +3,7 @@ package timeseries
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -21,19 +22,17 @@ type Series struct {
 // both ends included) of every series called name whose labels satisfy all
 // matchers; name "" selects every metric name. Series without a sample in
 // the range are left out. The result is sorted by name, then labels.
+// Matchers run under the store's read lock and must not call the Store.
 func (st *Store) Select(name string, from, to int64, ms ...Matcher) []Series {
-	var out []Series
-	st.mu.RLock()
-	st.each(name, func(s *series) {
-		if !matchAll(s.labels, ms) {
-			return
-		}
+	var (
+		out  []Series
+		copy labelCopier
+	)
+	for _, s := range st.matching(name, ms) {
 		if smp := s.copyRange(nil, from, to); len(smp) > 0 {
-			out = append(out, Series{Name: s.name, Labels: slices.Clone(s.labels), Samples: smp})
+			out = append(out, Series{Name: s.name, Labels: copy.clone(s.labels), Samples: smp})
 		}
-	})
-	st.mu.RUnlock()
-	slices.SortFunc(out, compareSeries)
+	}
 	return out
 }
 
@@ -46,11 +45,9 @@ func matchAll(ls Labels, ms []Matcher) bool {
 	return true
 }
 
-func compareSeries(a, b Series) int {
-	if c := strings.Compare(a.Name, b.Name); c != 0 {
-		return c
-	}
-	return slices.CompareFunc(a.Labels, b.Labels, func(x, y Label) int {
+// compareLabelSets orders label sets by name, then value, label by label.
+func compareLabelSets(a, b Labels) int {
+	return slices.CompareFunc(a, b, func(x, y Label) int {
 		return cmp.Or(strings.Compare(x.Name, y.Name), strings.Compare(x.Value, y.Value))
 	})
 }
@@ -65,15 +62,75 @@ type Point struct {
 // Eval applies f to the window (end-d, end] of every series Select would
 // pick by name and matchers, and returns one [Point] per series for which f
 // has a result, in Select's order. end is in Unix milliseconds; d is
-// truncated to whole milliseconds.
+// truncated to whole milliseconds. Each window is copied out under its
+// series' lock into a buffer reused across series, so f runs without any
+// store lock held and must not keep the slice it is given.
 func (st *Store) Eval(f WindowFunc, name string, end int64, d time.Duration, ms ...Matcher) []Point {
-	var out []Point
-	for _, s := range st.Select(name, end-d.Milliseconds()+1, end, ms...) {
-		if v, ok := f(s.Samples); ok {
-			out = append(out, Point{Name: s.Name, Labels: s.Labels, V: v})
+	from := end - d.Milliseconds() + 1
+	var (
+		out  []Point
+		buf  []Sample
+		copy labelCopier
+	)
+	for _, s := range st.matching(name, ms) {
+		if buf = s.copyRange(buf[:0], from, end); len(buf) == 0 {
+			continue
+		}
+		if v, ok := f(buf); ok {
+			out = append(out, Point{Name: s.name, Labels: copy.clone(s.labels), V: v})
 		}
 	}
 	return out
+}
+
+// matching returns the series called name (any if "") that satisfy ms,
+// sorted by name and labels. Each family's sorted order is kept between
+// calls, so steady-state queries sort nothing.
+func (st *Store) matching(name string, ms []Matcher) []*series {
+	var out []*series
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	for _, f := range st.familiesNamed(name) {
+		for _, s := range f.sortedList() {
+			if matchAll(s.labels, ms) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// familiesNamed returns the family called name, or every family sorted by
+// name if name is ""; the caller holds mu.
+func (st *Store) familiesNamed(name string) []*family {
+	if name != "" {
+		if f := st.families[name]; f != nil {
+			return []*family{f}
+		}
+		return nil
+	}
+	names := slices.Sorted(maps.Keys(st.families))
+	out := make([]*family, len(names))
+	for i, n := range names {
+		out[i] = st.families[n]
+	}
+	return out
+}
+
+// labelCopier clones label sets into shared chunks that double in size up
+// to 1024 labels, so a result of many series costs a few allocations
+// rather than one per series, and a result of one series no more than a
+// plain clone. Each clone is capped at its length: appending to it
+// reallocates instead of overwriting the next clone.
+type labelCopier struct{ buf []Label }
+
+func (c *labelCopier) clone(ls Labels) Labels {
+	if cap(c.buf)-len(c.buf) < len(ls) {
+		c.buf = make([]Label, 0, max(min(2*cap(c.buf), 1024), len(ls)))
+	}
+	start := len(c.buf)
+	c.buf = append(c.buf, ls...)
+	return c.buf[start:len(c.buf):len(c.buf)]
 }
 
 // Matcher selects series by their labels. Implementations must be safe for

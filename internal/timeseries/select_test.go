@@ -73,6 +73,25 @@ func TestMatchers(t *testing.T) {
 	assert.Error(t, err)
 }
 
+// TestSelectLabelsAreSeparate checks that the labels of results, cloned
+// into shared chunks, do not overwrite each other when a caller appends.
+func TestSelectLabelsAreSeparate(t *testing.T) {
+	st := newStore(t)
+	for i := range 50 {
+		require.NoError(t, st.Append("m", Labels{{"i", fmt.Sprintf("%02d", i)}}, 1, 1))
+	}
+	got := st.Select("m", 0, 10)
+	require.Len(t, got, 50)
+	got[0].Labels = append(got[0].Labels, Label{"extra", "x"})
+	got[0].Labels[0].Value = "changed"
+	assert.Equal(t, "01", got[1].Labels.Get("i"))
+	pts := st.Eval(Last, "m", 10, time.Minute)
+	require.Len(t, pts, 50)
+	for i, p := range pts {
+		assert.Equal(t, Labels{{"i", fmt.Sprintf("%02d", i)}}, p.Labels)
+	}
+}
+
 func TestSelectResultIsACopy(t *testing.T) {
 	st := newStore(t)
 	ls := mustLabels(t, "a", "1")

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 )
 
 // DefaultCapacity is the number of samples kept per series when
@@ -92,10 +93,12 @@ type Store struct {
 
 // family holds the series of one metric name, by hash of name and labels
 // for lookups (a bucket holds more than one series only on a hash
-// collision) and in a slice for scans, which a map iterates slowly.
+// collision), in a slice for scans, which a map iterates slowly, and
+// sorted by labels for queries, a copy kept until the next change.
 type family struct {
-	bySig map[uint64][]*series
-	list  []*series // series.pos is the index in list
+	bySig  map[uint64][]*series
+	list   []*series                 // series.pos is the index in list
+	sorted atomic.Pointer[[]*series] // list sorted by labels; nil when stale
 }
 
 // errEmptyName is returned by Append for an empty metric name, which

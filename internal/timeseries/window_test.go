@@ -172,4 +172,5 @@ func TestStoreEval(t *testing.T) {
 	got = st.Eval(Rate, "c", 9000, 3*time.Second, Equal("k", "b"))
 	assert.Equal(t, []Point{{Name: "c", Labels: Labels{{"k", "b"}}, V: 2}}, got)
 	assert.Empty(t, st.Eval(Rate, "c", 9000, time.Second), "one sample has no rate")
+	assert.Empty(t, st.Eval(Count, "c", 60_000, time.Second), "no sample in the window")
 }
