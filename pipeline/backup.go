@@ -104,12 +104,13 @@ func cmpOr[T comparable](v, def T) T {
 // manifest is written.
 //
 // Records are read in _timestamp order, then by opts.IDField, a page at a
-// time; each page starts at the last timestamp seen (a cursor) and skips
-// only the records already read at exactly that microsecond, so records
-// arriving during a backup neither shift pages nor are read twice, as
-// paging by offset alone would. When the stream's max_query_range setting
-// makes the server shorten the time range (it says so in the answer), the
-// range is read in windows that short.
+// time, each page starting just after the last record read: past its
+// timestamp and id (keyset paging), or, for records without an id, past
+// the records already read at its timestamp. Records arriving during a
+// backup therefore neither shift pages nor are read twice, as they would
+// with offset paging. When the stream's max_query_range setting makes the
+// server shorten the time range (it says so in the answer), the range is
+// read in windows that short.
 func Backup(ctx context.Context, c *o2kit.Client, opts BackupOptions) (*Manifest, error) {
 	o, err := opts.withDefaults()
 	if err != nil {

@@ -74,35 +74,50 @@ func (p *pager) run(ctx context.Context, start, end int64, add func(hit []byte, 
 	})
 }
 
-// scan reads one window. The cursor is the last timestamp read and skip
-// the number of records read at exactly that timestamp; each page asks
-// for records from the cursor on, skipping those.
+// cursor is where the next page starts: just after the record read last.
+type cursor struct {
+	ts    int64  // the last record's timestamp
+	id    string // its id, when hasID
+	hasID bool
+	n     int // records read at exactly ts
+}
+
+func (c *cursor) advance(ts int64, id string, hasID bool) {
+	if ts == c.ts {
+		c.n++
+	} else {
+		c.ts, c.n = ts, 1
+	}
+	c.id, c.hasID = id, hasID
+}
+
+// scan reads one window, a page at a time. Pages are in (_timestamp, id)
+// order, and each starts after the last record read: past its id
+// (keyset paging) when it has one, otherwise by skipping the records read
+// at exactly its timestamp. Records without an id sort first among equal
+// timestamps, so those are always read before a keyset page passes them.
 func (p *pager) scan(ctx context.Context, ws, we int64, add func([]byte, int64) error, progress func()) error {
-	cursor, skip := ws, 0
+	at := cursor{ts: ws}
 	for {
-		resp, err := p.page(ctx, cursor, we, skip)
+		resp, err := p.page(ctx, at, we)
 		if err != nil {
-			if cursor != ws || skip != 0 {
+			if at.ts != ws || at.n != 0 {
 				// Records of this window are written: a cut range now
 				// cannot be retried without reading them twice.
-				return fmt.Errorf("after %d µs: %s", cursor, err)
+				return fmt.Errorf("after %d µs: %s", at.ts, err)
 			}
 			return err
 		}
-		last, atLast := cursor, 0
 		for _, hit := range resp.Hits {
-			rec, err := parseRecord(hit, nil, nil)
+			ts, id, hasID, err := hitKey(hit, p.idField)
 			if err != nil {
 				return fmt.Errorf("unreadable hit %s: %w", clipLine(hit), err)
 			}
-			if rec.ts < last || rec.ts >= we {
-				return fmt.Errorf("the server answered a record at %d µs out of order (after %d, window end %d)", rec.ts, last, we)
+			if ts < at.ts || ts >= we {
+				return fmt.Errorf("the server answered a record at %d µs out of order (after %d, window end %d)", ts, at.ts, we)
 			}
-			if rec.ts != last {
-				last, atLast = rec.ts, 0
-			}
-			atLast++
-			if err := add(hit, rec.ts); err != nil {
+			at.advance(ts, id, hasID)
+			if err := add(hit, ts); err != nil {
 				return err
 			}
 		}
@@ -110,23 +125,25 @@ func (p *pager) scan(ctx context.Context, ws, we int64, add func([]byte, int64) 
 		if len(resp.Hits) < p.size {
 			return nil
 		}
-		if last == cursor {
-			skip += len(resp.Hits)
-		} else {
-			cursor, skip = last, atLast
-		}
 	}
 }
 
-// page runs one page's search, falling back to timestamp order alone when
-// the stream has no id field.
-func (p *pager) page(ctx context.Context, cursor, we int64, skip int) (*o2kit.SearchResponse, error) {
+// page runs the search for the page after at, falling back to timestamp
+// order alone when the stream has no id field.
+func (p *pager) page(ctx context.Context, at cursor, we int64) (*o2kit.SearchResponse, error) {
 	for {
-		sql := "SELECT * FROM " + quoteName(p.table) + " ORDER BY _timestamp ASC"
+		sql := "SELECT * FROM " + quoteName(p.table)
+		order := " ORDER BY _timestamp ASC"
+		skip := at.n
 		if p.idField != "" {
-			sql += ", " + fieldName(p.idField) + " ASC"
+			id := fieldName(p.idField)
+			order += ", " + id + " ASC NULLS FIRST"
+			if at.hasID {
+				sql += " WHERE _timestamp > " + strconv.FormatInt(at.ts, 10) + " OR " + id + " > " + quoteString(at.id)
+				skip = 0
+			}
 		}
-		resp, err := p.search(ctx, sql, cursor, we, skip, p.size, false)
+		resp, err := p.search(ctx, sql+order, at.ts, we, skip, p.size, false)
 		var se *o2kit.SearchError
 		if p.idField != "" && errors.As(err, &se) && se.Code == 20004 {
 			p.idField = ""
@@ -134,6 +151,29 @@ func (p *pager) page(ctx context.Context, cursor, we int64, skip int) (*o2kit.Se
 		}
 		return resp, err
 	}
+}
+
+// hitKey reads a hit's timestamp and, when it has one as a string, its id.
+func hitKey(hit []byte, idField string) (ts int64, id string, hasID bool, err error) {
+	ts = -1
+	err = scanObject(hit, func(key, val []byte) error {
+		switch {
+		case string(key) == timestampKey:
+			var ok bool
+			if ts, ok = parseInt(val); !ok {
+				return fmt.Errorf("_timestamp %s is not an integer of microseconds", clipLine(val))
+			}
+		case idField != "" && string(key) == idField && val[0] == '"':
+			var err error
+			id, err = unquote(val[1 : len(val)-1])
+			hasID = err == nil
+		}
+		return nil
+	})
+	if err == nil && ts < 0 {
+		err = errors.New("no _timestamp")
+	}
+	return ts, id, hasID, err
 }
 
 func (p *pager) search(ctx context.Context, sql string, start, end int64, from, size int, count bool) (*o2kit.SearchResponse, error) {
@@ -176,6 +216,11 @@ func fieldName(name string) string {
 		}
 	}
 	return name
+}
+
+// quoteString writes a SQL string literal.
+func quoteString(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }
 
 // quoteName quotes a stream or field name for SQL.
