@@ -13,6 +13,7 @@ import (
 // run is the export loop: the one goroutine that collects on the timer
 // and on Flush requests, until Shutdown.
 func (r *Registry) run() {
+	defer close(r.loopDone)
 	t := time.NewTicker(r.cfg.interval)
 	defer t.Stop()
 	for {
@@ -63,10 +64,8 @@ func (r *Registry) Shutdown(ctx context.Context) error {
 	r.once.Do(func() {
 		r.closed.Store(true)
 		close(r.stop)
-		done := make(chan struct{})
-		go func() { r.loop.Wait(); close(done) }()
 		select {
-		case <-done:
+		case <-r.loopDone:
 			r.finalErr = r.tick()
 		case <-ctx.Done():
 			r.finalErr = ctx.Err()

@@ -6,11 +6,11 @@ import (
 )
 
 // LogLevels counts log records by level into the counter vector
-// log_records_total{level}. It implements the interface the logging
-// package asks of a level counter, CountLevel(slog.Level), so
-// logging.WithLevelCounter(reg.LogLevels()) (or however logging names it)
-// feeds it without either package importing the other. CountLevel is safe
-// for concurrent use and allocates nothing for the four standard levels.
+// log_records_total{level}. It implements logging.LevelCounter, so
+// logging.New(client, logging.WithLevelCounter(levels)) feeds it without
+// either package importing the other, and an alert rule can watch the
+// ERROR rate. CountLevel is safe for concurrent use and allocates nothing
+// for the four standard levels.
 type LogLevels struct {
 	vec *CounterVec
 	std [4]*Counter // DEBUG, INFO, WARN, ERROR

@@ -41,7 +41,7 @@ type Registry struct {
 
 	flushReq chan chan error
 	stop     chan struct{}
-	loop     sync.WaitGroup
+	loopDone chan struct{} // closed when the export loop has returned
 	closed   atomic.Bool
 	once     sync.Once
 	finalErr error
@@ -72,11 +72,13 @@ func NewRegistry(client *o2kit.Client, opts ...Option) (*Registry, error) {
 	r := &Registry{
 		client: client, cfg: cfg, store: store,
 		fams: map[string]*family{}, names: map[string]*family{},
-		flushReq: make(chan chan error), stop: make(chan struct{}),
+		flushReq: make(chan chan error), stop: make(chan struct{}), loopDone: make(chan struct{}),
 	}
 	r.order.Store(new([]*family))
 	if cfg.interval > 0 {
-		r.loop.Go(r.run)
+		go r.run()
+	} else {
+		close(r.loopDone)
 	}
 	return r, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -154,4 +155,36 @@ func TestExposition(t *testing.T) {
 	r.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	assert.Equal(t, ExpositionContentType, rec.Header().Get("Content-Type"))
 	golden(t, "testdata/exposition.golden.txt", rec.Body.Bytes())
+}
+
+func TestConcurrentGrowthCollectionAndExpiry(t *testing.T) {
+	now := pinned()
+	var mu sync.Mutex
+	clock := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		now = now.Add(time.Second)
+		return now
+	}
+	r := newReg(t, WithClock(clock), WithIdleExpiry(3*time.Second), WithSeriesLimit(500))
+	cv := Must(r.CounterVec(Desc{Name: "c_total", Labels: []string{"k"}}))
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := range 2000 {
+				cv.With(fmt.Sprint(w, "-", i%700)).Inc()
+			}
+		})
+	}
+	wg.Go(func() {
+		for range 50 {
+			require.NoError(t, r.Flush(t.Context()))
+			var buf bytes.Buffer
+			r.WriteText(&buf)
+		}
+	})
+	wg.Wait()
+	st := r.Stats()
+	assert.LessOrEqual(t, st.Series, 501, "the limit holds while series come and go")
+	assert.Positive(t, st.Overflowed+st.Expired)
 }
