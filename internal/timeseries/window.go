@@ -10,9 +10,12 @@ import (
 // WindowFunc reduces the samples of one window to a value. ok is false when
 // the window has no result (no usable sample, or too few for a rate), the
 // way Prometheus returns no series for an empty range. Samples must be in
-// ascending time order, as [Store.Select] and [Window] return them. Every
-// WindowFunc in this package skips NaN and infinite samples; from finite
-// samples it never returns NaN (a sum can still overflow to ±Inf).
+// ascending time order, as [Store.Select] and [Window] return them. A
+// WindowFunc must not modify or keep the slice (Eval reuses it), and one
+// given to [Store.Eval] may be called from several goroutines at once when
+// several queries run. Every WindowFunc in this package is safe for that,
+// skips NaN and infinite samples, and from finite samples never returns
+// NaN (a sum can still overflow to ±Inf).
 type WindowFunc func(samples []Sample) (v float64, ok bool)
 
 var (
