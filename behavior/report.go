@@ -18,27 +18,23 @@ import (
 // step's earliest event not before the previous one and within f.Window of
 // the anchor. Events without a session id are left out.
 //
-// The query uses only portable SQL (common table expressions, inner
-// joins, MIN, COUNT, UNION ALL), so it runs on OpenObserve's DataFusion
-// engine as on the dev server; [FunnelSQL] returns it.
+// The query uses only portable SQL (common table expressions, inner and
+// left joins, MIN, COUNT), so it runs on OpenObserve's DataFusion engine
+// as on the dev server; [FunnelSQL] returns it.
 func (t *Tracker) FunnelReport(ctx context.Context, f Funnel, start, end time.Time) (FunnelReport, error) {
 	if err := f.validate(); err != nil {
 		return FunnelReport{}, err
 	}
-	type row struct {
-		Step     int   `json:"step"`
-		Sessions int64 `json:"sessions"`
-	}
-	rows, _, err := o2kit.SearchAs[row](ctx, t.client, o2kit.SearchRequest{
-		SQL: funnelSQL(norm.StreamName(t.stream), &f), Start: start, End: end, Size: len(f.Steps),
+	rows, _, err := o2kit.SearchAs[map[string]int64](ctx, t.client, o2kit.SearchRequest{
+		SQL: funnelSQL(norm.StreamName(t.stream), &f), Start: start, End: end, Size: 1,
 	})
 	if err != nil {
 		return FunnelReport{}, fmt.Errorf("behavior: funnel %q report: %w", f.Name, err)
 	}
 	counts := make([]int64, len(f.Steps))
-	for _, r := range rows {
-		if r.Step >= 1 && r.Step <= len(counts) {
-			counts[r.Step-1] = r.Sessions
+	if len(rows) == 1 {
+		for i := range counts {
+			counts[i] = rows[0]["step_"+strconv.Itoa(i+1)]
 		}
 	}
 	return newReport(&f, counts), nil
@@ -55,8 +51,9 @@ func FunnelSQL(stream string, f Funnel) (string, error) {
 }
 
 // funnelSQL builds the query: CTE s<k> holds each session that reached
-// step k, with t0 its anchor and t its step-k time; the last SELECT counts
-// them. Names and values are quoted, never spliced in raw.
+// step k, with t0 its anchor and t its step-k time; each s<k> is a subset
+// of s<k-1>, so the last SELECT counts them all in one row by left joins
+// on s1. Names and values are quoted, never spliced in raw.
 //
 //	WITH s1 AS (SELECT session_id, MIN(_timestamp) AS t0, MIN(_timestamp) AS t
 //	            FROM "stream" WHERE event = 'a' AND session_id <> '' GROUP BY session_id),
@@ -64,7 +61,8 @@ func FunnelSQL(stream string, f Funnel) (string, error) {
 //	            FROM "stream" e JOIN s1 p ON e.session_id = p.session_id
 //	            WHERE e.event = 'b' AND e._timestamp >= p.t AND e._timestamp <= p.t0 + <window µs>
 //	            GROUP BY e.session_id)
-//	SELECT 1 AS step, COUNT(*) AS sessions FROM s1 UNION ALL SELECT 2, COUNT(*) FROM s2 ORDER BY step
+//	SELECT COUNT(s1.session_id) AS step_1, COUNT(s2.session_id) AS step_2
+//	FROM s1 LEFT JOIN s2 ON s2.session_id = s1.session_id
 func funnelSQL(stream string, f *Funnel) string {
 	table := quoteIdent(stream)
 	window := strconv.FormatInt(f.Window.Microseconds(), 10)
@@ -78,11 +76,14 @@ func funnelSQL(stream string, f *Funnel) string {
 			" AND e._timestamp <= p.t0 + %s GROUP BY e.session_id)",
 			k, table, k-1, quoteString(f.Steps[k-1]), window)
 	}
-	b.WriteString(" SELECT 1 AS step, COUNT(*) AS sessions FROM s1")
+	b.WriteString(" SELECT COUNT(s1.session_id) AS step_1")
 	for k := 2; k <= len(f.Steps); k++ {
-		fmt.Fprintf(&b, " UNION ALL SELECT %d AS step, COUNT(*) AS sessions FROM s%d", k, k)
+		fmt.Fprintf(&b, ", COUNT(s%d.session_id) AS step_%d", k, k)
 	}
-	b.WriteString(" ORDER BY step")
+	b.WriteString(" FROM s1")
+	for k := 2; k <= len(f.Steps); k++ {
+		fmt.Fprintf(&b, " LEFT JOIN s%d ON s%d.session_id = s1.session_id", k, k)
+	}
 	return b.String()
 }
 

@@ -125,6 +125,7 @@ type session struct {
 	user string
 }
 
+// String renders the cookie value.
 func (s session) String() string {
 	return s.id + "." + strconv.FormatInt(s.last.Unix(), 10) + "." + s.user
 }
