@@ -22,8 +22,8 @@ type RestoreOptions struct {
 	// before anything is sent. Without it a damaged backup is refused
 	// whole; with it, the records before the damage are sent.
 	SkipVerify bool
-	// Progress, if set, is called on Restore's goroutine after each
-	// flush and at the end of each file.
+	// Progress, if set, is called on Restore's goroutine every thousand
+	// records, after each flush and at the end of each file.
 	Progress func(Progress)
 }
 

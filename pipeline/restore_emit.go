@@ -71,9 +71,15 @@ func (r *restorer) emit(ctx context.Context, rec record) error {
 			return fmt.Errorf("flush: %w", err)
 		}
 		r.progress()
+	} else if r.rep.Records%progressEvery == 0 {
+		r.progress()
 	}
 	return nil
 }
+
+// progressEvery is how many records Restore emits between progress
+// reports when no flush comes first.
+const progressEvery = 1000
 
 func (r *restorer) progress() {
 	if r.report != nil {
