@@ -34,7 +34,7 @@ func newSeries(name string, ls Labels, h uint64, capacity int) *series {
 	return &series{name: name, labels: ls, hash: h, max: capacity}
 }
 
-// appendSample adds s after the newest sample. A sample at the newest
+// appendSample adds x after the newest sample. A sample at the newest
 // timestamp replaces its value; an older one is refused.
 func (s *series) appendSample(x Sample) error {
 	s.mu.Lock()

@@ -22,8 +22,9 @@ var (
 	// ErrOutOfOrder is returned by [Store.Append] for a sample older than the
 	// newest sample of its series.
 	ErrOutOfOrder = errors.New("timeseries: sample out of order")
-	// ErrInvalidLabels is returned for a label set with a name given twice
-	// and for malformed label input.
+	// ErrInvalidLabels is returned for a label set with a name given twice,
+	// for malformed label input and by [Store.Append] for an empty metric
+	// name.
 	ErrInvalidLabels = errors.New("timeseries: invalid labels")
 )
 
@@ -102,8 +103,9 @@ type family struct {
 }
 
 // errEmptyName is returned by Append for an empty metric name, which
-// Select reserves for "every name".
-var errEmptyName = errors.New("timeseries: empty metric name")
+// Select reserves for "every name"; the metric name is the __name__ label
+// in Prometheus' model, hence the classification.
+var errEmptyName = fmt.Errorf("%w: empty metric name", ErrInvalidLabels)
 
 // New returns an empty [Store]. It fails only on an invalid option.
 func New(opts ...Option) (*Store, error) {

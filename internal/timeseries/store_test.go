@@ -104,7 +104,7 @@ func TestAppendUnsortedLabelsSameSeries(t *testing.T) {
 
 	err := st.Append("m", Labels{{"b", "2"}, {"b", "3"}}, 3, 3)
 	assert.ErrorIs(t, err, ErrInvalidLabels)
-	assert.Error(t, st.Append("", nil, 1, 1))
+	assert.ErrorIs(t, st.Append("", nil, 1, 1), ErrInvalidLabels)
 }
 
 func TestAppendOrder(t *testing.T) {
