@@ -7,6 +7,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"time"
 
 	"github.com/o2kit/o2kit"
@@ -147,4 +148,31 @@ func ExampleSearch() {
 	}
 	// Output:
 	// 2026-11-25T09:30:00Z ERROR card declined o'brien's order
+}
+
+// NewAPI takes log entries from front-ends: a batch with a bad entry is
+// refused whole, naming the entry and field, so nothing is half-written.
+func ExampleNewAPI() {
+	dev, client := devClient()
+	defer dev.Close()
+	ctx := context.Background()
+	defer client.Shutdown(ctx)
+
+	api := logging.NewAPI(client, logging.WithDefaultService("web"))
+	post := func(body string) {
+		w := httptest.NewRecorder()
+		api.ServeHTTP(w, httptest.NewRequest("POST", "/api/logs", strings.NewReader(body)))
+		fmt.Print(w.Code, " ", w.Body.String())
+	}
+	post(`[{"message": "checkout opened", "timestamp": "2026-11-25T09:30:00Z"}, {"message": "oops", "level": "fatal"}]`)
+	post(`[{"message": "checkout opened", "timestamp": "2026-11-25T09:30:00Z", "attributes": {"cart": {"items": 2}}}]`)
+
+	if err := client.Flush(ctx); err != nil {
+		log.Fatal(err)
+	}
+	printJSON(dev.Records("default", "application_logs"))
+	// Output:
+	// 400 {"error":"logging: entries[1]: level must be one of debug, info, warn, error","field":"level","entries":[{"event":"entries[1]","field":"level","reason":"must be one of debug, info, warn, error"}]}
+	// 202 {"accepted":1}
+	// [{"_timestamp":1795599000000000,"cart_items":2,"level":"INFO","message":"checkout opened","service":"web"}]
 }
