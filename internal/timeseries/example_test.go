@@ -98,3 +98,26 @@ func ExampleHolt() {
 	fmt.Printf("level %.2f trend %.2f/tick, in 3 ticks %.1f\n", h.Level(), h.Trend(), f)
 	// Output: level 19.81 trend 2.00/tick, in 3 ticks 25.8
 }
+
+// An alert rule in the process: score each series' newest sample against
+// its last minute and fire above the detector's threshold.
+func ExampleAnomalyScore() {
+	st, _ := timeseries.New()
+	for _, provider := range []string{"card", "wallet"} {
+		ls, _ := timeseries.FromStrings("provider", provider)
+		for i := range int64(12) {
+			ms := 80 + float64(i%3) // steady payment latency
+			if provider == "wallet" && i == 11 {
+				ms = 400 // the newest sample jumps
+			}
+			_ = st.Append("payment_latency_ms", ls, i*5_000, ms)
+		}
+	}
+	score := timeseries.AnomalyScore(timeseries.MAD{})
+	for _, p := range st.Eval(score, "payment_latency_ms", 55_000, time.Minute) {
+		fmt.Printf("%v score %.1f firing %v\n", p.Labels, p.V, p.V > timeseries.DefaultMADThreshold)
+	}
+	// Output:
+	// {provider="card"} score 0.7 firing false
+	// {provider="wallet"} score 215.2 firing true
+}
