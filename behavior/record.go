@@ -134,6 +134,7 @@ func (t *Tracker) finish(ctx context.Context, e *event) error {
 	}
 	clear(e.attrs) // keep no strings alive in the pool
 	e.attrs = e.attrs[:0]
+	e.name, e.session, e.actor = "", "", ""
 	if cap(e.attrs) <= 256 {
 		t.bufs.Put(e)
 	}
