@@ -38,7 +38,7 @@ run() {
   cat "results/${name}.benchstat.txt"
 }
 
-families=("${@:-callercost endtoend serverdown metrics behavior logging}")
+families=("${@:-callercost endtoend serverdown metrics behavior logging tracing}")
 for f in ${families[*]}; do
   case $f in
   callercost) run callercost '^BenchmarkCallerCost$' 6 -benchtime 1s ;;
@@ -47,6 +47,7 @@ for f in ${families[*]}; do
   metrics) run metrics '^BenchmarkMetrics$' 6 -benchtime 1s ;;
   behavior) run behavior '^BenchmarkBehaviorTrack$' 6 -benchtime 1s ;;
   logging) run logging '^BenchmarkLogging' 6 -benchtime 1s ;;
-  *) echo "unknown family ${f}: callercost, endtoend, serverdown, metrics, behavior or logging" >&2; exit 2 ;;
+  tracing) run tracing '^BenchmarkTracingSpan$' 6 -benchtime 1s ;;
+  *) echo "unknown family ${f}: callercost, endtoend, serverdown, metrics, behavior, logging or tracing" >&2; exit 2 ;;
   esac
 done
