@@ -94,6 +94,11 @@ func Restore(ctx context.Context, c *o2kit.Client, dir string, opts RestoreOptio
 	if r.target == "" {
 		return nil, fmt.Errorf("pipeline: restore: stream %q normalises to nothing", opts.Stream)
 	}
+	// Settle what the client already holds, so that the counters below
+	// count this restore's records only.
+	if err := c.Flush(ctx); err != nil {
+		return nil, fmt.Errorf("pipeline: restore: %w", err)
+	}
 	before := c.Stats().Streams[r.rep.Stream]
 	for _, m := range chain {
 		for _, f := range m.Files {
