@@ -10,6 +10,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/baggage"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/o2kit/o2kit/tracing"
@@ -74,4 +76,24 @@ func TestTraceCrossesAnHTTPHop(t *testing.T) {
 	assert.Equal(t, caller.SpanID().String(), got["front"]["reference_parent_span_id"])
 	assert.Equal(t, backSpan.SpanID().String(), got["back"]["span_id"])
 	assert.NotEqual(t, frontSpan.SpanID().String(), got["back"]["reference_parent_span_id"], "the client span sits between")
+}
+
+func TestMiddlewareNamesSpans(t *testing.T) {
+	rec := tracetest.NewSpanRecorder()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
+	defer tp.Shutdown(context.Background())
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /cart/{id}", func(http.ResponseWriter, *http.Request) {})
+	for _, h := range []http.Handler{
+		tracing.Middleware(tp, "")(mux),
+		tracing.Middleware(tp, "")(http.NotFoundHandler()),
+		tracing.Middleware(tp, "cart")(mux),
+	} {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/cart/7", nil))
+	}
+	var names []string
+	for _, s := range rec.Ended() {
+		names = append(names, s.Name())
+	}
+	assert.Equal(t, []string{"GET /cart/{id}", "GET", "cart"}, names)
 }

@@ -30,13 +30,13 @@ func ParentRatio(f float64) sdktrace.Sampler {
 // Sampler names of OTEL_TRACES_SAMPLER, the OpenTelemetry specification's
 // and one of o2kit's.
 const (
-	SamplerAlwaysOn              = "always_on"
-	SamplerAlwaysOff             = "always_off"
-	SamplerTraceIDRatio          = "traceidratio"
-	SamplerParentBasedAlwaysOn   = "parentbased_always_on"
-	SamplerParentBasedAlwaysOff  = "parentbased_always_off"
-	SamplerParentBasedRatio      = "parentbased_traceidratio"
-	SamplerParentBasedRateLimits = "o2kit_ratelimited" // OTEL_TRACES_SAMPLER_ARG: new traces per second, default 10
+	SamplerAlwaysOn             = "always_on"
+	SamplerAlwaysOff            = "always_off"
+	SamplerTraceIDRatio         = "traceidratio"
+	SamplerParentBasedAlwaysOn  = "parentbased_always_on"
+	SamplerParentBasedAlwaysOff = "parentbased_always_off"
+	SamplerParentBasedRatio     = "parentbased_traceidratio"
+	SamplerRateLimited          = "o2kit_ratelimited" // OTEL_TRACES_SAMPLER_ARG: new traces per second, default 10
 )
 
 // SamplerFromEnv returns the sampler that OTEL_TRACES_SAMPLER and
@@ -70,7 +70,7 @@ func SamplerFromEnv(getenv func(string) string) (sdktrace.Sampler, error) {
 			return Ratio(f), nil
 		}
 		return ParentRatio(f), nil
-	case SamplerParentBasedRateLimits:
+	case SamplerRateLimited:
 		n, err := envNumber(arg, 10, 0)
 		if err != nil {
 			return nil, err
