@@ -142,3 +142,20 @@ func TestRestoreThroughADroppingProcessor(t *testing.T) {
 	assert.ErrorContains(t, err, "stored 10 of 20 record(s) in copy; 0 failed (see the client's error handler), 10 dropped by the client's processors")
 	assert.Equal(t, RestoreReport{Stream: "copy", Records: 20, Sent: 10, Filtered: 10}, *rr)
 }
+
+// A cancelled context ends a backup and a restore with its error.
+func TestCancelledBackupAndRestore(t *testing.T) {
+	env := newBackupEnv(t)
+	dir, m := backedUp(t, env, 300)
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err := Restore(ctx, env.client(t, o2kit.WithIDField("")), dir, RestoreOptions{
+		Stream: "copy", FlushEvery: 100, Progress: func(Progress) { cancel() },
+	})
+	assert.ErrorIs(t, err, context.Canceled)
+
+	_, err = Backup(ctx, env.client(t), BackupOptions{Stream: "orders", End: m.End.Add(time.Minute), Dir: dir})
+	assert.ErrorIs(t, err, context.Canceled)
+	chain, err := ReadManifests(dir)
+	require.NoError(t, err)
+	assert.Len(t, chain, 1)
+}
