@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"errors"
 	"math"
 	"time"
 )
@@ -47,57 +48,29 @@ func (r *Registry) Shop(window time.Duration) (*Shop, error) {
 		window = time.Hour
 	}
 	s := &Shop{r: r, window: window, since: r.cfg.now()}
-	regs := []func() error{
-		func() (err error) {
-			s.visits, err = r.Counter(Desc{Name: "shop_visits_total", Help: "Sessions that could convert."})
-			return
-		},
-		func() (err error) {
-			s.conversions, err = r.Counter(Desc{Name: "shop_conversions_total", Help: "Sessions that placed an order."})
-			return
-		},
-		func() (err error) {
-			s.conversionRatio, err = r.Gauge(Desc{Name: "shop_conversion_ratio", Help: "Conversions per visit over the window."})
-			return
-		},
-		func() (err error) {
-			s.orderTime, err = r.HistogramVec(Desc{Name: "shop_order_processing_duration", Unit: "seconds", Help: "Time from order placed to processed.", Labels: []string{"status"}},
-				0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
-			return
-		},
-		func() (err error) {
-			s.orders, err = r.CounterVec(Desc{Name: "shop_orders_processed_total", Help: "Orders processed.", Labels: []string{"status"}})
-			return
-		},
-		func() (err error) {
-			s.throughput, err = r.Gauge(Desc{Name: "shop_orders_per_second", Help: "Orders processed per second over the window."})
-			return
-		},
-		func() (err error) {
-			s.payments, err = r.CounterVec(Desc{Name: "shop_payments_total", Help: "Payment attempts.", Labels: []string{"provider", "outcome"}})
-			return
-		},
-		func() (err error) {
-			s.paymentRatio, err = r.GaugeVec(Desc{Name: "shop_payment_success_ratio", Help: "Successful payments per attempt over the window.", Labels: []string{"provider"}})
-			return
-		},
-		func() (err error) {
-			s.sold, err = r.CounterVec(Desc{Name: "shop_inventory_sold_units_total", Help: "Units sold.", Labels: []string{"category"}})
-			return
-		},
-		func() (err error) {
-			s.stock, err = r.GaugeVec(Desc{Name: "shop_inventory_units", Help: "Units in stock.", Labels: []string{"category"}})
-			return
-		},
-		func() (err error) {
-			s.turnover, err = r.GaugeVec(Desc{Name: "shop_inventory_turnover", Help: "Units sold in the window per unit of average stock.", Labels: []string{"category"}})
-			return
-		},
-	}
-	for _, reg := range regs {
-		if err := reg(); err != nil {
-			return nil, err
-		}
+	var errs []error
+	keep := func(err error) { errs = append(errs, err) }
+	counter := func(d Desc) (c *Counter) { c, err := r.Counter(d); keep(err); return c }
+	counterVec := func(d Desc) (v *CounterVec) { v, err := r.CounterVec(d); keep(err); return v }
+	gauge := func(d Desc) (g *Gauge) { g, err := r.Gauge(d); keep(err); return g }
+	gaugeVec := func(d Desc) (v *GaugeVec) { v, err := r.GaugeVec(d); keep(err); return v }
+
+	s.visits = counter(Desc{Name: "shop_visits_total", Help: "Sessions that could convert."})
+	s.conversions = counter(Desc{Name: "shop_conversions_total", Help: "Sessions that placed an order."})
+	s.conversionRatio = gauge(Desc{Name: "shop_conversion_ratio", Help: "Conversions per visit over the window."})
+	orderTime, err := r.HistogramVec(Desc{Name: "shop_order_processing_duration", Unit: "seconds",
+		Help: "Time from order placed to processed.", Labels: []string{"status"}}, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
+	s.orderTime = orderTime
+	keep(err)
+	s.orders = counterVec(Desc{Name: "shop_orders_processed_total", Help: "Orders processed.", Labels: []string{"status"}})
+	s.throughput = gauge(Desc{Name: "shop_orders_per_second", Help: "Orders processed per second over the window."})
+	s.payments = counterVec(Desc{Name: "shop_payments_total", Help: "Payment attempts.", Labels: []string{"provider", "outcome"}})
+	s.paymentRatio = gaugeVec(Desc{Name: "shop_payment_success_ratio", Help: "Successful payments per attempt over the window.", Labels: []string{"provider"}})
+	s.sold = counterVec(Desc{Name: "shop_inventory_sold_units_total", Help: "Units sold.", Labels: []string{"category"}})
+	s.stock = gaugeVec(Desc{Name: "shop_inventory_units", Help: "Units in stock.", Labels: []string{"category"}})
+	s.turnover = gaugeVec(Desc{Name: "shop_inventory_turnover", Help: "Units sold in the window per unit of average stock.", Labels: []string{"category"}})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	r.onCollect(s.update)
 	return s, nil
