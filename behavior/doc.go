@@ -30,6 +30,21 @@
 // same one. Amounts are integers in minor units (cents) with an ISO 4217
 // currency code.
 //
+// The typed events add these fields (testdata/*.json holds one stored
+// record of each):
+//
+//	page_view         page_url, page_path, page_title, page_referrer, utm_source, utm_medium,
+//	                  utm_campaign, utm_term, utm_content, utm_id
+//	product_view      product_id, product_sku, product_name, product_category, price_minor, currency
+//	search            search_query, search_results, search_filters (a JSON object), search_page
+//	cart_add          cart_id, the product fields, quantity, value_minor (price × quantity);
+//	cart_remove       the same
+//	checkout_started  cart_id, value_minor, currency, item_count, items (a JSON array)
+//	purchase          order_id, cart_id, revenue_minor, currency, item_count, items
+//	identify          traits_<key> for each trait
+//
+// Empty strings are left out.
+//
 // An event that breaks a rule (an empty name, a quantity below 1, an
 // unknown currency) is not recorded; the method returns an [*EventError],
 // which matches [ErrInvalidEvent].
