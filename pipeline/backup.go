@@ -39,7 +39,8 @@ type BackupOptions struct {
 	// what a restore is de-duplicated by. Default "o2kit_id"; a stream
 	// without the field is paged by _timestamp alone.
 	IDField string
-	// Progress, if set, is called on Backup's goroutine after each page.
+	// Progress, if set, is called on Backup's goroutine after each page
+	// and once the last file is complete.
 	Progress func(Progress)
 }
 
@@ -129,13 +130,17 @@ func Backup(ctx context.Context, c *o2kit.Client, opts BackupOptions) (*Manifest
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: backup: %w", err)
 	}
-	err = p.run(ctx, m.Start.UnixMicro(), m.End.UnixMicro(), files.add, func() {
+	progress := func() {
 		if o.Progress != nil {
 			o.Progress(Progress{File: files.current(), Records: files.records, Total: total, Bytes: files.bytes()})
 		}
-	})
+	}
+	err = p.run(ctx, m.Start.UnixMicro(), m.End.UnixMicro(), files.add, progress)
 	if err == nil {
 		err = files.close()
+	}
+	if err == nil {
+		progress()
 	}
 	if err != nil {
 		files.remove()

@@ -62,14 +62,15 @@ func (s *fileSet) current() string {
 	return ""
 }
 
-// bytes counts the compressed bytes written so far.
+// bytes counts the compressed bytes written so far (the compressor may
+// hold some more).
 func (s *fileSet) bytes() int64 {
 	var n int64
 	for _, e := range s.done {
 		n += e.Bytes
 	}
 	if s.open != nil {
-		n += s.open.sink.n
+		n += s.open.sink.n + int64(s.open.bw.Buffered())
 	}
 	return n
 }
