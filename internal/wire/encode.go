@@ -175,7 +175,7 @@ func (e *Encoder) any(key string, x any, depth int) {
 	if err, ok := x.(error); ok {
 		if _, marshals := x.(json.Marshaler); !marshals {
 			e.writeKey(key)
-			e.buf = AppendString(e.buf, err.Error())
+			e.buf = AppendString(e.buf, errorText(err))
 			return
 		}
 	}
@@ -186,6 +186,18 @@ func (e *Encoder) any(key string, x any, depth int) {
 		return
 	}
 	e.rawJSON(key, raw, depth)
+}
+
+// errorText is err.Error() that turns a panic in the method into a text
+// naming it, as slog does for a panicking LogValue, so a faulty error value
+// cannot crash the goroutine that logs it.
+func errorText(err error) (text string) {
+	defer func() {
+		if r := recover(); r != nil {
+			text = fmt.Sprintf("!PANIC in Error: %v", r)
+		}
+	}()
+	return err.Error()
 }
 
 // marshal is json.Marshal that turns a panic in a MarshalJSON method into

@@ -33,6 +33,10 @@ func (panicJSON) MarshalJSON() ([]byte, error) { panic("kaboom") }
 
 func (badJSON) MarshalJSON() ([]byte, error) { return nil, errors.New("no") }
 
+type panicError struct{}
+
+func (panicError) Error() string { panic("kaboom") }
+
 func encode(attrs ...slog.Attr) string {
 	var e Encoder
 	e.IDKey = "o2kit_id"
@@ -75,6 +79,8 @@ func TestAppendRecordGolden(t *testing.T) {
 			`{"_timestamp":1700000000000000,"o2kit_id":"id-1","ids":"[1,2]"}`},
 		{"marshal error", []slog.Attr{slog.Any("b", badJSON{})},
 			`{"_timestamp":1700000000000000,"o2kit_id":"id-1","b":"!ERROR:json: error calling MarshalJSON for type wire.badJSON: no"}`},
+		{"panicking Error", []slog.Attr{slog.Any("err", panicError{}), slog.Int("after", 1)},
+			`{"_timestamp":1700000000000000,"o2kit_id":"id-1","err":"!PANIC in Error: kaboom","after":1}`},
 		{"panicking MarshalJSON", []slog.Attr{slog.Any("p", panicJSON{}), slog.Int("after", 1)},
 			`{"_timestamp":1700000000000000,"o2kit_id":"id-1","p":"!ERROR:panic in MarshalJSON: kaboom","after":1}`},
 		{"panicking LogValuer", []slog.Attr{slog.Any("p", panicky{})},
