@@ -143,3 +143,19 @@ func TestExportReportsDroppedSamples(t *testing.T) {
 	assert.Equal(t, uint64(1), r.Stats().Dropped)
 	assert.ErrorIs(t, r.Close(), o2kit.ErrClosed, "the last collection fails the same way")
 }
+
+func TestTimerFailuresGoToTheErrorHandler(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c, _ := bubbleClient(t)
+		got := make(chan error, 4)
+		r, err := NewRegistry(c, WithErrorHandler(o2kit.ErrorHandlerFunc(func(err error) { got <- err })))
+		require.NoError(t, err)
+		Must(r.Gauge(Desc{Name: "g"})).Set(1)
+		require.NoError(t, c.Shutdown(t.Context()))
+		time.Sleep(15 * time.Second)
+		synctest.Wait()
+		require.Len(t, got, 1)
+		assert.ErrorIs(t, <-got, o2kit.ErrClosed)
+		assert.ErrorIs(t, r.Shutdown(t.Context()), o2kit.ErrClosed)
+	})
+}
