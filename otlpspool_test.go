@@ -2,6 +2,7 @@ package o2kit
 
 import (
 	"context"
+	"net/http"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -92,5 +93,37 @@ func TestEmitOTLPShutdownDeadlineCountsLostSpans(t *testing.T) {
 		assert.Contains(t, err.Error(), "3 record(s) not sent and lost")
 		assert.Equal(t, uint64(3), c.Stats().Streams["traces:traces"].Lost)
 		srv.ReleaseHangs()
+	})
+}
+
+// TestEmitOTLPKeepsTheUnsentHalfInTheSpool: after a 413 split, the half
+// that got no answer replaces the batch in the spool and is sent later;
+// the half that went is not sent again.
+func TestEmitOTLPKeepsTheUnsentHalfInTheSpool(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv, g := downServer(t)
+		g.down.Store(false)
+		c, _ := spoolClient(t, srv, g, t.TempDir(), WithMaxRetries(1))
+		defer c.Shutdown(context.Background())
+		srv.Push(o2server.Fault{Status: 413}, o2server.Fault{Status: 503}, o2server.Fault{Status: 503})
+		require.NoError(t, c.EmitOTLP(t.Context(), Traces, "traces", traceBody(t, 2, 2, time.Now()), 4))
+		require.NoError(t, c.Flush(t.Context()))
+		st := c.Stats()
+		assert.Equal(t, uint64(4), st.Sent)
+		assert.Zero(t, st.Failed+st.PartialFailures)
+		assert.ElementsMatch(t, []string{"op-0-0", "op-0-1", "op-1-0", "op-1-1"},
+			spanNames(srv.RecordsOf("default", "traces", "traces")), "each span once")
+	})
+}
+
+func TestEmitOTLPReportsAnUnreadableAnswer(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c, srv, log := bubbleClient(t, nil)
+		srv.Push(o2server.Fault{Status: 200, Header: http.Header{"Content-Type": {"application/x-protobuf"}}, Body: "\x0a\x09\x01"})
+		require.NoError(t, c.EmitOTLP(t.Context(), Traces, "traces", traceBody(t, 1, 2, time.Now()), 2))
+		require.NoError(t, c.Flush(t.Context()))
+		assert.Equal(t, uint64(2), c.Stats().Sent, "a 2xx is all there is to go on")
+		require.Len(t, log.all(), 1)
+		assert.ErrorContains(t, log.all()[0], "unreadable OTLP answer")
 	})
 }
