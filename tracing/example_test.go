@@ -196,3 +196,34 @@ func ExampleMiddleware() {
 	// checkout 2
 	// traces: 1
 }
+
+// NewExporter adds o2kit export to a TracerProvider built elsewhere; the
+// spans are counted in the client's Stats under "traces:" and the stream.
+func ExampleNewExporter() {
+	dev, client := exampleClient()
+	defer dev.Close()
+	ctx := context.Background()
+	defer client.Shutdown(ctx)
+
+	exp, err := tracing.NewExporter(ctx, client, tracing.WithStream("checkout-traces"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp))
+	_, span := tp.Tracer("shop").Start(ctx, "GET /cart", trace.WithTimestamp(pinned()))
+	span.End(trace.WithTimestamp(pinned().Add(2 * time.Millisecond)))
+	if err := tp.Shutdown(ctx); err != nil {
+		log.Fatal(err)
+	}
+	if err := client.Flush(ctx); err != nil {
+		log.Fatal(err)
+	}
+	st := client.Stats().Streams["traces:checkout_traces"]
+	fmt.Println("sent:", st.Sent, "requests:", st.Requests)
+	for _, rec := range dev.RecordsOf("default", "traces", "checkout_traces") {
+		fmt.Println(rec["operation_name"], rec["duration"])
+	}
+	// Output:
+	// sent: 1 requests: 1
+	// GET /cart 2000
+}
