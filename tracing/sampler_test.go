@@ -189,3 +189,21 @@ func TestSetupHonoursTheSamplerEnvironment(t *testing.T) {
 	_, _, err := tracing.Setup(t.Context(), client)
 	assert.ErrorContains(t, err, "sometimes")
 }
+
+// FuzzSamplerFromEnv checks that any environment gives a sampler or an
+// error, never a panic, and never both or neither for a set name.
+func FuzzSamplerFromEnv(f *testing.F) {
+	f.Add("traceidratio", "0.5")
+	f.Add("o2kit_ratelimited", "1e9")
+	f.Add("parentbased_always_on", "")
+	f.Fuzz(func(t *testing.T, name, arg string) {
+		env := map[string]string{"OTEL_TRACES_SAMPLER": name, "OTEL_TRACES_SAMPLER_ARG": arg}
+		s, err := tracing.SamplerFromEnv(func(k string) string { return env[k] })
+		if err != nil && s != nil {
+			t.Fatalf("both a sampler and %v", err)
+		}
+		if s != nil {
+			_ = s.ShouldSample(sdktrace.SamplingParameters{ParentContext: context.Background(), TraceID: trace.TraceID{1}})
+		}
+	})
+}
