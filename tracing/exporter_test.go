@@ -122,3 +122,27 @@ func TestLogRecordInASpanCarriesItsIDs(t *testing.T) {
 	stored := storedSpans(srv, "traces")["checkout"]
 	assert.Equal(t, logs[0][o2kit.FieldTraceID], stored["trace_id"], "the log joins its trace")
 }
+
+// TestRejectedSpansAreCountedAndReported: spans older than the server's
+// ingest window are rejected in a partial success, which the client counts
+// and reports.
+func TestRejectedSpansAreCountedAndReported(t *testing.T) {
+	srv, client, log := devClient(t)
+	tp := setup(t, client)
+	tr := tp.Tracer("shop")
+	old := time.Now().Add(-10 * time.Hour)
+	_, stale := tr.Start(t.Context(), "stale", trace.WithTimestamp(old))
+	stale.End(trace.WithTimestamp(old.Add(time.Millisecond)))
+	_, fresh := tr.Start(t.Context(), "fresh")
+	fresh.End()
+	deliver(t, tp, client)
+
+	st := client.Stats().Streams["traces:traces"]
+	assert.Equal(t, uint64(1), st.Sent)
+	assert.Equal(t, uint64(1), st.PartialFailures)
+	assert.Len(t, storedSpans(srv, "traces"), 1)
+	var pe *o2kit.PartialError
+	require.ErrorAs(t, errors.Join(log.all()...), &pe)
+	assert.Equal(t, 1, pe.Failed)
+	assert.Contains(t, pe.Message, "rejected")
+}
