@@ -80,8 +80,8 @@ func (m *Masker) ProcessorStats() map[string]int64 {
 // attrs masks a list of attributes, copying it on the first change.
 func (m *Masker) attrs(attrs []slog.Attr, depth int) ([]slog.Attr, bool) {
 	var out []slog.Attr
-	for i, a := range attrs {
-		na, changed := m.attr(a, depth)
+	for i := range attrs {
+		na, changed := m.attr(&attrs[i], depth)
 		if !changed {
 			continue
 		}
@@ -94,10 +94,10 @@ func (m *Masker) attrs(attrs []slog.Attr, depth int) ([]slog.Attr, bool) {
 	return out, out != nil
 }
 
-func (m *Masker) attr(a slog.Attr, depth int) (slog.Attr, bool) {
-	if m.secrets.match(a.Key) {
+func (m *Masker) attr(a *slog.Attr, depth int) (slog.Attr, bool) {
+	if !m.secrets.ruledOut(a.Key) && m.secrets.match(a.Key) {
 		if a.Value.Kind() == slog.KindGroup {
-			return a, false // its members are checked one by one below
+			return *a, false // its members are checked one by one below
 		}
 		m.counts[KindSecret].Add(1)
 		return slog.String(a.Key, m.secret(a.Value)), true
@@ -110,13 +110,13 @@ func (m *Masker) attr(a slog.Attr, depth int) (slog.Attr, bool) {
 		}
 	case slog.KindGroup:
 		if depth >= m.maxDepth {
-			return a, false
+			return *a, false
 		}
 		if inner, ok := m.attrs(v.Group(), depth+1); ok {
 			return slog.Attr{Key: a.Key, Value: slog.GroupValue(inner...)}, true
 		}
 	case slog.KindLogValuer:
-		if na, ok := m.attr(slog.Attr{Key: a.Key, Value: v.Resolve()}, depth+1); ok {
+		if na, ok := m.attr(&slog.Attr{Key: a.Key, Value: v.Resolve()}, depth+1); ok {
 			return na, true
 		}
 	case slog.KindAny:
@@ -126,7 +126,7 @@ func (m *Masker) attr(a slog.Attr, depth int) (slog.Attr, bool) {
 			}
 		}
 	}
-	return a, false
+	return *a, false
 }
 
 // text masks s; ok is false, and nothing allocated, when s holds nothing

@@ -12,10 +12,29 @@ type piiScanner struct {
 	kinds kindSet
 }
 
-// trigger marks the bytes at which a matcher may start.
-var trigger = func() (t [256]bool) {
+// Byte classes of the scan loop, one table load per byte.
+const (
+	clTrigger = 1 << iota // may start a match: digits, "+(@:", 'b', 'B', 'e'
+	clWord                // continues a word (see isWordByte)
+	clAlnum               // a letter or digit: starts a match only at a word's start
+	clJoiner              // joins the words around it into one token (see isJoiner)
+)
+
+var class = func() (t [256]uint8) {
+	for c := range 256 {
+		b := byte(c)
+		if isWordByte(b) {
+			t[c] |= clWord
+		}
+		if isAlnum(b) {
+			t[c] |= clAlnum
+		}
+		if isJoiner(b) {
+			t[c] |= clJoiner
+		}
+	}
 	for _, c := range []byte("0123456789+(@:bBe") {
-		t[c] = true
+		t[c] |= clTrigger
 	}
 	return t
 }()
@@ -23,16 +42,25 @@ var trigger = func() (t [256]bool) {
 // next returns the first match in s at or after from.
 func (sc *piiScanner) next(s string, from int) (piiMatch, bool) {
 	noIPv6 := from // colons before it are inside a run that is no IPv6 address
+	// inToken: a digit or letter at i would continue a word, or a token
+	// joined by '-' or '.', where no match starts (see boundaryBefore);
+	// alnum: the byte before i is a letter or digit.
+	inToken := !boundaryBefore(s, from)
+	alnum := from > 0 && isAlnum(s[from-1])
 	for i := from; i < len(s); i++ {
-		if !trigger[s[i]] {
+		cl := class[s[i]]
+		if cl&clTrigger == 0 || inToken && cl&clAlnum != 0 {
+			inToken = cl&clWord != 0 || alnum && cl&clJoiner != 0
+			alnum = cl&clAlnum != 0
 			continue
 		}
 		var m piiMatch
 		ok := false
 		switch c := s[i]; {
 		case isDigit(c):
-			if m, ok = sc.digits(s, i); !ok {
-				i = skipDigits(s, i) - 1
+			var end int
+			if m, ok, end = sc.digits(s, i); !ok {
+				i = end - 1
 			}
 		case c == '+':
 			m, ok = sc.intlPhone(s, i)
@@ -40,8 +68,10 @@ func (sc *piiScanner) next(s string, from int) (piiMatch, bool) {
 			m, ok = sc.parenPhone(s, i)
 		case c == '@':
 			m, ok = sc.email(s, i, from)
-		case c == ':' && i >= noIPv6:
-			m, ok, noIPv6 = sc.ipv6(s, i, from)
+		case c == ':':
+			if i >= noIPv6 && colonMayBeIPv6(s, i) {
+				m, ok, noIPv6 = sc.ipv6(s, i, from)
+			}
 		case c == 'e':
 			m, ok = sc.jwt(s, i)
 		default: // 'b' or 'B'
@@ -50,17 +80,25 @@ func (sc *piiScanner) next(s string, from int) (piiMatch, bool) {
 		if ok {
 			return m, true
 		}
+		inToken, alnum = !boundaryBefore(s, i+1), isAlnum(s[i])
 	}
 	return piiMatch{}, false
 }
 
-// digits tries the matchers that start with a digit at i.
-func (sc *piiScanner) digits(s string, i int) (piiMatch, bool) {
-	if !boundaryBefore(s, i) {
-		return piiMatch{}, false
-	}
+// digits tries the matchers that start with a digit at i, at a word's
+// start; on failure, runEnd is the end of the digits.
+func (sc *piiScanner) digits(s string, i int) (m piiMatch, ok bool, runEnd int) {
 	j := skipDigits(s, i)
+	m, ok = sc.number(s, i, j)
+	return m, ok, j
+}
+
+// number tries the matchers on the digits s[i:j].
+func (sc *piiScanner) number(s string, i, j int) (piiMatch, bool) {
 	n := j - i
+	if n < 11 && (j == len(s) || !isGroupSep(s[j]) || n > 4 || s[j] != '.' && n < 3) {
+		return piiMatch{}, false // too short alone, and not the start of an address or a grouped number
+	}
 	switch {
 	case j < len(s) && s[j] == '.' && sc.kinds.has(KindIP):
 		if end, ok := ipv4(s, i); ok {
@@ -177,6 +215,9 @@ func (sc *piiScanner) ipv6(s string, i, from int) (m piiMatch, ok bool, runEnd i
 	for j < len(s) && j-k <= maxIPv6 && isIPv6Byte(s[j]) {
 		j++
 	}
+	if !maybeIPv6(s[k:j]) {
+		return piiMatch{}, false, j
+	}
 	for j > i+1 && s[j-1] == '.' {
 		j--
 	}
@@ -197,6 +238,27 @@ func hasHexDigit(s string) bool {
 		}
 	}
 	return false
+}
+
+// colonMayBeIPv6 reports whether the colon at i may be part of an IPv6
+// address: one is followed by a hex digit or a colon, or ends "::".
+func colonMayBeIPv6(s string, i int) bool {
+	return i+1 < len(s) && (isHex(s[i+1]) || s[i+1] == ':') || i > 0 && s[i-1] == ':'
+}
+
+// maybeIPv6 reports whether s has the colons of an IPv6 address: a "::"
+// or seven. It rules out a time such as 12:30:45 before the full test.
+func maybeIPv6(s string) bool {
+	colons := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == ':' {
+			if i > 0 && s[i-1] == ':' {
+				return true
+			}
+			colons++
+		}
+	}
+	return colons >= 7
 }
 
 // validIPv6 reports whether s is an IPv6 address in text form (RFC 4291):

@@ -13,14 +13,14 @@ var defaultSecretKeys = []string{
 // '-', '.' and ' ' split words too). A name matches a key that is the name
 // or ends with '_' and the name.
 type secretKeys struct {
-	names  map[string]bool // canonical names
-	maxLen int             // of a canonical name
-	ends   []uint16        // the last two bytes of each name, to rule most keys out at once
-	short  bool            // a name of one byte: no key is ruled out
+	names  map[string]bool  // canonical names
+	maxLen int              // of a canonical name
+	ends   *[1 << 10]uint64 // set of the last two bytes of the names, to rule most keys out at once
+	short  bool             // a name of one byte: no key is ruled out
 }
 
 func newSecretKeys(extra []string) secretKeys {
-	s := secretKeys{names: map[string]bool{}}
+	s := secretKeys{names: map[string]bool{}, ends: new([1 << 10]uint64)}
 	for _, n := range append(append([]string(nil), defaultSecretKeys...), extra...) {
 		c := canonicalKey(nil, n)
 		if len(c) == 0 {
@@ -32,7 +32,8 @@ func newSecretKeys(extra []string) secretKeys {
 			s.short = true
 			continue
 		}
-		s.ends = append(s.ends, uint16(c[len(c)-2])<<8|uint16(c[len(c)-1]))
+		end := uint16(c[len(c)-2])<<8 | uint16(c[len(c)-1])
+		s.ends[end>>6] |= 1 << (end & 63)
 	}
 	return s
 }
@@ -69,12 +70,7 @@ func (s *secretKeys) ruledOut(key string) bool {
 		return false
 	}
 	end := uint16(a)<<8 | uint16(b)
-	for _, e := range s.ends {
-		if e == end {
-			return false
-		}
-	}
-	return true
+	return s.ends[end>>6]&(1<<(end&63)) == 0
 }
 
 func isLowerOrDigit(c byte) bool { return 'a' <= c && c <= 'z' || isDigit(c) }
