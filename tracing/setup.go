@@ -33,15 +33,9 @@ func Setup(ctx context.Context, client *o2kit.Client, opts ...Option) (*sdktrace
 		return nil, nil, errors.New("tracing: nil client")
 	}
 	cfg := newConfig(opts)
-	if cfg.sampler == nil {
-		s, err := SamplerFromEnv(os.Getenv)
-		if err != nil {
-			return nil, nil, err
-		}
-		cfg.sampler = s
-	}
-	if cfg.sampler == nil {
-		cfg.sampler = sdktrace.ParentBased(Always())
+	sampler, err := cfg.samplerOrEnv(os.Getenv)
+	if err != nil {
+		return nil, nil, err
 	}
 	res, err := cfg.resource(ctx)
 	if err != nil {
@@ -54,7 +48,7 @@ func Setup(ctx context.Context, client *o2kit.Client, opts ...Option) (*sdktrace
 	tpOpts := []sdktrace.TracerProviderOption{
 		sdktrace.WithBatcher(exp, cfg.batch...),
 		sdktrace.WithResource(res),
-		sdktrace.WithSampler(cfg.sampler),
+		sdktrace.WithSampler(sampler),
 	}
 	if cfg.ids != nil {
 		tpOpts = append(tpOpts, sdktrace.WithIDGenerator(cfg.ids))
@@ -65,6 +59,19 @@ func Setup(ctx context.Context, client *o2kit.Client, opts ...Option) (*sdktrace
 		otel.SetTextMapPropagator(Propagator())
 	}
 	return tp, tp.Shutdown, nil
+}
+
+// samplerOrEnv returns the sampler of WithSampler, else the environment's,
+// else the SDK's default: parent-based always-on.
+func (c *config) samplerOrEnv(getenv func(string) string) (sdktrace.Sampler, error) {
+	if c.sampler != nil {
+		return c.sampler, nil
+	}
+	s, err := SamplerFromEnv(getenv)
+	if err != nil || s != nil {
+		return s, err
+	}
+	return sdktrace.ParentBased(Always()), nil
 }
 
 // Propagator returns the W3C trace context and baggage propagators, the
