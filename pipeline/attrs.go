@@ -12,6 +12,23 @@ type fieldPath []string
 
 func parsePath(name string) fieldPath { return strings.Split(name, ".") }
 
+// A group with an empty key is inlined, as slog defines: its attributes
+// count as the group's neighbours. The helpers below look into such groups
+// (to maxInline levels), so that a processor finds a field wherever a
+// record built it, and [Enrich] may add its fields as one inline group
+// without copying the record's attributes.
+
+// maxInline bounds how deep the helpers look into nested inline groups.
+const maxInline = 8
+
+// inlined returns the attributes of a when it is an inline group.
+func inlined(a *slog.Attr) ([]slog.Attr, bool) {
+	if a.Key != "" || a.Value.Kind() != slog.KindGroup {
+		return nil, false
+	}
+	return a.Value.Group(), true
+}
+
 // editFunc returns the new form of a matched attribute, or keep false to
 // remove it.
 type editFunc func(a slog.Attr) (out slog.Attr, keep bool)
@@ -21,11 +38,19 @@ type editFunc func(a slog.Attr) (out slog.Attr, keep bool)
 // slice, and a changed group gets a new value. changed is false, and
 // attrs is returned as is, when nothing matched.
 func editAttrs(attrs []slog.Attr, p fieldPath, f editFunc) (out []slog.Attr, changed bool) {
+	return editDepth(attrs, p, f, 0)
+}
+
+func editDepth(attrs []slog.Attr, p fieldPath, f editFunc, depth int) (out []slog.Attr, changed bool) {
 	for i, a := range attrs {
 		var na slog.Attr
 		keep, ok := true, false
-		if a.Key == p[0] {
+		if a.Key == p[0] && a.Key != "" {
 			na, keep, ok = editOne(a, p, f)
+		} else if inner, isInline := inlined(&a); isInline && depth < maxInline {
+			if edited, ok2 := editDepth(inner, p, f, depth+1); ok2 {
+				na, ok = slog.Attr{Value: slog.GroupValue(edited...)}, true
+			}
 		}
 		switch {
 		case !ok && changed:
@@ -59,16 +84,27 @@ func editOne(a slog.Attr, p fieldPath, f editFunc) (out slog.Attr, keep, ok bool
 	if v.Kind() != slog.KindGroup {
 		return a, true, false
 	}
-	inner, changed := editAttrs(v.Group(), p[1:], f)
+	inner, changed := editDepth(v.Group(), p[1:], f, 0)
 	if !changed {
 		return a, true, false
 	}
 	return slog.Attr{Key: a.Key, Value: slog.GroupValue(inner...)}, true, true
 }
 
-// find returns the value of the first attribute p addresses.
+// findAttr returns the value of the first attribute p addresses.
 func findAttr(attrs []slog.Attr, p fieldPath) (slog.Value, bool) {
-	for _, a := range attrs {
+	return findDepth(attrs, p, 0)
+}
+
+func findDepth(attrs []slog.Attr, p fieldPath, depth int) (slog.Value, bool) {
+	for i := range attrs {
+		a := &attrs[i]
+		if inner, ok := inlined(a); ok && depth < maxInline {
+			if v, found := findDepth(inner, p, depth+1); found {
+				return v, true
+			}
+			continue
+		}
 		if a.Key != p[0] {
 			continue
 		}
@@ -76,7 +112,7 @@ func findAttr(attrs []slog.Attr, p fieldPath) (slog.Value, bool) {
 			return a.Value, true
 		}
 		if v := a.Value.Resolve(); v.Kind() == slog.KindGroup {
-			if found, ok := findAttr(v.Group(), p[1:]); ok {
+			if found, ok := findDepth(v.Group(), p[1:], 0); ok {
 				return found, true
 			}
 		}
@@ -84,10 +120,19 @@ func findAttr(attrs []slog.Attr, p fieldPath) (slog.Value, bool) {
 	return slog.Value{}, false
 }
 
-// has reports whether attrs has a top-level attribute keyed key.
+// hasKey reports whether attrs has a top-level attribute keyed key, in
+// inline groups too.
 func hasKey(attrs []slog.Attr, key string) bool {
-	for _, a := range attrs {
+	return hasKeyDepth(attrs, key, 0)
+}
+
+func hasKeyDepth(attrs []slog.Attr, key string, depth int) bool {
+	for i := range attrs {
+		a := &attrs[i]
 		if a.Key == key {
+			return true
+		}
+		if inner, ok := inlined(a); ok && depth < maxInline && hasKeyDepth(inner, key, depth+1) {
 			return true
 		}
 	}

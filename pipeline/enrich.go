@@ -27,6 +27,12 @@ var _ o2kit.Processor = (*Enricher)(nil)
 // Enrich returns a processor that appends attrs to every record that does
 // not already have a top-level field with the same key: a record's own
 // value wins. Attributes with an empty key are ignored.
+//
+// To spare copying the record's attributes, the new record holds them as
+// an inline group (a group with an empty key, which slog and the client
+// flatten into its parent), followed by the static fields. The processors
+// of this package look into inline groups; a custom processor that runs
+// after Enrich should too.
 func Enrich(attrs ...slog.Attr) *Enricher {
 	e := &Enricher{}
 	for _, a := range attrs {

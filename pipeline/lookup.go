@@ -10,7 +10,8 @@ import (
 
 // LookupFunc finds the fields to add to a record whose looked-up field has
 // the value value (as text), such as a user's tier and country for a
-// user_id. It is called concurrently; an empty answer is cached too.
+// user_id. It is called concurrently; an empty answer is cached too. The
+// answer is kept and shared by records: do not modify it afterwards.
 type LookupFunc func(ctx context.Context, value string) ([]slog.Attr, error)
 
 // Lookuper adds fields found by a [LookupFunc], through a bounded cache.
@@ -79,21 +80,24 @@ func (l *Lookuper) ProcessorStats() map[string]int64 {
 }
 
 // appendMissing returns attrs followed by the attributes of extra whose
-// key attrs lacks, in a new slice; attrs itself when there are none.
+// key attrs lacks; attrs itself when there are none. It does not copy
+// attrs: the result holds it as an inline group (see [Enrich]).
 func appendMissing(attrs, extra []slog.Attr) []slog.Attr {
-	var out []slog.Attr
-	for _, a := range extra {
-		if a.Key == "" || hasKey(attrs, a.Key) {
-			continue
+	missing := 0
+	for i := range extra {
+		if extra[i].Key != "" && !hasKey(attrs, extra[i].Key) {
+			missing++
 		}
-		if out == nil {
-			out = make([]slog.Attr, len(attrs), len(attrs)+len(extra))
-			copy(out, attrs)
-		}
-		out = append(out, a)
 	}
-	if out == nil {
+	if missing == 0 {
 		return attrs
+	}
+	out := make([]slog.Attr, 1, 1+missing)
+	out[0] = slog.Attr{Value: slog.GroupValue(attrs...)}
+	for _, a := range extra {
+		if a.Key != "" && !hasKey(attrs, a.Key) {
+			out = append(out, a)
+		}
 	}
 	return out
 }

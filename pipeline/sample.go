@@ -95,10 +95,8 @@ func (s *Sampler) ProcessorStats() map[string]int64 {
 
 // levelOf reads the level of a record from its top-level field key.
 func levelOf(attrs []slog.Attr, key string) (slog.Level, bool) {
-	for _, a := range attrs {
-		if a.Key == key {
-			return parseLevel(a.Value.Resolve())
-		}
+	if v, ok := findAttr(attrs, fieldPath{key}); ok {
+		return parseLevel(v.Resolve())
 	}
 	return 0, false
 }

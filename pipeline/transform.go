@@ -29,9 +29,14 @@ func (t *Transform) Process(_ context.Context, r o2kit.Record) (o2kit.Record, er
 
 // Set returns a Transform that gives each record the attributes in attrs:
 // a top-level field with the same key is replaced where it stands, and
-// missing ones are appended.
+// missing ones are appended. Attributes with an empty key are ignored.
 func Set(attrs ...slog.Attr) *Transform {
-	set := append([]slog.Attr(nil), attrs...)
+	var set []slog.Attr
+	for _, a := range attrs {
+		if a.Key != "" {
+			set = append(set, a)
+		}
+	}
 	return &Transform{apply: func(in []slog.Attr) []slog.Attr {
 		out := in
 		for _, a := range set {

@@ -12,8 +12,24 @@ import (
 	"github.com/o2kit/o2kit"
 )
 
-// text renders attributes for comparison.
-func text(attrs []slog.Attr) string { return slog.GroupValue(attrs...).String() }
+// text renders attributes for comparison, with inline groups flattened
+// as the client encodes them.
+func text(attrs []slog.Attr) string { return slog.GroupValue(flat(nil, attrs)...).String() }
+
+func flat(dst, attrs []slog.Attr) []slog.Attr {
+	for _, a := range attrs {
+		v := a.Value.Resolve()
+		switch {
+		case v.Kind() == slog.KindGroup && a.Key == "":
+			dst = flat(dst, v.Group())
+		case v.Kind() == slog.KindGroup:
+			dst = append(dst, slog.Attr{Key: a.Key, Value: slog.GroupValue(flat(nil, v.Group())...)})
+		default:
+			dst = append(dst, a)
+		}
+	}
+	return dst
+}
 
 func run(t *testing.T, p o2kit.Processor, r o2kit.Record) o2kit.Record {
 	t.Helper()
@@ -73,6 +89,31 @@ func TestEnrich(t *testing.T) {
 	assert.Zero(t, testing.AllocsPerRun(100, func() { _, _ = e.Process(context.Background(), full) }))
 }
 
+// Enrich adds its fields as an inline group; the processors after it still
+// find every field, and an Enrich after an Enrich adds nothing twice.
+func TestProcessorsAfterEnrich(t *testing.T) {
+	e := Enrich(Service("checkout"))
+	in := []slog.Attr{slog.String("order_id", "o-1"), slog.String("level", "DEBUG"), slog.Group("g", slog.Int("x", 1))}
+	out := run(t, e, o2kit.Record{Stream: "orders", Attrs: in})
+	assert.Len(t, out.Attrs, 2, "an inline group and the service")
+	assert.Equal(t, "[order_id=o-1 level=DEBUG g=[x=1] service=checkout]", text(out.Attrs), "slog renders inline groups flat")
+
+	assert.Equal(t, "[order_id=o-1 level=DEBUG g=[x=1] service=checkout]", text(run(t, e, out).Attrs))
+	assert.Len(t, run(t, e, out).Attrs, 2)
+	assert.Equal(t, "[id=o-1 level=DEBUG g=[x=1] service=checkout]", text(run(t, Rename("order_id", "id"), out).Attrs))
+	assert.Equal(t, "[order_id=o-1 level=DEBUG service=checkout]", text(run(t, Drop("g.x"), out).Attrs))
+	assert.Equal(t, "[order_id=o-1 level=DEBUG g=[x=1] service=billing]", text(run(t, Set(slog.String("service", "billing")), out).Attrs))
+
+	c, err := NewContract("o", "orders", []Rule{Require("order_id"), Require("service").OneOf("checkout")})
+	require.NoError(t, err)
+	assert.Equal(t, "orders", run(t, c, out).Stream)
+	s, err := Sample(1, WithLevelRate(slog.LevelDebug, 0))
+	require.NoError(t, err)
+	assert.False(t, kept(t, s, out), "the level is found inside the inline group")
+	assert.Equal(t, text(in), text(run(t, Drop(""), o2kit.Record{Attrs: in}).Attrs), "an empty name matches nothing")
+	assert.Equal(t, 1.0, testing.AllocsPerRun(100, func() { _, _ = e.Process(context.Background(), o2kit.Record{Attrs: in}) }))
+}
+
 func TestChainAndSelection(t *testing.T) {
 	tag := func(v string) o2kit.Processor { return Set(slog.String("tag", v)) }
 	c := Chain{ForStreams(tag("orders"), "Orders-V2"), ExceptStreams(Set(slog.Bool("other", true)), "orders_v2"), nil}
@@ -96,8 +137,10 @@ func TestDefault(t *testing.T) {
 	c := Default("checkout")
 	require.Len(t, c, 2)
 	out := run(t, c, o2kit.Record{Attrs: []slog.Attr{slog.String("email", "a@b.io")}})
-	assert.Equal(t, "[email]", out.Attrs[0].Value.String())
-	v, ok := findAttr(out.Attrs, fieldPath{FieldService})
+	v, ok := findAttr(out.Attrs, fieldPath{"email"})
+	require.True(t, ok)
+	assert.Equal(t, "[email]", v.String())
+	v, ok = findAttr(out.Attrs, fieldPath{FieldService})
 	require.True(t, ok)
 	assert.Equal(t, "checkout", v.String())
 	assert.Len(t, Default(""), 2)
