@@ -127,7 +127,7 @@ func (r *Registry) export(now time.Time, pts []point) error {
 			dropped++
 			continue
 		}
-		r.attrs = appendAttrs(r.attrs[:0], &pts[i], v)
+		r.attrs = appendAttrs(r.attrs[:0], &pts[i], v, r.cfg.constLabels)
 		err := r.client.EmitAs(context.Background(), o2kit.Metrics, o2kit.Record{Stream: stream, Time: now, Attrs: r.attrs})
 		if err != nil {
 			dropped++
@@ -166,9 +166,13 @@ func wireValue(v float64) (float64, bool) {
 }
 
 // appendAttrs writes p as the attributes of one metrics record:
-// __name__, __type__, the labels, le or quantile, then value.
-func appendAttrs(dst []slog.Attr, p *point, v float64) []slog.Attr {
+// __name__, __type__, the constant labels, the labels, le or quantile,
+// then value.
+func appendAttrs(dst []slog.Attr, p *point, v float64, consts []Label) []slog.Attr {
 	dst = append(dst, slog.String("__name__", p.name), slog.String("__type__", p.fam.kind.String()))
+	for _, l := range consts {
+		dst = append(dst, slog.String(l.Name, l.Value))
+	}
 	for i, l := range p.fam.desc.Labels {
 		dst = append(dst, slog.String(l, p.values[i]))
 	}

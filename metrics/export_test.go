@@ -159,3 +159,23 @@ func TestTimerFailuresGoToTheErrorHandler(t *testing.T) {
 		assert.ErrorIs(t, r.Shutdown(t.Context()), o2kit.ErrClosed)
 	})
 }
+
+func TestConstLabels(t *testing.T) {
+	c, srv, _, _ := devClient(t)
+	r, err := NewRegistry(c, WithInterval(-1), WithClock(pinned), WithConstLabels(map[string]string{"service": "checkout", "instance": "pod-1"}))
+	require.NoError(t, err)
+	defer r.Close()
+	Must(r.CounterVec(Desc{Name: "orders_total", Labels: []string{"status"}})).With("paid").Inc()
+	_, err = r.GaugeVec(Desc{Name: "g", Labels: []string{"instance"}})
+	assert.ErrorIs(t, err, ErrConflict, "a metric may not reuse a constant label")
+	require.NoError(t, r.Flush(t.Context()))
+	require.NoError(t, c.Flush(t.Context()))
+	recs := srv.RecordsOf("default", "metrics", "orders_total")
+	require.Len(t, recs, 1)
+	assert.Equal(t, "checkout", recs[0]["service"])
+	assert.Equal(t, "pod-1", recs[0]["instance"])
+	assert.Equal(t, "paid", recs[0]["status"])
+
+	_, err = NewRegistry(nil, WithConstLabels(map[string]string{"Bad": "x"}))
+	assert.ErrorIs(t, err, ErrInvalidName)
+}

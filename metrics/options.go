@@ -1,6 +1,8 @@
 package metrics
 
 import (
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/o2kit/o2kit"
@@ -21,6 +23,7 @@ type config struct {
 	summaryWindow time.Duration
 	errs          o2kit.ErrorHandler
 	window        int // samples the window store keeps per series
+	constLabels   []Label
 }
 
 func defaultConfig() config {
@@ -110,5 +113,23 @@ func WithWindowSize(n int) Option {
 		if n != 0 {
 			c.window = n
 		}
+	})
+}
+
+// WithConstLabels adds labels to every sample exported to OpenObserve,
+// such as the service and the instance. Several replicas that export the
+// same metric need a label that tells them apart: without one, their
+// samples land in one series and their counters interleave. Default
+// none. Names follow the rules of [Desc] and may not be used by a
+// metric's own labels; NewRegistry rejects a bad name, registration a
+// clash. The exposition and the window store leave them out: a scraper
+// adds its own target labels, and the store holds this process only.
+func WithConstLabels(labels map[string]string) Option {
+	return optionFunc(func(c *config) {
+		c.constLabels = c.constLabels[:0]
+		for k, v := range labels {
+			c.constLabels = append(c.constLabels, Label{Name: k, Value: v})
+		}
+		slices.SortFunc(c.constLabels, func(a, b Label) int { return strings.Compare(a.Name, b.Name) })
 	})
 }

@@ -62,6 +62,11 @@ func NewRegistry(client *o2kit.Client, opts ...Option) (*Registry, error) {
 	if cfg.window < 0 {
 		return nil, fmt.Errorf("metrics: window size %d is negative", cfg.window)
 	}
+	for _, l := range cfg.constLabels {
+		if err := validLabel(l.Name); err != nil {
+			return nil, err
+		}
+	}
 	store, err := newStore(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("metrics: %w", err)
@@ -91,6 +96,11 @@ func (r *Registry) family(d Desc, k kind, labels bool, buckets, quantiles []floa
 	}
 	if err := d.validate(); err != nil {
 		return nil, err
+	}
+	for _, l := range r.cfg.constLabels {
+		if slices.Contains(d.Labels, l.Name) {
+			return nil, fmt.Errorf("%w: %q: label %q is a constant label of the registry", ErrConflict, d.fullName(), l.Name)
+		}
 	}
 	d.Name, d.Labels = d.fullName(), slices.Clone(d.Labels)
 	f := newFamily(d, k, &r.stats, r.cfg.seriesLimit)
