@@ -43,8 +43,10 @@
 // Each sample is a record {"_timestamp", "__name__", "__type__", labels...,
 // "value"}: histograms as name_bucket{le}, name_sum and name_count,
 // summaries as name{quantile}, name_sum and name_count, all stamped with
-// the collection time. [Registry.Handler] serves the same samples in the
-// Prometheus text format 0.0.4.
+// the collection time. [WithConstLabels] adds labels such as the instance
+// to each, which replicas of one service need to keep their series apart.
+// [Registry.Handler] serves the same samples in the Prometheus text format
+// 0.0.4.
 //
 // # Cardinality
 //
