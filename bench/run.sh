@@ -4,7 +4,7 @@
 # results/<name>.benchstat.txt. Takes some minutes.
 #
 #   ./run.sh                 # all families
-#   ./run.sh endtoend        # one family: callercost, endtoend, serverdown, metrics or behavior
+#   ./run.sh endtoend        # one family: callercost, endtoend, serverdown, metrics, behavior, logging, tracing or pipeline
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -32,13 +32,13 @@ run() {
     echo "o2kit-commit: ${commit}"
     echo "o2kit-tree: ${tree}"
     echo "loadavg-at-start: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
-    go test -run '^$' -bench "${pattern}" -count "${count}" -timeout 60m "$@" .
+    go test -run '^$' -bench "${pattern}" -count "${count}" -timeout 60m "$@" "${pkg:-.}"
   } | tee "results/${name}.txt"
   benchstat "results/${name}.txt" >"results/${name}.benchstat.txt"
   cat "results/${name}.benchstat.txt"
 }
 
-families=("${@:-callercost endtoend serverdown metrics behavior logging tracing}")
+families=("${@:-callercost endtoend serverdown metrics behavior logging tracing pipeline}")
 for f in ${families[*]}; do
   case $f in
   callercost) run callercost '^BenchmarkCallerCost$' 6 -benchtime 1s ;;
@@ -48,6 +48,7 @@ for f in ${families[*]}; do
   behavior) run behavior '^BenchmarkBehaviorTrack$' 6 -benchtime 1s ;;
   logging) run logging '^BenchmarkLogging' 6 -benchtime 1s ;;
   tracing) run tracing '^BenchmarkTracingSpan$' 6 -benchtime 1s ;;
-  *) echo "unknown family ${f}: callercost, endtoend, serverdown, metrics, behavior, logging or tracing" >&2; exit 2 ;;
+  pipeline) pkg=github.com/o2kit/o2kit/pipeline run pipeline '^Benchmark(Mask|DefaultChain|Encode|Emit|Processors)$' 6 -benchtime 1s ;;
+  *) echo "unknown family ${f}: callercost, endtoend, serverdown, metrics, behavior, logging, tracing or pipeline" >&2; exit 2 ;;
   esac
 done

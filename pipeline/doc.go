@@ -14,7 +14,13 @@
 //	))
 //
 // [Default] bundles the processors most services want: PII masking, then
-// the host and service fields.
+// the host and service fields. [Chain] runs processors as one, and
+// [ForStreams] and [ExceptStreams] restrict one to some streams.
+//
+// Processors that keep counters implement [o2kit.StatsReporter], so their
+// counters reach [o2kit.Stats].Processors, keyed by processor:
+// "contract:orders:missing:order_id", "mask:email", "sample:dropped",
+// "dedupe:dropped", "ratelimit:<stream>:dropped", "lookup:<key>:hits".
 //
 // # Transforming and enriching
 //
@@ -23,7 +29,10 @@
 // [Region]); [Lookup] adds fields found by a function of a record's field,
 // such as a user's tier by user_id, through a bounded cache. A processor
 // never writes into the record's Attrs: it copies the slice the first time
-// it changes something, so a caller may reuse its attributes.
+// it changes something, so a caller may reuse its attributes. Enrich and
+// Lookup do not even copy: they wrap the attributes in an inline group (an
+// empty key, flattened by slog and by the client) and add theirs after it;
+// the processors of this package look into inline groups.
 //
 // # Data contracts
 //
