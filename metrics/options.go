@@ -23,6 +23,7 @@ type config struct {
 	summaryWindow time.Duration
 	errs          o2kit.ErrorHandler
 	window        int // samples the window store keeps per series
+	windowSeries  int // series the window store keeps
 	constLabels   []Label
 }
 
@@ -34,6 +35,7 @@ func defaultConfig() config {
 		idleExpiry:    10 * time.Minute,
 		summaryWindow: 10 * time.Minute,
 		window:        240,
+		windowSeries:  10000,
 	}
 }
 
@@ -112,6 +114,19 @@ func WithWindowSize(n int) Option {
 	return optionFunc(func(c *config) {
 		if n != 0 {
 			c.window = n
+		}
+	})
+}
+
+// WithWindowSeries sets how many series the window store keeps. Past it,
+// a new series replaces the one silent longest (finding it scans the
+// store, so keep the cap above the registry's live series). Default
+// 10000; zero means the default, and NewRegistry rejects a negative
+// value.
+func WithWindowSeries(n int) Option {
+	return optionFunc(func(c *config) {
+		if n != 0 {
+			c.windowSeries = n
 		}
 	})
 }

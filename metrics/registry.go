@@ -59,8 +59,8 @@ func NewRegistry(client *o2kit.Client, opts ...Option) (*Registry, error) {
 	if cfg.summaryWindow < 0 {
 		return nil, fmt.Errorf("metrics: summary window %s is negative", cfg.summaryWindow)
 	}
-	if cfg.window < 0 {
-		return nil, fmt.Errorf("metrics: window size %d is negative", cfg.window)
+	if cfg.window < 0 || cfg.windowSeries < 0 {
+		return nil, fmt.Errorf("metrics: window size %d or series %d is negative", cfg.window, cfg.windowSeries)
 	}
 	for _, l := range cfg.constLabels {
 		if err := validLabel(l.Name); err != nil {

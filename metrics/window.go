@@ -141,5 +141,5 @@ func (r *Registry) span() time.Duration {
 }
 
 func newStore(cfg config) (*Store, error) {
-	return timeseries.New(timeseries.WithCapacity(cfg.window), timeseries.WithEvictOldest())
+	return timeseries.New(timeseries.WithCapacity(cfg.window), timeseries.WithMaxSeries(cfg.windowSeries), timeseries.WithEvictOldest())
 }

@@ -93,3 +93,19 @@ func TestSummaryVecSeries(t *testing.T) {
 	assert.Equal(t, uint64(1), r.Stats().Expired, "the idle summary went")
 	assert.Equal(t, uint64(2), sv.With("de").Count())
 }
+
+func TestWindowSeriesCap(t *testing.T) {
+	now := pinned()
+	r := newReg(t, WithClock(func() time.Time { return now }), WithWindowSeries(2))
+	g := Must(r.GaugeVec(Desc{Name: "g", Labels: []string{"k"}}))
+	for _, k := range []string{"a", "b", "c"} {
+		g.With(k).Set(1)
+		require.NoError(t, r.Flush(t.Context()))
+		now = now.Add(time.Second)
+	}
+	assert.Equal(t, 2, r.Window().Len(), "the store holds at most two series")
+	_, err := NewRegistry(nil, WithWindowSeries(-1))
+	assert.Error(t, err)
+	_, err = NewRegistry(nil, WithWindowSize(-1))
+	assert.Error(t, err)
+}
