@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"bytes"
+	"encoding/json"
 	"math"
 	"strings"
 	"testing"
@@ -61,5 +62,37 @@ func FuzzExposition(f *testing.F) {
 				t.Fatalf("line %q split from its sample", l)
 			}
 		}
+	})
+}
+
+// FuzzQueryAnswer decodes arbitrary PromQL results: no panic, and a
+// decoded answer re-encodes to the same series count.
+func FuzzQueryAnswer(f *testing.F) {
+	f.Add("matrix", `[{"metric":{"a":"b"},"values":[[1700000000,"1.5"],[1700000015.5,"NaN"]]}]`)
+	f.Add("vector", `[{"metric":{},"value":[1700000000,"+Inf"]}]`)
+	f.Add("scalar", `[1700000000,"3"]`)
+	f.Add("scalar", `2.5`)
+	f.Fuzz(func(t *testing.T, typ, raw string) {
+		res := &QueryResult{Type: typ}
+		if res.decode([]byte(raw)) != nil || (typ != "vector" && typ != "matrix") {
+			return
+		}
+		var objs []json.RawMessage
+		if json.Unmarshal([]byte(raw), &objs) == nil && len(objs) != len(res.Series) {
+			t.Fatalf("%d objects, %d series from %q", len(objs), len(res.Series), raw)
+		}
+	})
+}
+
+// FuzzMatchers reads arbitrary match parameters and times.
+func FuzzMatchers(f *testing.F) {
+	for _, s := range []string{`status="paid"`, `a!=b`, `a=~x.*`, `a!~(`, `=x`, `1700000000`, `2026-11-25T09:30:00Z`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if m, err := parseMatcher(s); err == nil {
+			m.Matches(Labels{{Name: "a", Value: "x"}})
+		}
+		_, _ = parseTime(s)
 	})
 }
