@@ -64,35 +64,20 @@ func (s *Sessions) Middleware(next http.Handler) http.Handler {
 // begin reads and renews the cookies and returns the request's context.
 func (s *Sessions) begin(w http.ResponseWriter, r *http.Request) context.Context {
 	ctx := r.Context()
-	ua := r.UserAgent()
-	v := Visitor{UserAgent: ua[:min(len(ua), maxUserAgent)], Locale: locale(r.Header.Get("Accept-Language")),
-		IP: s.cfg.clientIP(r), Bot: IsBot(ua), DoNotTrack: r.Header.Get("DNT") == "1" || r.Header.Get("Sec-GPC") == "1"}
+	v := s.visitor(r)
 	var user string
 	if s.cfg.user != nil {
 		if user = s.cfg.user(r); user != "" {
 			ctx = o2kit.ContextWithUser(ctx, user)
 		}
 	}
-	v.AnonymousID = cookieValue(r, s.cfg.anonCookie)
-	if !isUUID(v.AnonymousID) {
-		v.AnonymousID = ""
-	}
 	if !s.t.allowed(ctx, &v) || v.Bot && s.t.cfg.bots == BotSkip {
-		return ContextWithVisitor(ctx, v)
-	}
-	now := s.t.cfg.now()
-	sess := parseSession(cookieValue(r, s.cfg.sessionCookie))
-	if sess.id == "" || now.Sub(sess.last) > s.cfg.timeout || sess.last.After(now.Add(time.Minute)) {
-		sess = session{id: newRandomID()}
+		return ContextWithVisitor(ctx, v) // no cookies, no new ids
 	}
 	if v.AnonymousID == "" {
 		v.AnonymousID = newRandomID()
 	}
-	link := user != "" && sess.user != userHash(user)
-	if user != "" {
-		sess.user = userHash(user)
-	}
-	sess.last = now
+	sess, link := s.session(r, user)
 	s.setCookies(w, r, v.AnonymousID, sess)
 	ctx = o2kit.ContextWithSession(ContextWithVisitor(ctx, v), sess.id)
 	if link {
@@ -102,6 +87,41 @@ func (s *Sessions) begin(w http.ResponseWriter, r *http.Request) context.Context
 		_ = s.t.PageView(ctx, PageView{URL: requestURL(r), Referrer: r.Referer()})
 	}
 	return ctx
+}
+
+// visitor reads what the request says about its client, and the
+// anonymous id of a returning visitor.
+func (s *Sessions) visitor(r *http.Request) Visitor {
+	ua := r.UserAgent()
+	v := Visitor{
+		AnonymousID: cookieValue(r, s.cfg.anonCookie),
+		UserAgent:   ua[:min(len(ua), maxUserAgent)],
+		Locale:      locale(r.Header.Get("Accept-Language")),
+		IP:          s.cfg.clientIP(r),
+		Bot:         IsBot(ua),
+		DoNotTrack:  r.Header.Get("DNT") == "1" || r.Header.Get("Sec-GPC") == "1",
+	}
+	if !isUUID(v.AnonymousID) {
+		v.AnonymousID = ""
+	}
+	return v
+}
+
+// session returns the request's session, a new one when the cookie is
+// missing, malformed or timed out, renewed to now; link is true when user
+// is logged in and the session was not yet linked to that user.
+func (s *Sessions) session(r *http.Request, user string) (sess session, link bool) {
+	now := s.t.cfg.now()
+	sess = parseSession(cookieValue(r, s.cfg.sessionCookie))
+	if sess.id == "" || now.Sub(sess.last) > s.cfg.timeout || sess.last.After(now.Add(time.Minute)) {
+		sess = session{id: newRandomID()}
+	}
+	if user != "" {
+		h := userHash(user)
+		link, sess.user = sess.user != h, h
+	}
+	sess.last = now
+	return sess, link
 }
 
 func (s *Sessions) setCookies(w http.ResponseWriter, r *http.Request, anon string, sess session) {
