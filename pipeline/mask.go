@@ -81,7 +81,7 @@ func (m *Masker) ProcessorStats() map[string]int64 {
 func (m *Masker) attrs(attrs []slog.Attr, depth int) ([]slog.Attr, bool) {
 	var out []slog.Attr
 	for i := range attrs {
-		na, changed := m.attr(&attrs[i], depth)
+		v, changed := m.value(&attrs[i], depth)
 		if !changed {
 			continue
 		}
@@ -89,44 +89,42 @@ func (m *Masker) attrs(attrs []slog.Attr, depth int) ([]slog.Attr, bool) {
 			out = make([]slog.Attr, len(attrs))
 			copy(out, attrs)
 		}
-		out[i] = na
+		out[i].Value = v
 	}
 	return out, out != nil
 }
 
-func (m *Masker) attr(a *slog.Attr, depth int) (slog.Attr, bool) {
-	if !m.secrets.ruledOut(a.Key) && m.secrets.match(a.Key) {
-		if a.Value.Kind() == slog.KindGroup {
-			return *a, false // its members are checked one by one below
-		}
-		m.counts[KindSecret].Add(1)
-		return slog.String(a.Key, m.secret(a.Value)), true
-	}
+// value returns the masked value of a, or changed false when a has
+// nothing to mask. Keys never change.
+func (m *Masker) value(a *slog.Attr, depth int) (masked slog.Value, changed bool) {
 	v := a.Value
-	switch v.Kind() {
+	kind := v.Kind()
+	if kind != slog.KindGroup && !m.secrets.ruledOut(a.Key) && m.secrets.match(a.Key) {
+		m.counts[KindSecret].Add(1)
+		return slog.StringValue(m.secret(v)), true
+	}
+	switch kind {
 	case slog.KindString:
 		if s, ok := m.text(v.String()); ok {
-			return slog.String(a.Key, s), true
+			return slog.StringValue(s), true
 		}
-	case slog.KindGroup:
+	case slog.KindGroup: // a group named as a secret has its members checked one by one
 		if depth >= m.maxDepth {
-			return *a, false
+			return v, false
 		}
 		if inner, ok := m.attrs(v.Group(), depth+1); ok {
-			return slog.Attr{Key: a.Key, Value: slog.GroupValue(inner...)}, true
+			return slog.GroupValue(inner...), true
 		}
 	case slog.KindLogValuer:
-		if na, ok := m.attr(&slog.Attr{Key: a.Key, Value: v.Resolve()}, depth+1); ok {
-			return na, true
-		}
+		return m.value(&slog.Attr{Key: a.Key, Value: v.Resolve()}, depth+1)
 	case slog.KindAny:
 		if err, ok := v.Any().(error); ok {
 			if s, ok := m.text(err.Error()); ok {
-				return slog.String(a.Key, s), true
+				return slog.StringValue(s), true
 			}
 		}
 	}
-	return *a, false
+	return v, false
 }
 
 // text masks s; ok is false, and nothing allocated, when s holds nothing

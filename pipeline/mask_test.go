@@ -58,29 +58,30 @@ func TestMaskStringRedact(t *testing.T) {
 func TestMaskNearMisses(t *testing.T) {
 	m := MaskPII()
 	for _, in := range []string{
-		"order 12345678901 shipped",         // eleven digits, no mobile prefix
-		"order 10012345678",                 // 1 then 0
-		"ORD-13812345678",                   // a mobile inside an identifier
-		"order13812345678",                  // glued to a word
-		"138123456789",                      // twelve digits
-		"3.13812345678",                     // a decimal
-		"id 110105194912310021",             // wrong check digit
-		"id 110105194913310028",             // month 13
-		"id 91010519491231002X",             // region code 9
-		"card 4111111111111112",             // fails Luhn
-		"card 4111 1111 1111 1112",          // grouped, fails Luhn
-		"ts 1795599000000123",               // a time in µs: no card prefix
-		"version 1.2.3.4.5",                 // not an address
-		"999.1.1.1",                         // octet out of range
-		"at 12:30:45",                       // a time
-		"mac aa:bb:cc:dd:ee:ff",             // not IPv6
-		"std::vector",                       // not IPv6
-		"bearer of bad news",                // too short to be a token
-		"eyJ not a token",                   // not a JWT
-		"2026-11-30",                        // a date
-		"123-456-7890",                      // area code starting 1
-		"+12 34",                            // too short
-		"amounts 1,234,567.89 and 41111111", // numbers
+		"order 12345678901 shipped",                 // eleven digits, no mobile prefix
+		"order 10012345678",                         // 1 then 0
+		"ORD-13812345678",                           // a mobile inside an identifier
+		"order13812345678",                          // glued to a word
+		"138123456789",                              // twelve digits
+		"3.13812345678",                             // a decimal
+		"id 110105194912310021",                     // wrong check digit
+		"id 110105194913310028",                     // month 13
+		"id 91010519491231002X",                     // region code 9
+		"card 4111111111111112",                     // fails Luhn
+		"card 4111 1111 1111 1112",                  // grouped, fails Luhn
+		"ts 1795599000000123",                       // a time in µs: no card prefix
+		"version 1.2.3.4.5",                         // not an address
+		"999.1.1.1",                                 // octet out of range
+		"at 12:30:45",                               // a time
+		"mac aa:bb:cc:dd:ee:ff",                     // not IPv6
+		"std::vector",                               // not IPv6
+		"bearer of bad news",                        // too short to be a token
+		"eyJ not a token",                           // not a JWT
+		"xeyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig", // a JWT's shape inside a word
+		"2026-11-30",                                // a date
+		"123-456-7890",                              // area code starting 1
+		"+12 34",                                    // too short
+		"amounts 1,234,567.89 and 41111111",         // numbers
 	} {
 		assert.Equal(t, in, m.MaskString(in), in)
 	}
@@ -125,6 +126,7 @@ func TestMaskRecord(t *testing.T) {
 		slog.Group("user", slog.String("phone", "13812345678"), slog.String("apiKey", "k")),
 		slog.Any("lazy", lazy("ip 10.1.2.3")),
 		slog.Int("max_tokens", 100),
+		slog.Group("auth", slog.String("user", "a@b.io"), slog.String("method", "sso")),
 	}
 	orig := append([]slog.Attr(nil), in...)
 	out, err := m.Process(context.Background(), o2kit.Record{Stream: "s", Attrs: in})
@@ -139,11 +141,13 @@ func TestMaskRecord(t *testing.T) {
 		slog.Group("user", slog.String("phone", "[phone]"), slog.String("apiKey", "[secret]")),
 		slog.String("lazy", "ip [ip]"),
 		slog.Int("max_tokens", 100),
+		slog.Group("auth", slog.String("user", "[email]"), slog.String("method", "sso")),
 	}
 	assert.Equal(t, slog.GroupValue(want...).String(), slog.GroupValue(out.Attrs...).String())
 	stats := m.ProcessorStats()
 	assert.Equal(t, int64(3), stats["mask:secret"])
 	assert.Equal(t, int64(2), stats["mask:phone"])
+	assert.Equal(t, int64(2), stats["mask:email"])
 }
 
 type errAt string

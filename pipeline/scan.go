@@ -14,7 +14,7 @@ type piiScanner struct {
 
 // Byte classes of the scan loop, one table load per byte.
 const (
-	clTrigger = 1 << iota // may start a match: digits, "+(@:", 'b', 'B', 'e'
+	clTrigger = 1 << iota // may start a match: digits, "+(@:", 'b', 'B', and 'J' of a JWT's "eyJ"
 	clWord                // continues a word (see isWordByte)
 	clAlnum               // a letter or digit: starts a match only at a word's start
 	clJoiner              // joins the words around it into one token (see isJoiner)
@@ -33,7 +33,7 @@ var class = func() (t [256]uint8) {
 			t[c] |= clJoiner
 		}
 	}
-	for _, c := range []byte("0123456789+(@:bBe") {
+	for _, c := range []byte("0123456789+(@:bBJ") {
 		t[c] |= clTrigger
 	}
 	return t
@@ -42,16 +42,22 @@ var class = func() (t [256]uint8) {
 // next returns the first match in s at or after from.
 func (sc *piiScanner) next(s string, from int) (piiMatch, bool) {
 	noIPv6 := from // colons before it are inside a run that is no IPv6 address
-	// inToken: a digit or letter at i would continue a word, or a token
-	// joined by '-' or '.', where no match starts (see boundaryBefore);
-	// alnum: the byte before i is a letter or digit.
-	inToken := !boundaryBefore(s, from)
-	alnum := from > 0 && isAlnum(s[from-1])
 	for i := from; i < len(s); i++ {
-		cl := class[s[i]]
-		if cl&clTrigger == 0 || inToken && cl&clAlnum != 0 {
-			inToken = cl&clWord != 0 || alnum && cl&clJoiner != 0
-			alnum = cl&clAlnum != 0
+		for i+4 <= len(s) && (class[s[i]]|class[s[i+1]]|class[s[i+2]]|class[s[i+3]])&clTrigger == 0 {
+			i += 4 // most bytes start nothing: skip them four at a time
+		}
+		for i < len(s) && class[s[i]]&clTrigger == 0 {
+			i++
+		}
+		if i == len(s) {
+			break
+		}
+		if class[s[i]]&clAlnum != 0 && s[i] != 'J' && i > 0 && !startsToken(s, i) {
+			// Digits and letters start a match only at a token's start
+			// (a JWT's J checks its own): skip the rest of this word.
+			for i+1 < len(s) && class[s[i+1]]&clAlnum != 0 {
+				i++
+			}
 			continue
 		}
 		var m piiMatch
@@ -72,7 +78,7 @@ func (sc *piiScanner) next(s string, from int) (piiMatch, bool) {
 			if i >= noIPv6 && colonMayBeIPv6(s, i) {
 				m, ok, noIPv6 = sc.ipv6(s, i, from)
 			}
-		case c == 'e':
+		case c == 'J':
 			m, ok = sc.jwt(s, i)
 		default: // 'b' or 'B'
 			m, ok = sc.bearer(s, i)
@@ -80,9 +86,15 @@ func (sc *piiScanner) next(s string, from int) (piiMatch, bool) {
 		if ok {
 			return m, true
 		}
-		inToken, alnum = !boundaryBefore(s, i+1), isAlnum(s[i])
 	}
 	return piiMatch{}, false
+}
+
+// startsToken reports whether a digit or letter at i starts a token: it
+// does not continue a word, or a token joined by '-' or '.'.
+func startsToken(s string, i int) bool {
+	c := class[s[i-1]]
+	return c&clWord == 0 && (c&clJoiner == 0 || i < 2 || class[s[i-2]]&clAlnum == 0)
 }
 
 // digits tries the matchers that start with a digit at i, at a word's

@@ -136,10 +136,12 @@ func (sc *piiScanner) bearer(s string, i int) (piiMatch, bool) {
 	return piiMatch{start, end, KindToken}, true
 }
 
-// jwt tries a JSON Web Token at i: three base64url segments split by dots,
-// the first (the header, a JSON object) starting "eyJ".
-func (sc *piiScanner) jwt(s string, i int) (piiMatch, bool) {
-	if !sc.kinds.has(KindJWT) || len(s)-i < 10 || s[i+1] != 'y' || s[i+2] != 'J' || !wordStart(s, i) {
+// jwt tries a JSON Web Token whose "eyJ" ends at the J at j: three
+// base64url segments split by dots, the first (the header, a JSON object)
+// starting "eyJ".
+func (sc *piiScanner) jwt(s string, j int) (piiMatch, bool) {
+	i := j - 2
+	if !sc.kinds.has(KindJWT) || i < 0 || len(s)-i < 10 || s[i] != 'e' || s[i+1] != 'y' || !wordStart(s, i) {
 		return piiMatch{}, false
 	}
 	end := i
