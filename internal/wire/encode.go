@@ -12,10 +12,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"math"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/o2kit/o2kit/internal/norm"
 )
@@ -146,29 +144,6 @@ func (e *Encoder) value(kind slog.Kind, v slog.Value) {
 	}
 }
 
-// AppendFloat appends f as a JSON number that always reads back as a float
-// (2 is written 2.0), so a column's type does not depend on whether its
-// first value happened to be whole. NaN and infinities, which JSON cannot
-// carry, are written as null, which the server drops.
-func AppendFloat(dst []byte, f float64) []byte {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return append(dst, "null"...)
-	}
-	abs := math.Abs(f)
-	format := byte('f')
-	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
-		format = 'e'
-	}
-	start := len(dst)
-	dst = strconv.AppendFloat(dst, f, format, -1, 64)
-	for _, c := range dst[start:] {
-		if c == '.' || c == 'e' {
-			return dst
-		}
-	}
-	return append(dst, '.', '0')
-}
-
 // any writes a value of kind Any: an error as its text, anything else as
 // encoding/json renders it, with objects flattened under key.
 func (e *Encoder) any(key string, x any, depth int) {
@@ -210,67 +185,3 @@ func marshal(x any) (raw []byte, err error) {
 	}()
 	return json.Marshal(x)
 }
-
-// AppendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD, as
-// encoding/json does; HTML characters are not escaped.
-func AppendString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if safe[c] {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			dst = appendEscaped(dst, c)
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if (r == utf8.RuneError && size == 1) || r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			switch r {
-			case utf8.RuneError:
-				dst = append(dst, `\ufffd`...)
-			case '\u2028':
-				dst = append(dst, `\u2028`...)
-			default:
-				dst = append(dst, `\u2029`...)
-			}
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
-
-const hexDigits = "0123456789abcdef"
-
-func appendEscaped(dst []byte, c byte) []byte {
-	switch c {
-	case '"', '\\':
-		return append(dst, '\\', c)
-	case '\n':
-		return append(dst, '\\', 'n')
-	case '\r':
-		return append(dst, '\\', 'r')
-	case '\t':
-		return append(dst, '\\', 't')
-	default:
-		return append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-	}
-}
-
-// safe reports the ASCII bytes a JSON string may hold unescaped.
-var safe = func() (t [utf8.RuneSelf]bool) {
-	for c := 0x20; c < utf8.RuneSelf; c++ {
-		t[c] = c != '"' && c != '\\'
-	}
-	return t
-}()

@@ -160,6 +160,30 @@ func BenchmarkAppendRecord(b *testing.B) {
 	b.SetBytes(int64(len(buf)))
 }
 
+// BenchmarkAppendRecordLog is the record the logging handler builds for
+// logger.Info with eight attributes, one of each common kind.
+func BenchmarkAppendRecordLog(b *testing.B) {
+	var e Encoder
+	e.IDKey = "o2kit_id"
+	attrs := []slog.Attr{
+		slog.String("level", "INFO"), slog.String("service", "checkout"), slog.String("message", "order placed"),
+		slog.String("order_id", "ord-20261125-000731"),
+		slog.Int64("amount_minor", 129900),
+		slog.Float64("latency_ms", 12.75),
+		slog.Bool("first_order", true),
+		slog.Duration("elapsed", 1530*time.Millisecond),
+		slog.Any("err", errors.New("card declined")),
+		slog.Time("placed_at", time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)),
+		slog.Group("shipping", slog.String("country", "DE"), slog.Int("items", 3)),
+	}
+	buf := make([]byte, 0, 1024)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = e.AppendRecord(buf[:0], 1_700_000_000_000_000, []byte("018bcfe5-687b-7abc-8def-0123456789ab"), attrs)
+	}
+	b.SetBytes(int64(len(buf)))
+}
+
 func FuzzAppendRecord(f *testing.F) {
 	f.Add("key", "value", int64(1), 1.5, true)
 	f.Add("K.e-y", "\xff\x00\"", int64(-1), math.NaN(), false)

@@ -44,12 +44,18 @@ func (g *IDs) Append(dst []byte, t time.Time) []byte {
 	return appendUUID(dst, &u)
 }
 
+// appendUUID writes u in the 8-4-4-4-12 hex form, into a fixed array first
+// so that dst grows once.
 func appendUUID(dst []byte, u *[16]byte) []byte {
+	var out [IDLen]byte
+	j := 0
 	for i, c := range u {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			dst = append(dst, '-')
+		out[j], out[j+1] = hexDigits[c>>4], hexDigits[c&0xf]
+		j += 2
+		if i == 3 || i == 5 || i == 7 || i == 9 {
+			out[j] = '-'
+			j++
 		}
-		dst = append(dst, hexDigits[c>>4], hexDigits[c&0xf])
 	}
-	return dst
+	return append(dst, out[:]...)
 }
