@@ -53,62 +53,73 @@ func (e *Encoder) AppendRecord(dst []byte, micros int64, id []byte, attrs []slog
 		dst = append(dst, id...)
 		dst = append(dst, '"')
 	}
-	e.buf, e.pfx = dst, e.pfx[:0]
-	for _, a := range attrs {
-		e.attr(a, 0)
+	e.pfx = e.pfx[:0]
+	for i := range attrs {
+		dst = e.attr(dst, &attrs[i], 0)
 	}
-	dst = append(e.buf, '}', '\n')
-	e.buf = nil
+	return append(dst, '}', '\n')
+}
+
+// attr appends a under the current group prefix. The hot path works on
+// dst, not on a field, so the buffer stays in registers.
+func (e *Encoder) attr(dst []byte, a *slog.Attr, depth int) []byte {
+	kind := a.Value.Kind()
+	if kind == slog.KindGroup {
+		return e.group(dst, a.Key, a.Value.Group(), depth)
+	}
+	if kind == slog.KindLogValuer {
+		r := slog.Attr{Key: a.Key, Value: a.Value.Resolve()}
+		return e.attr(dst, &r, depth)
+	}
+	if a.Key == "" {
+		return dst
+	}
+	mark := len(dst)
+	dst = append(dst, ',', '"')
+	if len(e.pfx) > 0 {
+		dst = append(dst, e.pfx...)
+	}
+	dst = norm.AppendKey(dst, a.Key)
+	if e.reserved(dst[mark+2:]) {
+		return dst[:mark]
+	}
+	if kind == slog.KindAny {
+		return e.anyAttr(dst, mark, a.Value.Any(), depth)
+	}
+	dst = append(dst, '"', ':')
+	return appendValue(dst, kind, a.Value)
+}
+
+// anyAttr appends a value of kind Any whose key dst[mark+2:] holds: an
+// error's text at once, anything else through the slow path of [Encoder.any].
+func (e *Encoder) anyAttr(dst []byte, mark int, x any, depth int) []byte {
+	if err, ok := x.(error); ok {
+		if _, marshals := x.(json.Marshaler); !marshals {
+			dst = append(dst, '"', ':')
+			return AppendString(dst, errorText(err))
+		}
+	}
+	key := string(dst[mark+2:])
+	e.buf = dst[:mark]
+	e.any(key, x, depth)
+	dst, e.buf = e.buf, nil
 	return dst
 }
 
-// attr writes a under the current group prefix.
-func (e *Encoder) attr(a slog.Attr, depth int) {
-	v := a.Value
-	kind := v.Kind()
-	if kind == slog.KindLogValuer {
-		v = v.Resolve()
-		kind = v.Kind()
-	}
-	if kind == slog.KindGroup {
-		e.group(a.Key, v.Group(), depth)
-		return
-	}
-	if a.Key == "" {
-		return
-	}
-	mark := len(e.buf)
-	e.buf = append(e.buf, ',', '"')
-	e.buf = append(e.buf, e.pfx...)
-	e.buf = norm.AppendKey(e.buf, a.Key)
-	key := e.buf[mark+2:]
-	if e.reserved(key) {
-		e.buf = e.buf[:mark]
-		return
-	}
-	if kind == slog.KindAny {
-		k := string(key)
-		e.buf = e.buf[:mark]
-		e.any(k, v.Any(), depth)
-		return
-	}
-	e.buf = append(e.buf, '"', ':')
-	e.value(kind, v)
-}
-
-func (e *Encoder) group(name string, attrs []slog.Attr, depth int) {
+func (e *Encoder) group(dst []byte, name string, attrs []slog.Attr, depth int) []byte {
 	if len(attrs) == 0 || depth >= maxDepth {
-		return
+		return dst
 	}
 	mark := len(e.pfx)
 	if name != "" {
 		e.pfx = norm.AppendKey(e.pfx, name)
 		e.pfx = append(e.pfx, '_')
 	}
-	for _, a := range attrs {
-		e.attr(a, depth+1)
+	for i := range attrs {
+		dst = e.attr(dst, &attrs[i], depth+1)
 	}
 	e.pfx = e.pfx[:mark]
+	return dst
 }
 
 func (e *Encoder) reserved(key []byte) bool {
@@ -121,27 +132,29 @@ func (e *Encoder) writeKey(key string) {
 	e.buf = append(e.buf, '"', ':')
 }
 
-func (e *Encoder) value(kind slog.Kind, v slog.Value) {
+// appendValue appends v, of a kind other than Any, Group and LogValuer.
+func appendValue(dst []byte, kind slog.Kind, v slog.Value) []byte {
 	switch kind {
 	case slog.KindString:
-		e.buf = AppendString(e.buf, v.String())
+		dst = AppendString(dst, v.String())
 	case slog.KindInt64:
-		e.buf = strconv.AppendInt(e.buf, v.Int64(), 10)
+		dst = strconv.AppendInt(dst, v.Int64(), 10)
 	case slog.KindUint64:
-		e.buf = strconv.AppendUint(e.buf, v.Uint64(), 10)
+		dst = strconv.AppendUint(dst, v.Uint64(), 10)
 	case slog.KindFloat64:
-		e.buf = AppendFloat(e.buf, v.Float64())
+		dst = AppendFloat(dst, v.Float64())
 	case slog.KindBool:
-		e.buf = strconv.AppendBool(e.buf, v.Bool())
+		dst = strconv.AppendBool(dst, v.Bool())
 	case slog.KindDuration:
-		e.buf = strconv.AppendInt(e.buf, int64(v.Duration()), 10)
+		dst = strconv.AppendInt(dst, int64(v.Duration()), 10)
 	case slog.KindTime:
-		e.buf = append(e.buf, '"')
-		e.buf = v.Time().AppendFormat(e.buf, time.RFC3339Nano)
-		e.buf = append(e.buf, '"')
+		dst = append(dst, '"')
+		dst = v.Time().AppendFormat(dst, time.RFC3339Nano)
+		dst = append(dst, '"')
 	default:
-		e.buf = AppendString(e.buf, v.String())
+		dst = AppendString(dst, v.String())
 	}
+	return dst
 }
 
 // any writes a value of kind Any: an error as its text, anything else as
