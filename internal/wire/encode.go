@@ -26,14 +26,18 @@ const TimestampKey = "_timestamp"
 const maxDepth = 64
 
 // Encoder writes records. Its zero value is ready to use; it keeps scratch
-// space between calls, so one Encoder must not be used by two goroutines at
-// once (pool them).
+// space and a cache of normal keys between calls, so one Encoder must not be
+// used by two goroutines at once (pool them), and its IDKey must be set
+// before its first record.
 type Encoder struct {
 	// IDKey is the normalised name of the record id field; empty leaves the
 	// id out.
 	IDKey string
 
 	buf []byte
+	// keys remembers normal keys; it assumes IDKey does not change once
+	// the Encoder is in use.
+	keys keyCache
 	// pfx holds the normalised group prefixes of the attr being written,
 	// each ending in '_'; nested groups extend it and truncate it back.
 	pfx []byte
@@ -76,12 +80,9 @@ func (e *Encoder) attr(dst []byte, a *slog.Attr, depth int) []byte {
 	}
 	mark := len(dst)
 	dst = append(dst, ',', '"')
-	if len(e.pfx) > 0 {
-		dst = append(dst, e.pfx...)
-	}
-	dst = norm.AppendKey(dst, a.Key)
-	if e.reserved(dst[mark+2:]) {
-		return dst[:mark]
+	dst, ok := e.appendKey(dst, mark, a.Key)
+	if !ok {
+		return dst
 	}
 	if kind == slog.KindAny {
 		return e.anyAttr(dst, mark, a.Value.Any(), depth)

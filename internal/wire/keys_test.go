@@ -1,0 +1,32 @@
+package wire
+
+import (
+	"fmt"
+	"log/slog"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// An Encoder that has remembered keys writes each record exactly as a
+// fresh one does, reserved keys included, whatever slots the keys share.
+func TestKeyCacheKeepsOutput(t *testing.T) {
+	attrs := []slog.Attr{
+		slog.Int("id", 1), slog.Group("o2kit", slog.Int("id", 2)), slog.Int("_timestamp", 3),
+		slog.Int("o2kit_id", 4), slog.String("Mixed.Case", "m"), slog.Int("a_key_longer_than_the_slot", 5),
+	}
+	for i := range 200 {
+		attrs = append(attrs, slog.Int(fmt.Sprintf("k%d", i), i))
+	}
+	var warm Encoder
+	warm.IDKey = "o2kit_id"
+	for range 3 {
+		var fresh Encoder
+		fresh.IDKey = "o2kit_id"
+		want := string(fresh.AppendRecord(nil, 1, []byte("x"), attrs))
+		assert.Equal(t, want, string(warm.AppendRecord(nil, 1, []byte("x"), attrs)))
+		assert.NotContains(t, want, `"o2kit_id":2`)
+		assert.NotContains(t, want, `"o2kit_id":4`)
+		assert.Contains(t, want, `"mixed_case":"m"`)
+	}
+}
