@@ -25,16 +25,6 @@ func luhn(s string) bool {
 	return sum%10 == 0
 }
 
-// firstDigit returns the first digit of s, or 0.
-func firstDigit(s string) byte {
-	for i := 0; i < len(s); i++ {
-		if isDigit(s[i]) {
-			return s[i]
-		}
-	}
-	return 0
-}
-
 // cardPrefix reports whether a card number may start with d: 2 and 5
 // (Mastercard), 3 (Amex, JCB, Diners), 4 (Visa), 6 (UnionPay, Discover).
 // Numbers starting with 1, 7, 8, 9 or 0, such as Unix times in

@@ -87,10 +87,13 @@ func WithStrategy(s Strategy) Option {
 	return optionFunc(func(c *procConfig) { c.strategy = s })
 }
 
-// WithKinds restricts [MaskPII] to the given kinds of data. Default: every
-// kind. Fields named as secrets are masked whatever the kinds.
+// WithKinds restricts [MaskPII] to the given kinds of data; none means
+// no text is scanned. Default: every kind. Fields named as secrets are
+// masked whatever the kinds. Unknown kinds are ignored.
 func WithKinds(kinds ...Kind) Option {
-	return optionFunc(func(c *procConfig) { c.kinds = append([]Kind(nil), kinds...) })
+	return optionFunc(func(c *procConfig) {
+		c.kinds = append([]Kind{}, kinds...) // not nil, which means every kind
+	})
 }
 
 // WithSecretKeys adds field names whose values [MaskPII] always masks in
