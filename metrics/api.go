@@ -30,8 +30,8 @@ func (r *Registry) API() http.Handler {
 //
 //	?name=orders_total&fn=rate&window=5m&match=status%3D"paid"
 //
-// name is the metric; fn is sum, avg, min, max, count, rate, increase,
-// quantile (with q), slope, forecast (with ahead, a duration), holt (with
+// name is the metric; fn is sum, avg, min, max, count, last, stddev,
+// rate, irate, increase, resets, quantile (with q), slope, forecast (with ahead, a duration), holt (with
 // alpha, beta and steps), or zscore, ewma and mad (the anomaly score of
 // the last sample); window defaults to 5m; end (Unix seconds or RFC 3339)
 // defaults to now; each match is label=value, label!=value, label=~re or
@@ -212,11 +212,7 @@ func parseMatcher(s string) (Matcher, error) {
 		case "=~":
 			return Regexp(name, val)
 		default:
-			m, err := Regexp(name, val)
-			if err != nil {
-				return nil, err
-			}
-			return MatcherFunc(func(ls Labels) bool { return !m.Matches(ls) }), nil
+			return NotRegexp(name, val)
 		}
 	}
 	return nil, fmt.Errorf("match %q: want label=value, label!=value, label=~re or label!~re", s)

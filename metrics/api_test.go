@@ -118,7 +118,7 @@ func TestQueryParameters(t *testing.T) {
 		assert.Equal(t, http.StatusBadRequest, code, target)
 		assert.NotEmpty(t, out["error"], target)
 	}
-	for _, fn := range []string{"sum", "avg", "min", "max", "count", "slope", "quantile&q=0.9", "forecast&ahead=5m", "holt&alpha=0.3", "zscore", "ewma", "mad"} {
+	for _, fn := range []string{"sum", "avg", "min", "max", "count", "last", "stddev", "rate", "irate", "increase", "resets", "slope", "quantile&q=0.9", "forecast&ahead=5m", "holt&alpha=0.3", "zscore", "ewma", "mad"} {
 		code, _ := call(t, h, "GET", "/?name=x&fn="+fn+"&end=2026-11-25T09:30:00Z", "")
 		assert.Equal(t, http.StatusOK, code, fn)
 	}

@@ -8,6 +8,13 @@ import (
 	"time"
 )
 
+// plainFuncs are the window functions without parameters, by the name
+// the query handler takes.
+var plainFuncs = map[string]WindowFunc{
+	"sum": Sum, "avg": Avg, "min": Min, "max": Max, "count": Count, "last": Last, "stddev": StdDev,
+	"rate": Rate, "irate": IRate, "increase": Increase, "resets": Resets, "slope": Slope,
+}
+
 // windowFunc reads fn and its parameters.
 func windowFunc(q url.Values) (WindowFunc, error) {
 	num := func(k string, def float64) (float64, error) {
@@ -21,23 +28,11 @@ func windowFunc(q url.Values) (WindowFunc, error) {
 		}
 		return f, nil
 	}
-	switch fn := q.Get("fn"); fn {
-	case "sum":
-		return Sum, nil
-	case "avg":
-		return Avg, nil
-	case "min":
-		return Min, nil
-	case "max":
-		return Max, nil
-	case "count":
-		return Count, nil
-	case "rate":
-		return Rate, nil
-	case "increase":
-		return Increase, nil
-	case "slope":
-		return Slope, nil
+	fn := q.Get("fn")
+	if f, ok := plainFuncs[fn]; ok {
+		return f, nil
+	}
+	switch fn {
 	case "quantile":
 		v, err := num("q", 0.5)
 		return Quantile(v), err
@@ -61,6 +56,6 @@ func windowFunc(q url.Values) (WindowFunc, error) {
 	case "":
 		return nil, errors.New("fn is required")
 	default:
-		return nil, fmt.Errorf("fn %q: want sum, avg, min, max, count, rate, increase, quantile, slope, forecast, holt, zscore, ewma or mad", fn)
+		return nil, fmt.Errorf("fn %q: want sum, avg, min, max, count, last, stddev, rate, irate, increase, resets, quantile, slope, forecast, holt, zscore, ewma or mad", fn)
 	}
 }

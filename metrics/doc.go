@@ -61,11 +61,13 @@
 // [Registry.Window] returns the [Store] of the last samples of every
 // series, appended at each collection. [Store.Eval] applies a
 // [WindowFunc] over a duration to the series selected by name and
-// [Matcher]s: [Sum], [Avg], [Min], [Max], [Count], [Rate] and [Increase]
-// (counter resets handled), [Quantile], the trends [Slope], [Forecast] and
-// [HoltForecast], and [AnomalyScore] with the [ZScore], [EWMA] and [MAD]
-// detectors. [Store.Select] returns the samples themselves (Unix
-// milliseconds, float64 values); it is what the alerting package reads.
+// [Matcher]s ([Equal], [NotEqual], [Regexp], [NotRegexp]): [Sum], [Avg],
+// [Min], [Max], [Count], [Last], [StdDev], [Rate], [IRate], [Increase] and
+// [Resets] (counter resets handled), [Quantile], the trends [Slope],
+// [Forecast] and [HoltForecast], and [AnomalyScore] with the [ZScore],
+// [EWMA] and [MAD] detectors. [Store.Select] returns the samples
+// themselves (Unix milliseconds, float64 values); it is what the alerting
+// package reads, and [Window] cuts a window out of them.
 //
 // # Presets
 //

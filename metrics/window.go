@@ -59,6 +59,14 @@ func Max(s []Sample) (float64, bool) { return timeseries.Max(s) }
 // Count is the window function for the number of samples.
 func Count(s []Sample) (float64, bool) { return timeseries.Count(s) }
 
+// Last is the window function for the newest finite sample, the value a
+// gauge showed at the window's end.
+func Last(s []Sample) (float64, bool) { return timeseries.Last(s) }
+
+// StdDev is the window function for the population standard deviation
+// of the samples (dividing by n, as Prometheus' stddev_over_time does).
+func StdDev(s []Sample) (float64, bool) { return timeseries.StdDev(s) }
+
 // Increase is the window function for a counter's growth, counter resets
 // handled, without Prometheus' extrapolation to the window's edges.
 func Increase(s []Sample) (float64, bool) { return timeseries.Increase(s) }
@@ -66,6 +74,15 @@ func Increase(s []Sample) (float64, bool) { return timeseries.Increase(s) }
 // Rate is the window function for a counter's growth per second between
 // its first and last sample in the window.
 func Rate(s []Sample) (float64, bool) { return timeseries.Rate(s) }
+
+// IRate is the window function for a counter's growth per second between
+// the last two samples (Prometheus' irate): it follows fast changes that
+// [Rate] averages away. A drop between them counts as a reset.
+func IRate(s []Sample) (float64, bool) { return timeseries.IRate(s) }
+
+// Resets is the window function for how many times a counter was reset:
+// the drops between consecutive samples (Prometheus' resets).
+func Resets(s []Sample) (float64, bool) { return timeseries.Resets(s) }
 
 // Slope is the window function for the least-squares slope per second
 // (Prometheus' deriv).
@@ -105,6 +122,16 @@ func NotEqual(name, value string) Matcher { return timeseries.NotEqual(name, val
 
 // Regexp matches series whose label name matches expr in full.
 func Regexp(name, expr string) (Matcher, error) { return timeseries.Regexp(name, expr) }
+
+// NotRegexp matches series whose label name does not match expr in full.
+func NotRegexp(name, expr string) (Matcher, error) { return timeseries.NotRegexp(name, expr) }
+
+// Window returns the samples of s, which must be sorted by time, in the
+// window of length d ending at end (Unix milliseconds): end-d < T <= end,
+// open at the start and closed at the end like a Prometheus range
+// selector. The result shares s's backing array. It lets a [WindowFunc]
+// run over samples from [Store.Select].
+func Window(s []Sample, end int64, d time.Duration) []Sample { return timeseries.Window(s, end, d) }
 
 // Window returns the registry's window store: the last samples of every
 // series, appended at each collection, for alert rules and dashboards in

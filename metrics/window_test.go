@@ -109,3 +109,39 @@ func TestWindowSeriesCap(t *testing.T) {
 	_, err = NewRegistry(nil, WithWindowSize(-1))
 	assert.Error(t, err)
 }
+
+func TestLastStdDevIRateResetsByHand(t *testing.T) {
+	s := []Sample{{T: 0, V: 2}, {T: 10_000, V: 3}, {T: 20_000, V: 4}, {T: 30_000, V: 5}}
+	for name, c := range map[string]struct {
+		f    WindowFunc
+		want float64
+	}{
+		"last": {Last, 5}, "stddev": {StdDev, 1.118033988749895}, // sqrt((2.25+0.25+0.25+2.25)/4)
+		"irate": {IRate, 0.1}, "resets": {Resets, 0},
+	} {
+		v, ok := c.f(s)
+		require.True(t, ok, name)
+		assert.InDelta(t, c.want, v, 1e-12, name)
+	}
+	counter := []Sample{{T: 0, V: 5}, {T: 15_000, V: 10}, {T: 30_000, V: 2}, {T: 45_000, V: 6}}
+	v, _ := IRate(counter)
+	assert.InDelta(t, 4.0/15, v, 1e-12, "from 2 to 6 in 15 s")
+	v, _ = Resets(counter)
+	assert.Equal(t, 1.0, v, "the drop from 10 to 2")
+	assert.Equal(t, counter[1:3], Window(counter, 30_000, 20*time.Second), "(10 s, 30 s]")
+}
+
+func TestNotRegexp(t *testing.T) {
+	r := newReg(t)
+	st := r.Window()
+	for _, room := range []string{"attic", "bath", "cellar"} {
+		require.NoError(t, st.Append("temp", Labels{{Name: "room", Value: room}}, 1000, 1))
+	}
+	m, err := NotRegexp("room", "a.*|b.*")
+	require.NoError(t, err)
+	got := st.Select("temp", 0, 1000, m)
+	require.Len(t, got, 1)
+	assert.Equal(t, "cellar", got[0].Labels.Get("room"), "anchored: cellar holds an a but is kept")
+	_, err = NotRegexp("room", "(")
+	assert.Error(t, err)
+}
