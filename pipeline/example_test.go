@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log"
 	"log/slog"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/o2kit/o2kit"
@@ -189,4 +191,24 @@ func ExampleSample() {
 	// Output:
 	// sent: 2 filtered: 2
 	// sampled out: 1 repeats: 1
+}
+
+// The default chain masks personal data and adds the host and service
+// fields (the host name differs by machine, so only the keys are shown).
+func ExampleDefault() {
+	client, dev, stop := exampleClient(pipeline.Default("checkout"))
+	defer stop()
+	ctx := context.Background()
+	_ = client.Emit(ctx, o2kit.Record{Stream: "application-logs", Attrs: []slog.Attr{
+		slog.String("message", "login from 203.0.113.7 by +44 20 7946 0958"),
+	}})
+	if err := client.Flush(ctx); err != nil {
+		log.Fatal(err)
+	}
+	r := dev.Records("default", "application_logs")[0]
+	fmt.Println(slices.Sorted(maps.Keys(r)))
+	fmt.Println(r["message"], r["service"])
+	// Output:
+	// [_timestamp host message service]
+	// login from [ip] by [phone] checkout
 }
