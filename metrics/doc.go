@@ -80,7 +80,10 @@
 //
 // # Read side
 //
-// [Query], [QueryRange] and [QuerySeries] ask OpenObserve's PromQL API.
+// [Query], [QueryRange] and [QuerySeries] ask OpenObserve's PromQL API
+// through the shared client ([o2kit.Client.API]), so they use its
+// endpoints, credentials, TLS, retries and failover; the server's error
+// envelopes come back as a [*QueryError].
 // [Registry.API] serves POST /api/metrics (samples from other services),
 // GET /api/metrics/query and GET /api/metrics/series over the window
 // store.

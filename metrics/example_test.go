@@ -129,9 +129,10 @@ func ExampleRegistry_Window() {
 	// queue_depth in 10m: 94
 }
 
-// A PromQL range query to OpenObserve, over samples the registry exported.
+// A PromQL range query to OpenObserve, over samples the registry exported,
+// sent by the same client with its endpoint and credentials.
 func ExampleQueryRange() {
-	dev, client, url := devServer()
+	dev, client, _ := devServer()
 	defer dev.Close()
 	ctx := context.Background()
 	defer client.Shutdown(ctx)
@@ -150,9 +151,7 @@ func ExampleQueryRange() {
 	}
 	_ = client.Flush(ctx)
 
-	user, password := dev.RootUser()
-	api := metrics.PromAPI{Endpoint: url, User: user, Password: password}
-	res, err := metrics.QueryRange(ctx, api, "orders_total", pinned().Add(-2*time.Minute), pinned(), time.Minute)
+	res, err := metrics.QueryRange(ctx, client, "orders_total", pinned().Add(-2*time.Minute), pinned(), time.Minute)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -6,38 +6,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"net/http"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/o2kit/o2kit"
 )
-
-// PromAPI is where OpenObserve's PromQL API is and how to sign in to it:
-// the same endpoint, org and Basic credentials the client is built with.
-// The zero value of Org means "default", and a nil HTTPClient means one
-// with a 30 s timeout.
-type PromAPI struct {
-	Endpoint   string // base URL, such as http://localhost:5080
-	Org        string
-	User       string
-	Password   string
-	HTTPClient *http.Client
-}
-
-// PromAPIFromEnv reads the endpoint, org and credentials from the
-// variables the client reads: OPENOBSERVE_URL, OPENOBSERVE_ORG,
-// OPENOBSERVE_USER and OPENOBSERVE_TOKEN (or OPENOBSERVE_PASSWORD).
-func PromAPIFromEnv() PromAPI {
-	pass := os.Getenv("OPENOBSERVE_TOKEN")
-	if pass == "" {
-		pass = os.Getenv("OPENOBSERVE_PASSWORD")
-	}
-	return PromAPI{Endpoint: os.Getenv("OPENOBSERVE_URL"), Org: os.Getenv("OPENOBSERVE_ORG"), User: os.Getenv("OPENOBSERVE_USER"), Password: pass}
-}
 
 // QueryResult is the answer to a PromQL query. Type is "vector" or
 // "matrix" (Series is set; a vector's series have one sample each) or
@@ -75,33 +52,37 @@ func (e *QueryError) Error() string {
 }
 
 // Query evaluates a PromQL expression at one instant with GET
-// /api/{org}/prometheus/api/v1/query. A zero at means the server's now.
-func Query(ctx context.Context, api PromAPI, query string, at time.Time) (*QueryResult, error) {
+// /api/{org}/prometheus/api/v1/query, sent by client ([o2kit.Client.API])
+// with its endpoints, credentials, retries and failover. A zero at means
+// the server's now. A refusal by the server is a [*QueryError].
+func Query(ctx context.Context, client *o2kit.Client, query string, at time.Time) (*QueryResult, error) {
 	q := url.Values{"query": {query}}
 	if !at.IsZero() {
 		q.Set("time", strconv.FormatInt(at.Unix(), 10))
 	}
-	return api.result(ctx, "query", q)
+	return result(ctx, client, "query", q)
 }
 
 // QueryRange evaluates a PromQL expression from start to end every step
-// with GET /api/{org}/prometheus/api/v1/query_range. Times are sent as
-// whole Unix seconds and step as a duration ("15s", "250ms"), as the
-// server wants; a step of zero lets the server choose.
-func QueryRange(ctx context.Context, api PromAPI, query string, start, end time.Time, step time.Duration) (*QueryResult, error) {
+// with GET /api/{org}/prometheus/api/v1/query_range, sent by client as
+// [Query] is. Times are sent as whole Unix seconds and step as a duration
+// ("15s", "250ms"), as the server wants; a step of zero lets the server
+// choose.
+func QueryRange(ctx context.Context, client *o2kit.Client, query string, start, end time.Time, step time.Duration) (*QueryResult, error) {
 	q := url.Values{"query": {query}, "start": {strconv.FormatInt(start.Unix(), 10)}, "end": {strconv.FormatInt(end.Unix(), 10)}}
 	if step > 0 {
 		q.Set("step", stepParam(step))
 	}
-	return api.result(ctx, "query_range", q)
+	return result(ctx, client, "query_range", q)
 }
 
 // QuerySeries lists the label sets of the series matching any of the
-// selectors between start and end, with GET .../api/v1/series.
-func QuerySeries(ctx context.Context, api PromAPI, start, end time.Time, selectors ...string) ([]map[string]string, error) {
+// selectors between start and end, with GET .../api/v1/series sent by
+// client as [Query] is.
+func QuerySeries(ctx context.Context, client *o2kit.Client, start, end time.Time, selectors ...string) ([]map[string]string, error) {
 	q := url.Values{"match[]": selectors, "start": {strconv.FormatInt(start.Unix(), 10)}, "end": {strconv.FormatInt(end.Unix(), 10)}}
 	var out []map[string]string
-	_, err := api.get(ctx, "series", q, &out)
+	_, err := get(ctx, client, "series", q, &out)
 	return out, err
 }
 
@@ -112,12 +93,12 @@ func stepParam(d time.Duration) string {
 	return strconv.FormatInt(max(d.Milliseconds(), 1), 10) + "ms"
 }
 
-func (api PromAPI) result(ctx context.Context, path string, q url.Values) (*QueryResult, error) {
+func result(ctx context.Context, client *o2kit.Client, path string, q url.Values) (*QueryResult, error) {
 	var data struct {
 		ResultType string          `json:"resultType"`
 		Result     json.RawMessage `json:"result"`
 	}
-	trace, err := api.get(ctx, path, q, &data)
+	trace, err := get(ctx, client, path, q, &data)
 	if err != nil {
 		return nil, err
 	}
@@ -184,34 +165,13 @@ func decodePair(raw json.RawMessage, s *Sample) error {
 	return nil
 }
 
-// get sends one authenticated GET and decodes the data of a success
+// get sends one GET through client and decodes the data of a success
 // envelope into data, returning the trace id.
-func (api PromAPI) get(ctx context.Context, path string, q url.Values, data any) (string, error) {
-	if api.Endpoint == "" {
-		return "", errors.New("metrics: query: no endpoint")
+func get(ctx context.Context, client *o2kit.Client, path string, q url.Values, data any) (string, error) {
+	if client == nil {
+		return "", errors.New("metrics: query: no client")
 	}
-	org := api.Org
-	if org == "" {
-		org = "default"
-	}
-	u := strings.TrimRight(api.Endpoint, "/") + "/api/" + url.PathEscape(org) + "/prometheus/api/v1/" + path + "?" + q.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return "", fmt.Errorf("metrics: query: %w", err)
-	}
-	if api.User != "" || api.Password != "" {
-		req.SetBasicAuth(api.User, api.Password)
-	}
-	hc := api.HTTPClient
-	if hc == nil {
-		hc = &http.Client{Timeout: 30 * time.Second}
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		return "", fmt.Errorf("metrics: query: %w", err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	resp, err := client.API(ctx, o2kit.APIRequest{Path: "prometheus/api/v1/" + path, Query: q})
 	if err != nil {
 		return "", fmt.Errorf("metrics: query: %w", err)
 	}
@@ -222,8 +182,8 @@ func (api PromAPI) get(ctx context.Context, path string, q url.Values, data any)
 		Error     string          `json:"error"`
 		TraceID   string          `json:"trace_id"`
 	}
-	if json.Unmarshal(body, &env) != nil || (env.Status != "success" && env.Status != "error") {
-		return "", &QueryError{StatusCode: resp.StatusCode, Message: clip(body)}
+	if json.Unmarshal(resp.Body, &env) != nil || (env.Status != "success" && env.Status != "error") {
+		return "", &QueryError{StatusCode: resp.StatusCode, Message: clip(resp.Body)}
 	}
 	if env.Status == "error" || resp.StatusCode != http.StatusOK {
 		return "", &QueryError{StatusCode: resp.StatusCode, Type: env.ErrorType, Message: env.Error, TraceID: env.TraceID}

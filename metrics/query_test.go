@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -10,6 +11,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/o2kit/o2kit"
+	"github.com/o2kit/o2kit/internal/o2server"
 )
 
 // fakeProm answers the documented shapes and keeps the queries it saw.
@@ -18,6 +22,22 @@ type fakeProm struct {
 	seen []*http.Request
 	body map[string]string // by path suffix
 	code int
+}
+
+// fakeClient returns a client of f on a loopback port, signed in as
+// u@x.io in the org caddy-shopping, with no retries.
+func fakeClient(t *testing.T, f *fakeProm, opts ...o2kit.Option) *o2kit.Client {
+	t.Helper()
+	hs := httptest.NewServer(f)
+	base := []o2kit.Option{o2kit.WithEndpoint(hs.URL), o2kit.WithOrg("caddy-shopping"), o2kit.WithBasicAuth("u@x.io", "p"),
+		o2kit.WithMaxRetries(0), o2kit.WithErrorHandler(o2kit.ErrorHandlerFunc(func(err error) { t.Log(err) }))}
+	c, err := o2kit.New(append(base, opts...)...)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_ = c.Shutdown(context.Background())
+		hs.Close()
+	})
+	return c
 }
 
 func (f *fakeProm) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -42,44 +62,42 @@ func TestQueryAgainstDocumentedShapes(t *testing.T) {
 		"/query":       `{"status":"success","data":{"resultType":"vector","result":[{"metric":{"job":"shop"},"value":[1700000000,"0.5"]}]},"trace_id":"t2"}`,
 		"/series":      `{"status":"success","data":[{"__name__":"up","job":"shop"}]}`,
 	}}
-	hs := httptest.NewServer(f)
-	defer hs.Close()
-	api := PromAPI{Endpoint: hs.URL, Org: "caddy-shopping", User: "u@x.io", Password: "p"}
+	c := fakeClient(t, f)
 	start, end := time.Unix(1700000000, 900_000_000), time.Unix(1700000600, 0)
 
-	m, err := QueryRange(t.Context(), api, `rate(up[5m])`, start, end, 15*time.Second)
+	m, err := QueryRange(t.Context(), c, `rate(up[5m])`, start, end, 15*time.Second)
 	require.NoError(t, err)
 	assert.Equal(t, "matrix", m.Type)
 	assert.Equal(t, []ResultSeries{{Metric: map[string]string{"__name__": "up", "job": "shop"},
 		Samples: []Sample{{T: 1700000000000, V: 1.5}, {T: 1700000015000, V: 2}}}}, m.Series)
 	assert.Equal(t, "t1", m.TraceID)
 
-	v, err := Query(t.Context(), api, `up`, end)
+	v, err := Query(t.Context(), c, `up`, end)
 	require.NoError(t, err)
 	assert.Equal(t, Sample{T: 1700000000000, V: 0.5}, v.Series[0].Samples[0])
 
-	s, err := QuerySeries(t.Context(), api, start, end, `up`, `down`)
+	s, err := QuerySeries(t.Context(), c, start, end, `up`)
 	require.NoError(t, err)
 	assert.Equal(t, []map[string]string{{"__name__": "up", "job": "shop"}}, s)
 
 	require.Len(t, f.seen, 3)
 	r := f.seen[0]
-	assert.Equal(t, "/api/caddy-shopping/prometheus/api/v1/query_range", r.URL.Path)
+	assert.Equal(t, http.MethodGet, r.Method)
+	assert.Equal(t, "/api/caddy-shopping/prometheus/api/v1/query_range", r.URL.Path, "the client's org")
 	assert.Equal(t, url.Values{"query": {"rate(up[5m])"}, "start": {"1700000000"}, "end": {"1700000600"}, "step": {"15s"}}, r.URL.Query(),
 		"integer seconds and a duration step")
 	user, pass, ok := r.BasicAuth()
-	assert.True(t, ok)
+	assert.True(t, ok, "the client's credentials")
 	assert.Equal(t, "u@x.io:p", user+":"+pass)
 	assert.Equal(t, "1700000600", f.seen[1].URL.Query().Get("time"))
-	assert.Equal(t, []string{"up", "down"}, f.seen[2].URL.Query()["match[]"])
+	assert.Equal(t, []string{"up"}, f.seen[2].URL.Query()["match[]"])
 	assert.Equal(t, "250ms", stepParam(250*time.Millisecond))
 }
 
 func TestQueryScalarAndErrors(t *testing.T) {
 	f := &fakeProm{body: map[string]string{"/query": `{"status":"success","data":{"resultType":"scalar","result":[1700000000,"3"]}}`}}
-	hs := httptest.NewServer(f)
-	defer hs.Close()
-	res, err := Query(t.Context(), PromAPI{Endpoint: hs.URL}, `1+2`, time.Time{})
+	c := fakeClient(t, f, o2kit.WithOrg("default"))
+	res, err := Query(t.Context(), c, `1+2`, time.Time{})
 	require.NoError(t, err)
 	assert.Equal(t, Sample{T: 1700000000000, V: 3}, res.Scalar)
 	assert.Empty(t, f.seen[0].URL.Query().Get("time"), "no time: the server's now")
@@ -87,33 +105,49 @@ func TestQueryScalarAndErrors(t *testing.T) {
 
 	f.code = http.StatusBadRequest
 	f.body["/query"] = `{"status":"error","errorType":"bad_data","error":"parse error","trace_id":"t9"}`
-	_, err = Query(t.Context(), PromAPI{Endpoint: hs.URL}, `rate(`, time.Time{})
+	_, err = Query(t.Context(), c, `rate(`, time.Time{})
 	var qe *QueryError
 	require.ErrorAs(t, err, &qe)
 	assert.Equal(t, QueryError{StatusCode: 400, Type: "bad_data", Message: "parse error", TraceID: "t9"}, *qe)
 
 	f.code = http.StatusUnauthorized
 	f.body["/query"] = `Unauthorized Access`
-	_, err = Query(t.Context(), PromAPI{Endpoint: hs.URL}, `up`, time.Time{})
+	_, err = Query(t.Context(), c, `up`, time.Time{})
 	require.ErrorAs(t, err, &qe)
 	assert.Equal(t, 401, qe.StatusCode)
 	assert.Contains(t, err.Error(), "Unauthorized Access")
 
-	_, err = Query(t.Context(), PromAPI{}, `up`, time.Time{})
-	assert.Error(t, err)
+	f.code = 0
+	f.body["/query"] = `{"status":"success","data":"not an object"}`
+	_, err = Query(t.Context(), c, `up`, time.Time{})
+	assert.ErrorContains(t, err, "unreadable data")
+
+	_, err = Query(t.Context(), nil, `up`, time.Time{})
+	assert.ErrorContains(t, err, "no client")
+	require.NoError(t, c.Shutdown(t.Context()))
+	_, err = QueryRange(t.Context(), c, `up`, time.Unix(0, 0), time.Unix(60, 0), 0)
+	assert.ErrorIs(t, err, o2kit.ErrClosed, "the client's own errors come through")
 }
 
-func TestPromAPIFromEnv(t *testing.T) {
-	t.Setenv("OPENOBSERVE_URL", "http://o2:5080")
-	t.Setenv("OPENOBSERVE_ORG", "shop")
-	t.Setenv("OPENOBSERVE_USER", "a@b.c")
-	t.Setenv("OPENOBSERVE_TOKEN", "")
-	t.Setenv("OPENOBSERVE_PASSWORD", "pw")
-	assert.Equal(t, PromAPI{Endpoint: "http://o2:5080", Org: "shop", User: "a@b.c", Password: "pw"}, PromAPIFromEnv())
+// TestQueryRetriesThroughTheClient: a 503 from the dev server is retried
+// by the client's transport, as its other requests are.
+func TestQueryRetriesThroughTheClient(t *testing.T) {
+	c, srv, _, _ := devClient(t, o2kit.WithMaxRetries(2))
+	srv.Push(o2server.Fault{Status: http.StatusServiceUnavailable})
+	res, err := Query(t.Context(), c, `vector(2)`, pinned())
+	require.NoError(t, err)
+	require.Len(t, res.Series, 1)
+	assert.Equal(t, 2.0, res.Series[0].Samples[0].V)
+
+	_, err = Query(t.Context(), c, `sum(`, pinned())
+	var qe *QueryError
+	require.ErrorAs(t, err, &qe, "the dev server's error envelope")
+	assert.Equal(t, http.StatusBadRequest, qe.StatusCode)
+	assert.Equal(t, "bad_data", qe.Type)
 }
 
 func TestExportThenQueryTheDevServer(t *testing.T) {
-	c, srv, _, url := devClient(t)
+	c, _, _, _ := devClient(t)
 	now := pinned().Add(-2 * time.Minute)
 	r, err := NewRegistry(c, WithInterval(-1), WithClock(func() time.Time { return now }))
 	require.NoError(t, err)
@@ -126,17 +160,15 @@ func TestExportThenQueryTheDevServer(t *testing.T) {
 		now = now.Add(time.Minute)
 	}
 	require.NoError(t, c.Flush(t.Context()))
-	user, pass := srv.RootUser()
-	api := PromAPI{Endpoint: url, User: user, Password: pass}
 
-	v, err := Query(t.Context(), api, `orders_total{status="paid"}`, pinned())
+	v, err := Query(t.Context(), c, `orders_total{status="paid"}`, pinned())
 	require.NoError(t, err)
 	require.Equal(t, "vector", v.Type)
 	require.Len(t, v.Series, 1)
 	assert.Equal(t, "paid", v.Series[0].Metric["status"])
 	assert.Equal(t, 15.0, v.Series[0].Samples[0].V)
 
-	m, err := QueryRange(t.Context(), api, `sum(orders_total)`, pinned().Add(-2*time.Minute), pinned(), time.Minute)
+	m, err := QueryRange(t.Context(), c, `sum(orders_total)`, pinned().Add(-2*time.Minute), pinned(), time.Minute)
 	require.NoError(t, err)
 	require.Equal(t, "matrix", m.Type)
 	require.Len(t, m.Series, 1)
@@ -147,7 +179,7 @@ func TestExportThenQueryTheDevServer(t *testing.T) {
 	assert.Equal(t, []float64{6, 12, 18}, got)
 	assert.Equal(t, pinned().Add(-2*time.Minute).UnixMilli(), m.Series[0].Samples[0].T)
 
-	series, err := QuerySeries(t.Context(), api, pinned().Add(-time.Hour), pinned(), `orders_total`)
+	series, err := QuerySeries(t.Context(), c, pinned().Add(-time.Hour), pinned(), `orders_total`)
 	require.NoError(t, err)
 	assert.Len(t, series, 2)
 }
