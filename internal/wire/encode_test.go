@@ -212,3 +212,17 @@ func FuzzAppendRecord(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkIDs(b *testing.B) {
+	g := NewIDs()
+	at := time.UnixMilli(1_700_000_000_123)
+	var buf [IDLen]byte
+	for b.Loop() {
+		_ = g.Append(buf[:0], at)
+	}
+}
+
+func TestAppendUUID(t *testing.T) {
+	u := [16]byte{0x01, 0x8b, 0xcf, 0xe5, 0x68, 0x7b, 0x7a, 0xbc, 0x8d, 0xef, 0x01, 0x23, 0x45, 0x67, 0x89, 0xab}
+	assert.Equal(t, "018bcfe5-687b-7abc-8def-0123456789ab", string(appendUUID([]byte("x"), &u))[1:])
+}

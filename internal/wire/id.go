@@ -48,14 +48,23 @@ func (g *IDs) Append(dst []byte, t time.Time) []byte {
 // so that dst grows once.
 func appendUUID(dst []byte, u *[16]byte) []byte {
 	var out [IDLen]byte
-	j := 0
-	for i, c := range u {
-		out[j], out[j+1] = hexDigits[c>>4], hexDigits[c&0xf]
-		j += 2
-		if i == 3 || i == 5 || i == 7 || i == 9 {
-			out[j] = '-'
-			j++
-		}
-	}
+	hex4(out[0:4], u[0], u[1])
+	hex4(out[4:8], u[2], u[3])
+	out[8] = '-'
+	hex4(out[9:13], u[4], u[5])
+	out[13] = '-'
+	hex4(out[14:18], u[6], u[7])
+	out[18] = '-'
+	hex4(out[19:23], u[8], u[9])
+	out[23] = '-'
+	hex4(out[24:28], u[10], u[11])
+	hex4(out[28:32], u[12], u[13])
+	hex4(out[32:36], u[14], u[15])
 	return append(dst, out[:]...)
+}
+
+// hex4 writes bytes a and b as four hex digits into o.
+func hex4(o []byte, a, b byte) {
+	_ = o[3]
+	o[0], o[1], o[2], o[3] = hexDigits[a>>4], hexDigits[a&0xf], hexDigits[b>>4], hexDigits[b&0xf]
 }
