@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -78,12 +80,46 @@ func QueryRange(ctx context.Context, client *o2kit.Client, query string, start, 
 
 // QuerySeries lists the label sets of the series matching any of the
 // selectors between start and end, with GET .../api/v1/series sent by
-// client as [Query] is.
+// client as [Query] is. OpenObserve takes a single match[] parameter per
+// request (a second one is refused with 400 "duplicate field"), so
+// QuerySeries asks once per selector, in order, and merges the answers:
+// each label set appears once, where it was first seen. The first failed
+// request ends the listing with its error. Without selectors it sends one
+// request without match[], which the server answers with no series.
 func QuerySeries(ctx context.Context, client *o2kit.Client, start, end time.Time, selectors ...string) ([]map[string]string, error) {
-	q := url.Values{"match[]": selectors, "start": {strconv.FormatInt(start.Unix(), 10)}, "end": {strconv.FormatInt(end.Unix(), 10)}}
+	if len(selectors) == 0 {
+		selectors = []string{""}
+	}
 	var out []map[string]string
-	_, err := get(ctx, client, "series", q, &out)
-	return out, err
+	seen := map[string]bool{}
+	for _, sel := range selectors {
+		q := url.Values{"start": {strconv.FormatInt(start.Unix(), 10)}, "end": {strconv.FormatInt(end.Unix(), 10)}}
+		if sel != "" {
+			q.Set("match[]", sel)
+		}
+		var sets []map[string]string
+		if _, err := get(ctx, client, "series", q, &sets); err != nil {
+			return nil, err
+		}
+		for _, ls := range sets {
+			if k := labelSetKey(ls); !seen[k] {
+				seen[k] = true
+				out = append(out, ls)
+			}
+		}
+	}
+	return out, nil
+}
+
+// labelSetKey is a key that two label sets share only when they are
+// equal: the names sorted, each name and value quoted.
+func labelSetKey(ls map[string]string) string {
+	var b []byte
+	for _, k := range slices.Sorted(maps.Keys(ls)) {
+		b = strconv.AppendQuote(b, k)
+		b = strconv.AppendQuote(b, ls[k])
+	}
+	return string(b)
 }
 
 func stepParam(d time.Duration) string {

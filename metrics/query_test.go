@@ -24,11 +24,11 @@ type fakeProm struct {
 	code int
 }
 
-// fakeClient returns a client of f on a loopback port, signed in as
+// fakeClient returns a client of h on a loopback port, signed in as
 // u@x.io in the org caddy-shopping, with no retries.
-func fakeClient(t *testing.T, f *fakeProm, opts ...o2kit.Option) *o2kit.Client {
+func fakeClient(t *testing.T, h http.Handler, opts ...o2kit.Option) *o2kit.Client {
 	t.Helper()
-	hs := httptest.NewServer(f)
+	hs := httptest.NewServer(h)
 	base := []o2kit.Option{o2kit.WithEndpoint(hs.URL), o2kit.WithOrg("caddy-shopping"), o2kit.WithBasicAuth("u@x.io", "p"),
 		o2kit.WithMaxRetries(0), o2kit.WithErrorHandler(o2kit.ErrorHandlerFunc(func(err error) { t.Log(err) }))}
 	c, err := o2kit.New(append(base, opts...)...)
@@ -182,4 +182,85 @@ func TestExportThenQueryTheDevServer(t *testing.T) {
 	series, err := QuerySeries(t.Context(), c, pinned().Add(-time.Hour), pinned(), `orders_total`)
 	require.NoError(t, err)
 	assert.Len(t, series, 2)
+}
+
+// TestQuerySeriesOneMatcherPerRequest: each request carries one match[],
+// and label sets found by several selectors are listed once.
+func TestQuerySeriesOneMatcherPerRequest(t *testing.T) {
+	var mu sync.Mutex
+	var matches [][]string
+	answers := map[string]string{
+		`up`:           `[{"__name__":"up","job":"shop"},{"__name__":"up","job":"db"}]`,
+		`up{job="db"}`: `[{"job":"db","__name__":"up"}]`,
+		`down`:         `[{"__name__":"down","job":"shop"}]`,
+		"":             `[]`,
+	} // other selectors get bad_data
+	hs := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		m := r.URL.Query()["match[]"]
+		mu.Lock()
+		matches = append(matches, m)
+		mu.Unlock()
+		if len(m) > 1 {
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = w.Write([]byte("Failed to deserialize query string: duplicate field `match[]`"))
+			return
+		}
+		a := answers[r.URL.Query().Get("match[]")]
+		if a == "" && len(m) == 1 {
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = w.Write([]byte(`{"status":"error","errorType":"bad_data","error":"parse promql error"}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"status":"success","data":` + a + `}`))
+	})
+	c := fakeClient(t, hs)
+	start, end := time.Unix(1700000000, 0), time.Unix(1700003600, 0)
+
+	got, err := QuerySeries(t.Context(), c, start, end, `up`, `up{job="db"}`, `down`)
+	require.NoError(t, err)
+	assert.Equal(t, []map[string]string{
+		{"__name__": "up", "job": "shop"}, {"__name__": "up", "job": "db"}, {"__name__": "down", "job": "shop"},
+	}, got, "in the order first seen, up{job=db} once")
+	assert.Equal(t, [][]string{{`up`}, {`up{job="db"}`}, {`down`}}, matches)
+
+	matches = nil
+	got, err = QuerySeries(t.Context(), c, start, end)
+	require.NoError(t, err)
+	assert.Empty(t, got)
+	assert.Equal(t, [][]string{nil}, matches, "one request, no match[]")
+
+	matches = nil
+	_, err = QuerySeries(t.Context(), c, start, end, `up`, `broken{`, `down`)
+	var qe *QueryError
+	require.ErrorAs(t, err, &qe)
+	assert.Equal(t, "bad_data", qe.Type)
+	assert.Len(t, matches, 2, "the failed selector ends the listing")
+}
+
+func TestQuerySeriesOnTheDevServer(t *testing.T) {
+	c, _, _, _ := devClient(t)
+	r, err := NewRegistry(c, WithInterval(-1), WithClock(pinned))
+	require.NoError(t, err)
+	defer r.Close()
+	orders := Must(r.CounterVec(Desc{Name: "orders_total", Labels: []string{"status"}}))
+	orders.With("paid").Inc()
+	orders.With("failed").Inc()
+	Must(r.Gauge(Desc{Name: "queue_depth"})).Set(3)
+	require.NoError(t, r.Flush(t.Context()))
+	require.NoError(t, c.Flush(t.Context()))
+	start, end := pinned().Add(-time.Hour), pinned().Add(time.Minute)
+
+	q := url.Values{"match[]": {"orders_total", "queue_depth"}}
+	resp, err := c.API(t.Context(), o2kit.APIRequest{Path: "prometheus/api/v1/series", Query: q})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusBadRequest, resp.StatusCode, "the server takes one match[] only")
+	assert.Contains(t, string(resp.Body), "duplicate field `match[]`")
+
+	got, err := QuerySeries(t.Context(), c, start, end, `orders_total{status="paid"}`, `orders_total`, `queue_depth`)
+	require.NoError(t, err)
+	var names []string
+	for _, ls := range got {
+		names = append(names, ls["__name__"]+"/"+ls["status"])
+	}
+	assert.ElementsMatch(t, []string{"orders_total/paid", "orders_total/failed", "queue_depth/"}, names)
 }
