@@ -89,6 +89,7 @@ type stats struct {
 	exports    atomic.Uint64
 	samples    atomic.Uint64
 	dropped    atomic.Uint64
+	windowRej  atomic.Uint64
 }
 
 // point is one sample of one series at collection time.

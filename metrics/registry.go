@@ -163,6 +163,12 @@ type Stats struct {
 	Rejected   uint64 // recordings refused: bad values, label values of the wrong count or encoding
 	Overflowed uint64 // recordings of new label sets past a series limit
 	Expired    uint64 // series removed after going idle
+	// WindowRejected counts the samples of collections that the window
+	// store refused: older than their series' newest (the clock stepped
+	// back) or new series past its cap ([WithWindowSeries]). They are
+	// still exported; each collection with refusals reports them once to
+	// the error handler ([WithErrorHandler]).
+	WindowRejected uint64
 }
 
 // Stats returns the registry's counters.
@@ -170,6 +176,7 @@ func (r *Registry) Stats() Stats {
 	s := Stats{
 		Exports: r.stats.exports.Load(), Samples: r.stats.samples.Load(), Dropped: r.stats.dropped.Load(),
 		Rejected: r.stats.rejected.Load(), Overflowed: r.stats.overflowed.Load(), Expired: r.stats.expired.Load(),
+		WindowRejected: r.stats.windowRej.Load(),
 	}
 	for _, f := range *r.order.Load() {
 		s.Metrics++

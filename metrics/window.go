@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/o2kit/o2kit/internal/timeseries"
@@ -42,6 +43,20 @@ type (
 	EWMA = timeseries.EWMA
 	// MAD is the median absolute deviation detector.
 	MAD = timeseries.MAD
+)
+
+// The window store's errors, returned by [Store.Append] and reported for
+// the samples of a collection it refuses (see [Stats].WindowRejected).
+var (
+	// ErrOutOfOrder is a sample older than the newest of its series, as
+	// when the clock steps back.
+	ErrOutOfOrder = timeseries.ErrOutOfOrder
+	// ErrSeriesLimit is a new series past the store's cap
+	// ([WithWindowSeries]); the series already stored keep working.
+	ErrSeriesLimit = timeseries.ErrSeriesLimit
+	// ErrInvalidLabels is a label set with a name given twice, or an empty
+	// metric name.
+	ErrInvalidLabels = timeseries.ErrInvalidLabels
 )
 
 // Sum is the window function for the sum of the samples.
@@ -141,9 +156,12 @@ func (r *Registry) Window() *Store { return r.store }
 
 // record appends the points of one collection to the window store, and
 // forgets series that stopped reporting longer ago than the store's span;
-// r.collectMu is held.
+// r.collectMu is held. Points the store refuses are counted in
+// [Stats].WindowRejected and reported once, with the first refusal.
 func (r *Registry) record(now time.Time, pts []point) {
 	ms := now.UnixMilli()
+	var refused uint64
+	var first error
 	for i := range pts {
 		p := &pts[i]
 		r.scratch = r.scratch[:0]
@@ -153,9 +171,16 @@ func (r *Registry) record(now time.Time, pts []point) {
 		if p.extra != "" {
 			r.scratch = append(r.scratch, Label{Name: p.extra, Value: p.extraValue})
 		}
-		_ = r.store.Append(p.name, r.scratch, ms, p.value)
+		if err := r.store.Append(p.name, r.scratch, ms, p.value); err != nil {
+			refused++
+			first = cmpOr(first, fmt.Errorf("%s%v: %w", p.name, r.scratch, err))
+		}
 	}
 	r.store.DropIdle(ms - r.span().Milliseconds())
+	if refused > 0 {
+		r.stats.windowRej.Add(refused)
+		r.cfg.errs.Handle(fmt.Errorf("metrics: window store refused %d of %d samples, first %w", refused, len(pts), first))
+	}
 }
 
 // span is how long the window store keeps a silent series.

@@ -1,6 +1,8 @@
 package metrics
 
 import (
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -144,4 +146,48 @@ func TestNotRegexp(t *testing.T) {
 	assert.Equal(t, "cellar", got[0].Labels.Get("room"), "anchored: cellar holds an a but is kept")
 	_, err = NotRegexp("room", "(")
 	assert.Error(t, err)
+}
+
+// errList keeps what an error handler was given.
+type errList struct {
+	mu   sync.Mutex
+	errs []error
+}
+
+func (l *errList) Handle(err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.errs = append(l.errs, err)
+}
+
+func (l *errList) all() []error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.errs)
+}
+
+func TestWindowRefusalsCountedAndReportedOncePerCollection(t *testing.T) {
+	now := pinned()
+	errs := &errList{}
+	r := newReg(t, WithClock(func() time.Time { return now }), WithErrorHandler(errs))
+	g := Must(r.GaugeVec(Desc{Name: "temp", Labels: []string{"room"}}))
+	g.With("a").Set(1)
+	g.With("b").Set(2)
+	require.NoError(t, r.Flush(t.Context()))
+	assert.Empty(t, errs.all())
+
+	now = now.Add(-time.Minute) // the clock steps back
+	require.NoError(t, r.Flush(t.Context()), "the export is not the window store's business")
+	assert.Equal(t, uint64(2), r.Stats().WindowRejected)
+	got := errs.all()
+	require.Len(t, got, 1, "one report for the collection")
+	assert.ErrorIs(t, got[0], ErrOutOfOrder)
+	assert.Contains(t, got[0].Error(), "refused 2 of 2 samples")
+	assert.Contains(t, got[0].Error(), `temp{room="a"}`)
+
+	now = now.Add(2 * time.Minute) // past the stored samples again
+	require.NoError(t, r.Flush(t.Context()))
+	assert.Equal(t, uint64(2), r.Stats().WindowRejected)
+	assert.Len(t, errs.all(), 1)
+	assert.Len(t, r.Window().Select("temp", 0, now.UnixMilli(), Equal("room", "a"))[0].Samples, 2)
 }
