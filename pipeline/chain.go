@@ -77,6 +77,7 @@ type Selected struct {
 	p       o2kit.Processor
 	names   map[string]bool // raw and normalised stream names
 	include bool
+	normal  streamNames
 }
 
 // ForStreams returns p restricted to the records of the named streams;
@@ -112,7 +113,7 @@ func (s *Selected) match(stream string) bool {
 	if s.names[stream] {
 		return true
 	}
-	return s.names[norm.StreamName(stream)]
+	return s.names[s.normal.of(stream)]
 }
 
 // ProcessorStats returns the counters of the selected processor, if it

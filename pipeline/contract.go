@@ -40,6 +40,7 @@ type Contract struct {
 
 	checked, failed atomic.Int64
 	counts          map[string]*atomic.Int64 // by "<check>:<field>"; fixed after NewContract
+	normal          streamNames
 }
 
 type compiledRule struct {
@@ -118,10 +119,10 @@ func (c *Contract) Process(_ context.Context, r o2kit.Record) (o2kit.Record, err
 }
 
 func (c *Contract) applies(stream string) bool {
-	if c.cfg.action == deadLetterAction && (stream == c.cfg.deadLetter || norm.StreamName(stream) == c.deadLetter) {
+	if c.cfg.action == deadLetterAction && (stream == c.cfg.deadLetter || c.normal.of(stream) == c.deadLetter) {
 		return false
 	}
-	return c.streams == nil || c.streams[stream] || c.streams[norm.StreamName(stream)]
+	return c.streams == nil || c.streams[stream] || c.streams[c.normal.of(stream)]
 }
 
 // check appends the reasons r's attributes fail, "<check>:<field>".

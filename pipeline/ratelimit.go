@@ -20,6 +20,7 @@ type RateLimiter struct {
 
 	mu      sync.Mutex         // guards buckets
 	buckets map[string]*bucket // by normalised stream name
+	normal  streamNames
 }
 
 type bucket struct {
@@ -60,7 +61,7 @@ func RateLimit(perSecond float64, burst int, opts ...Option) (*RateLimiter, erro
 
 // Process lets r through when its stream has a token left.
 func (l *RateLimiter) Process(_ context.Context, r o2kit.Record) (o2kit.Record, error) {
-	name := norm.StreamName(r.Stream)
+	name := l.normal.of(r.Stream)
 	lim, ok := l.limits[name]
 	if !ok {
 		lim = l.def

@@ -19,6 +19,7 @@ type Sampler struct {
 	levelRates  map[slog.Level]float64
 	levelKey    string
 	random      func() float64
+	normal      streamNames
 
 	kept, dropped atomic.Int64
 }
@@ -78,7 +79,7 @@ func (s *Sampler) rateFor(stream string, level slog.Level) float64 {
 		if r, ok := s.streamRates[stream]; ok {
 			return r
 		}
-		if r, ok := s.streamRates[norm.StreamName(stream)]; ok {
+		if r, ok := s.streamRates[s.normal.of(stream)]; ok {
 			return r
 		}
 	}

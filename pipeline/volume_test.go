@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strconv"
 	"testing"
 	"time"
 
@@ -168,4 +169,25 @@ func TestRateLimit(t *testing.T) {
 	assert.Error(t, err)
 	_, err = RateLimit(0, 0)
 	assert.NoError(t, err)
+}
+
+// Stream names that need normalising cost no allocation once seen.
+func TestStreamNamesDoNotAllocate(t *testing.T) {
+	contract, err := NewContract("c", "application-logs", []Rule{Optional("x")})
+	require.NoError(t, err)
+	sample, err := Sample(1, WithStreamRate("Audit", 1))
+	require.NoError(t, err)
+	limit, err := RateLimit(1e12, 1<<30)
+	require.NoError(t, err)
+	p := Chain{contract, sample, limit, ForStreams(Set(), "other")}
+	r := o2kit.Record{Stream: "application-logs"}
+	ctx := context.Background()
+	_, _ = p.Process(ctx, r)
+	assert.Zero(t, testing.AllocsPerRun(100, func() { _, _ = p.Process(ctx, r) }))
+
+	var names streamNames
+	for i := range maxStreamNames + 10 {
+		assert.Equal(t, "s_"+strconv.Itoa(i), names.of("S-"+strconv.Itoa(i)))
+	}
+	assert.Len(t, *names.known.Load(), maxStreamNames)
 }
