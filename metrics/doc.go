@@ -59,7 +59,13 @@
 // # Window store, trends and anomalies
 //
 // [Registry.Window] returns the [Store] of the last samples of every
-// series, appended at each collection. [Store.Eval] applies a
+// series, appended at each collection. Its series cap ([WithWindowSeries])
+// is sized by default from the series limit, with room for 16 metrics at
+// their limit; past it new series are left out rather than evicting live
+// ones, and samples the store refuses (past the cap, or older than their
+// series' newest after the clock stepped back) are counted in
+// [Stats].WindowRejected and reported to the error handler once per
+// collection. [Store.Eval] applies a
 // [WindowFunc] over a duration to the series selected by name and
 // [Matcher]s ([Equal], [NotEqual], [Regexp], [NotRegexp]): [Sum], [Avg],
 // [Min], [Max], [Count], [Last], [StdDev], [Rate], [IRate], [Increase] and

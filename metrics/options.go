@@ -23,7 +23,7 @@ type config struct {
 	summaryWindow time.Duration
 	errs          o2kit.ErrorHandler
 	window        int // samples the window store keeps per series
-	windowSeries  int // series the window store keeps
+	windowSeries  int // series the window store keeps; 0 sizes it from seriesLimit
 	constLabels   []Label
 }
 
@@ -31,12 +31,34 @@ func defaultConfig() config {
 	return config{
 		interval:      15 * time.Second,
 		now:           time.Now,
-		seriesLimit:   2000,
+		seriesLimit:   defaultSeriesLimit,
 		idleExpiry:    10 * time.Minute,
 		summaryWindow: 10 * time.Minute,
 		window:        240,
-		windowSeries:  10000,
 	}
+}
+
+// defaultSeriesLimit is [WithSeriesLimit]'s default.
+const defaultSeriesLimit = 2000
+
+// windowMetricsAtLimit is how many metrics at their series limit the
+// window store has room for by default; see [WithWindowSeries].
+const windowMetricsAtLimit = 16
+
+// windowCap is the window store's series cap: the one set with
+// WithWindowSeries, else room for windowMetricsAtLimit metrics at the
+// series limit (the default limit when there is none) and for the series
+// ingestion may add.
+func (c config) windowCap() int {
+	if c.windowSeries > 0 {
+		return c.windowSeries
+	}
+	limit := c.seriesLimit
+	if limit <= 0 {
+		limit = defaultSeriesLimit
+	}
+	limit = min(limit, 1<<40) // keeps the product in range
+	return windowMetricsAtLimit*(limit+1) + MaxIngestSeries
 }
 
 // WithInterval sets how often the registry collects its metrics and sends
@@ -118,11 +140,25 @@ func WithWindowSize(n int) Option {
 	})
 }
 
-// WithWindowSeries sets how many series the window store keeps. Past it,
-// a new series replaces the one silent longest (finding it scans the
-// store, so keep the cap above the registry's live series). Default
-// 10000; zero means the default, and NewRegistry rejects a negative
-// value.
+// WithWindowSeries sets how many series the window store keeps. A new
+// series past the cap is left out of the store (the series it holds keep
+// their history) and counted in [Stats].WindowRejected until room is made
+// by silent series, which are dropped once they have had no sample for
+// [WithWindowSize] collections or [WithIdleExpiry], whichever is longer.
+// Stored series are never evicted for new ones: at a cap below the live
+// series that would drop and recreate series at every collection.
+//
+// The default follows the registry's limits: room for 16 metrics at
+// their series limit ([WithSeriesLimit]; the default limit of 2000 when
+// there is none) plus the [MaxIngestSeries] that POST /api/metrics may
+// add, 16 × 2001 + 10000 = 42016 series with the default limit. Each label
+// set of a histogram is one series per bucket plus _sum and _count (14
+// with [DefaultBuckets]) and of a summary one per quantile plus two, so
+// one histogram at its limit takes the room of 14 metrics. Each stored
+// series holds up to [WithWindowSize] samples of 16 bytes (3.75 KiB at
+// the default 240), so a store at the default cap holds about 160 MB;
+// lower the cap or the window size for a tighter bound. Zero means the
+// default, and NewRegistry rejects a negative value.
 func WithWindowSeries(n int) Option {
 	return optionFunc(func(c *config) {
 		if n != 0 {

@@ -192,6 +192,7 @@ func (r *Registry) span() time.Duration {
 	return max(r.cfg.idleExpiry, iv*time.Duration(r.cfg.window))
 }
 
+// newStore makes the window store, without eviction: see WithWindowSeries.
 func newStore(cfg config) (*Store, error) {
-	return timeseries.New(timeseries.WithCapacity(cfg.window), timeseries.WithMaxSeries(cfg.windowSeries), timeseries.WithEvictOldest())
+	return timeseries.New(timeseries.WithCapacity(cfg.window), timeseries.WithMaxSeries(cfg.windowCap()))
 }

@@ -1,7 +1,9 @@
 package metrics
 
 import (
+	"math"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -98,7 +100,7 @@ func TestSummaryVecSeries(t *testing.T) {
 
 func TestWindowSeriesCap(t *testing.T) {
 	now := pinned()
-	r := newReg(t, WithClock(func() time.Time { return now }), WithWindowSeries(2))
+	r := newReg(t, WithClock(func() time.Time { return now }), WithWindowSeries(2), WithErrorHandler(&errList{}))
 	g := Must(r.GaugeVec(Desc{Name: "g", Labels: []string{"k"}}))
 	for _, k := range []string{"a", "b", "c"} {
 		g.With(k).Set(1)
@@ -106,10 +108,72 @@ func TestWindowSeriesCap(t *testing.T) {
 		now = now.Add(time.Second)
 	}
 	assert.Equal(t, 2, r.Window().Len(), "the store holds at most two series")
+	assert.Empty(t, r.Window().Select("g", 0, now.UnixMilli(), Equal("k", "c")), "the newest is left out")
+	assert.Equal(t, uint64(1), r.Stats().WindowRejected)
 	_, err := NewRegistry(nil, WithWindowSeries(-1))
 	assert.Error(t, err)
 	_, err = NewRegistry(nil, WithWindowSize(-1))
 	assert.Error(t, err)
+}
+
+// TestWindowCapBelowLiveSeriesKeepsHistory: with more live series than
+// the cap, the stored series keep every sample and the others are
+// refused at each collection, instead of series being evicted and
+// recreated collection after collection.
+func TestWindowCapBelowLiveSeriesKeepsHistory(t *testing.T) {
+	now := pinned()
+	errs := &errList{}
+	r := newReg(t, WithClock(func() time.Time { return now }), WithWindowSeries(3), WithErrorHandler(errs))
+	g := Must(r.GaugeVec(Desc{Name: "g", Labels: []string{"k"}}))
+	for range 4 {
+		for _, k := range []string{"a", "b", "c", "d", "e"} {
+			g.With(k).Add(1)
+		}
+		require.NoError(t, r.Flush(t.Context()))
+		now = now.Add(15 * time.Second)
+	}
+	got := r.Window().Select("g", 0, now.UnixMilli())
+	require.Len(t, got, 3)
+	for _, s := range got {
+		assert.Len(t, s.Samples, 4, "%v kept its history", s.Labels)
+	}
+	assert.Equal(t, uint64(2*4), r.Stats().WindowRejected)
+	require.Len(t, errs.all(), 4, "one report per collection")
+	assert.ErrorIs(t, errs.all()[0], ErrSeriesLimit)
+}
+
+func TestWindowCapFollowsTheSeriesLimit(t *testing.T) {
+	for _, c := range []struct {
+		opts []Option
+		want int
+	}{
+		{nil, 16*2001 + MaxIngestSeries},
+		{[]Option{WithSeriesLimit(100)}, 16*101 + MaxIngestSeries},
+		{[]Option{WithSeriesLimit(-1)}, 16*2001 + MaxIngestSeries},
+		{[]Option{WithSeriesLimit(math.MaxInt)}, 16*(1<<40+1) + MaxIngestSeries},
+		{[]Option{WithSeriesLimit(100), WithWindowSeries(7)}, 7},
+	} {
+		cfg := defaultConfig()
+		for _, o := range c.opts {
+			o.apply(&cfg)
+		}
+		assert.Equal(t, c.want, cfg.windowCap())
+	}
+	// Three metrics at the default limit, one a histogram: every series
+	// fits, nothing is refused.
+	r := newReg(t, WithErrorHandler(&errList{}))
+	cv := Must(r.CounterVec(Desc{Name: "c_total", Labels: []string{"k"}}))
+	gv := Must(r.GaugeVec(Desc{Name: "g", Labels: []string{"k"}}))
+	hv := Must(r.HistogramVec(Desc{Name: "h", Labels: []string{"k"}}))
+	for i := range defaultSeriesLimit + 50 {
+		k := strconv.Itoa(i)
+		cv.With(k).Inc()
+		gv.With(k).Set(1)
+		hv.With(k).Observe(1)
+	}
+	require.NoError(t, r.Flush(t.Context()))
+	assert.Equal(t, 2*2001+14*2001, r.Window().Len())
+	assert.Zero(t, r.Stats().WindowRejected)
 }
 
 func TestLastStdDevIRateResetsByHand(t *testing.T) {
