@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"sync/atomic"
 
 	"github.com/o2kit/o2kit"
@@ -134,16 +135,19 @@ func (m *Masker) text(s string) (string, bool) {
 	if !ok {
 		return s, false
 	}
-	buf := make([]byte, 0, len(s)+16)
+	var out strings.Builder
+	out.Grow(len(s) + 16)
 	last := 0
 	for ok {
-		buf = append(buf, s[last:found.start]...)
-		buf = m.replace(buf, found.kind, s[found.start:found.end])
+		out.WriteString(s[last:found.start])
+		var scratch [96]byte // holds any replacement but a long partial mask
+		out.Write(m.replace(scratch[:0], found.kind, s[found.start:found.end]))
 		m.counts[found.kind].Add(1)
 		last = found.end
 		found, ok = m.sc.next(s, last)
 	}
-	return string(append(buf, s[last:]...)), true
+	out.WriteString(s[last:])
+	return out.String(), true
 }
 
 // replace appends the masked form of v, a match of kind.
