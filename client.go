@@ -71,6 +71,11 @@ type encState struct {
 	enc wire.Encoder
 	buf []byte
 	id  [wire.IDLen]byte
+
+	// the stream last written to, by the name and type it was asked for
+	st     *stream
+	stTyp  StreamType
+	stName string
 }
 
 // New returns a client configured by the defaults, then the environment
@@ -208,87 +213,6 @@ func (c *Client) EmitAs(ctx context.Context, typ StreamType, r Record) error {
 		return fmt.Errorf("o2kit: unknown stream type %d", typ)
 	}
 	return c.emit(ctx, typ, r)
-}
-
-func (c *Client) emit(ctx context.Context, typ StreamType, r Record) error {
-	if len(c.cfg.processors) > 0 {
-		var keep bool
-		var err error
-		if r, keep, err = c.process(ctx, typ, r); !keep {
-			return err
-		}
-	}
-	st := c.stream(typ, r.Stream)
-	if st == nil {
-		return ErrNoStream
-	}
-	if c.closed.Load() {
-		st.c.dropped.Add(1)
-		return ErrClosed
-	}
-	if !c.cfg.overflow.block && c.budget.used.Load() >= c.budget.max {
-		// Full: no record fits, so spare the encoding.
-		st.c.dropped.Add(1)
-		return ErrOverflow
-	}
-	t := r.Time
-	if t.IsZero() {
-		t = c.cfg.now()
-	}
-	micros := t.UnixMicro()
-	es := c.encoders.Get().(*encState)
-	var id []byte
-	if typ == Logs {
-		id = c.ids.Append(es.id[:0], t)
-	}
-	es.buf = es.enc.AppendRecord(es.buf[:0], micros, id, r.Attrs)
-	err := c.take(ctx, st, es.buf, micros)
-	if cap(es.buf) <= 64<<10 {
-		c.encoders.Put(es)
-	}
-	return err
-}
-
-// take moves an encoded record into its stream's open batch.
-func (c *Client) take(ctx context.Context, st *stream, rec []byte, micros int64) error {
-	n := int64(len(rec))
-	if len(rec) > c.cfg.batchBytes {
-		st.c.dropped.Add(1)
-		return fmt.Errorf("%w: %d bytes, limit %d", ErrRecordTooLarge, len(rec), c.cfg.batchBytes)
-	}
-	if !c.budget.reserve(n) && !(c.cfg.overflow.block && c.budget.wait(ctx, n, c.cfg.overflow.timeout)) {
-		st.c.dropped.Add(1)
-		return ErrOverflow
-	}
-	if !c.add(st, rec, micros) {
-		c.budget.release(n)
-		st.c.dropped.Add(1)
-		return ErrClosed
-	}
-	return nil
-}
-
-// process runs the processors; keep is false when one dropped the record.
-func (c *Client) process(ctx context.Context, typ StreamType, r Record) (Record, bool, error) {
-	for _, p := range c.cfg.processors {
-		out, err := p.Process(ctx, r)
-		if err == nil {
-			r = out
-			continue
-		}
-		if st := c.stream(typ, r.Stream); st != nil {
-			if errors.Is(err, ErrDrop) {
-				st.c.filtered.Add(1)
-			} else {
-				st.c.failed.Add(1)
-			}
-		}
-		if errors.Is(err, ErrDrop) {
-			return r, false, nil
-		}
-		return r, false, err
-	}
-	return r, true, nil
 }
 
 // stream returns the state of the named stream, creating it on first use,

@@ -1,0 +1,110 @@
+package o2kit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// The emit path: everything Emit does on the caller's goroutine, from the
+// processors to the record's bytes in its stream's open batch.
+
+func (c *Client) emit(ctx context.Context, typ StreamType, r Record) error {
+	if len(c.cfg.processors) > 0 {
+		var keep bool
+		var err error
+		if r, keep, err = c.process(ctx, typ, r); !keep {
+			return err
+		}
+	}
+	es := c.encoders.Get().(*encState)
+	err := c.encode(ctx, es, typ, r)
+	if cap(es.buf) <= 64<<10 {
+		c.encoders.Put(es)
+	}
+	return err
+}
+
+// encode encodes r with es and moves it into its stream's open batch.
+func (c *Client) encode(ctx context.Context, es *encState, typ StreamType, r Record) error {
+	st := es.stream(c, typ, r.Stream)
+	if st == nil {
+		return ErrNoStream
+	}
+	if c.closed.Load() {
+		st.c.dropped.Add(1)
+		return ErrClosed
+	}
+	if !c.cfg.overflow.block && c.budget.used.Load() >= c.budget.max {
+		// Full: no record fits, so spare the encoding.
+		st.c.dropped.Add(1)
+		return ErrOverflow
+	}
+	t := r.Time
+	if t.IsZero() {
+		t = c.cfg.now()
+	}
+	micros := t.UnixMicro()
+	var id []byte
+	if typ == Logs {
+		id = c.ids.Append(es.id[:0], t)
+	}
+	es.buf = es.enc.AppendRecord(es.buf[:0], micros, id, r.Attrs)
+	return c.take(ctx, st, es.buf, micros)
+}
+
+// stream is c.stream, remembering the last stream this encoder wrote to:
+// records come mostly from one logger at a time, and a map lookup hashes
+// the name on every record. A name's stream never changes once found.
+func (es *encState) stream(c *Client, typ StreamType, name string) *stream {
+	if es.st != nil && es.stTyp == typ && es.stName == name {
+		return es.st
+	}
+	st := c.stream(typ, name)
+	if st != nil {
+		es.st, es.stTyp, es.stName = st, typ, name
+	}
+	return st
+}
+
+// take moves an encoded record into its stream's open batch.
+func (c *Client) take(ctx context.Context, st *stream, rec []byte, micros int64) error {
+	n := int64(len(rec))
+	if len(rec) > c.cfg.batchBytes {
+		st.c.dropped.Add(1)
+		return fmt.Errorf("%w: %d bytes, limit %d", ErrRecordTooLarge, len(rec), c.cfg.batchBytes)
+	}
+	if !c.budget.reserve(n) && !(c.cfg.overflow.block && c.budget.wait(ctx, n, c.cfg.overflow.timeout)) {
+		st.c.dropped.Add(1)
+		return ErrOverflow
+	}
+	if !c.add(st, rec, micros) {
+		c.budget.release(n)
+		st.c.dropped.Add(1)
+		return ErrClosed
+	}
+	return nil
+}
+
+// process runs the processors; keep is false when one dropped the record.
+func (c *Client) process(ctx context.Context, typ StreamType, r Record) (Record, bool, error) {
+	for _, p := range c.cfg.processors {
+		out, err := p.Process(ctx, r)
+		if err == nil {
+			r = out
+			continue
+		}
+		if st := c.stream(typ, r.Stream); st != nil {
+			if errors.Is(err, ErrDrop) {
+				st.c.filtered.Add(1)
+			} else {
+				st.c.failed.Add(1)
+			}
+		}
+		if errors.Is(err, ErrDrop) {
+			return r, false, nil
+		}
+		return r, false, err
+	}
+	return r, true, nil
+}
