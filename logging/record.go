@@ -94,6 +94,15 @@ func (s *scratch) appendContext(dst []slog.Attr, ctx context.Context) []slog.Att
 // group holds the attrs added at its level, then the next group, the
 // innermost the record's own attrs. Groups left empty are left out.
 func (h *Handler) appendFrames(top []slog.Attr, s *scratch, r slog.Record) []slog.Attr {
+	top = append(top, h.frames[0].attrs...)
+	if len(h.frames) == 1 {
+		// No group open: the record's attrs go straight to the top level.
+		r.Attrs(func(a slog.Attr) bool {
+			top = appendRecordAttr(top, a)
+			return true
+		})
+		return top
+	}
 	if len(s.levels) < len(h.frames) {
 		s.levels = append(s.levels, make([][]slog.Attr, len(h.frames)-len(s.levels))...)
 	}
@@ -115,7 +124,6 @@ func (h *Handler) appendFrames(top []slog.Attr, s *scratch, r slog.Record) []slo
 			inner = g[:]
 		}
 	}
-	top = append(top, h.frames[0].attrs...)
 	return append(top, inner...)
 }
 
