@@ -61,6 +61,19 @@
 //
 // # Backup and restore
 //
-// Backup, Verify and Restore page a stream out of OpenObserve into
-// compressed files with a manifest, check them, and send them back.
+// [Backup] pages a stream out of OpenObserve through [o2kit.Client.Search]
+// into gzip or zstd NDJSON files, one stored record per line, and writes a
+// [Manifest] last: the time range, and each file's record count, size and
+// SHA-256 checksum. Pages follow the records' (_timestamp, id) order from
+// the last record read, not an offset, so records arriving meanwhile are
+// neither skipped over nor read twice; a stream's max_query_range is met
+// by reading in shorter windows. A later Backup into the same directory
+// continues from the last manifest's end, making a chain of incremental
+// backups. [Verify] reads a backup through against its manifests and names
+// the file and line of any damage. [Restore] sends the records back with
+// Emit, each with its original time (re-stamped by the client, that time
+// kept in original_timestamp, when older than the ingest window) and, through
+// a client built with o2kit.WithIDField(""), its original id; it flushes
+// when the client's buffer fills and fails if any record was not stored.
+// The command in examples/o2backup runs all three from the shell.
 package pipeline
