@@ -25,17 +25,19 @@ var (
 )
 
 // MaskPII returns a processor that masks personal data in every record:
-// string values (inside groups too, and the text of error values) are
-// scanned for the kinds of [WithKinds] (default all), and the values of
-// fields named as secrets ([WithSecretKeys]) are masked whole, whatever
-// their type. [WithStrategy] sets how (default [Redact]).
+// string values (inside groups too, the text of error values, and the
+// strings in string slices, maps of strings and of any, and slices of any,
+// which the client flattens into fields) are scanned for the kinds of
+// [WithKinds] (default all), and the values of fields and map keys named as
+// secrets ([WithSecretKeys]) are masked whole, whatever their type.
+// [WithStrategy] sets how (default [Redact]).
 //
 // Look-alikes are left alone: a number is taken for a mobile, an ID or a
 // card only when it stands alone (not inside a word or joined by '-' or
 // '.' to one, as in ORD-13812345678) and passes its check: a mobile prefix,
 // an ID's check digit and birth date, a card's Luhn digit and issuer
-// prefix. Values of kind Any other than errors are not scanned, only
-// masked when their key names a secret.
+// prefix. Values of kind Any of other types (structs, for example) are not
+// scanned, only masked whole when their key names a secret.
 //
 // A record with nothing to mask passes without allocation.
 func MaskPII(opts ...Option) *Masker {
@@ -119,10 +121,8 @@ func (m *Masker) value(a *slog.Attr, depth int) (masked slog.Value, changed bool
 	case slog.KindLogValuer:
 		return m.value(&slog.Attr{Key: a.Key, Value: v.Resolve()}, depth+1)
 	case slog.KindAny:
-		if err, ok := v.Any().(error); ok {
-			if s, ok := m.text(err.Error()); ok {
-				return slog.StringValue(s), true
-			}
+		if x, ok := m.anyValue(v.Any(), depth); ok {
+			return slog.AnyValue(x), true
 		}
 	}
 	return v, false

@@ -195,3 +195,36 @@ func typicalAttrs() []slog.Attr {
 		slog.Bool("cached", false),
 	}
 }
+
+func TestMaskAnyValues(t *testing.T) {
+	m := MaskPII()
+	nested := map[string]any{
+		"email": "a@b.io", "password": 5, "count": 3,
+		"inner": map[string]any{"phone": "13812345678", "ok": "fine"},
+		"list":  []any{"x", "10.0.0.1", 7},
+		"auth":  map[string]any{"user": "u-1"},
+	}
+	type profile struct{ Email string }
+	in := []slog.Attr{
+		slog.Any("m", nested),
+		slog.Any("tags", []string{"a@b.io", "ok"}),
+		slog.Any("headers", map[string]string{"Authorization": "Bearer abcdefghijkl", "x": "ok"}),
+		slog.Any("profile", profile{"a@b.io"}),
+		slog.Any("clean", map[string]any{"a": "b", "n": []string{"c"}}),
+	}
+	out := run(t, m, o2kit.Record{Attrs: in})
+	assert.Equal(t, map[string]any{
+		"email": "[email]", "password": "[secret]", "count": 3,
+		"inner": map[string]any{"phone": "[phone]", "ok": "fine"},
+		"list":  []any{"x", "[ip]", 7},
+		"auth":  map[string]any{"user": "u-1"},
+	}, out.Attrs[0].Value.Any())
+	assert.Equal(t, []string{"[email]", "ok"}, out.Attrs[1].Value.Any())
+	assert.Equal(t, map[string]string{"Authorization": "[secret]", "x": "ok"}, out.Attrs[2].Value.Any())
+	assert.Equal(t, profile{"a@b.io"}, out.Attrs[3].Value.Any(), "structs are not scanned")
+	assert.Equal(t, "a@b.io", nested["email"], "the caller's map is not written")
+	assert.Equal(t, "13812345678", nested["inner"].(map[string]any)["phone"])
+
+	clean := o2kit.Record{Attrs: in[4:]}
+	assert.Zero(t, testing.AllocsPerRun(100, func() { _, _ = m.Process(context.Background(), clean) }))
+}
