@@ -133,9 +133,17 @@ func TestQueryScalarAndErrors(t *testing.T) {
 // by the client's transport, as its other requests are.
 func TestQueryRetriesThroughTheClient(t *testing.T) {
 	c, srv, _, _ := devClient(t, o2kit.WithMaxRetries(2))
-	srv.Push(o2server.Fault{Status: http.StatusServiceUnavailable})
+	var mu sync.Mutex
+	tries := 0
+	srv.SetFaultFunc(func(*http.Request) (o2server.Fault, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		tries++
+		return o2server.Fault{Status: http.StatusServiceUnavailable}, tries == 1
+	})
 	res, err := Query(t.Context(), c, `vector(2)`, pinned())
 	require.NoError(t, err)
+	assert.Equal(t, 2, tries, "answered at the second try")
 	require.Len(t, res.Series, 1)
 	assert.Equal(t, 2.0, res.Series[0].Samples[0].V)
 
