@@ -15,8 +15,12 @@ import (
 // the registry, to mount on a service's mux:
 //
 //   - POST /api/metrics: [Registry.IngestHandler]
-//   - GET /api/metrics/query: [Registry.QueryHandler]
-//   - GET /api/metrics/series: [Registry.SeriesHandler]
+//   - GET /api/metrics/query: [Registry.QueryHandler], window functions
+//     over the window store, or PromQL through the registry's client
+//   - GET /api/metrics/series: [Registry.SeriesHandler], the same two ways
+//
+// The PromQL forms read OpenObserve with the client's credentials: mount
+// the handler where only trusted callers reach it.
 func (r *Registry) API() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("POST /api/metrics", r.IngestHandler())
@@ -38,9 +42,24 @@ func (r *Registry) API() http.Handler {
 // label!~re. The answer is
 // {"fn","window","end","result":[{"name","labels","value"}]}, times in
 // Unix milliseconds. Bad parameters get 400 {"error": "..."}.
+//
+// With a query parameter it asks OpenObserve instead, through the
+// registry's client with its credentials (mount it where only trusted
+// callers reach it): query is PromQL, evaluated at time ([Query]; default
+// the server's now) or, with start, from start to end (default now) every
+// step ([QueryRange]; a duration or seconds, default the server's
+// choice); times are Unix seconds or RFC 3339. The answer is
+// {"type","series":[{"labels","samples":[[ms, value], ...]}],"trace_id"},
+// plus "scalar":[ms, value] for a scalar. A query the server refuses gets
+// 400 {"error","type"}, other failures 502, and a registry without a
+// client 501.
 func (r *Registry) QueryHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		q := req.URL.Query()
+		if q.Has("query") {
+			r.promQuery(req.Context(), w, q)
+			return
+		}
 		f, err := windowFunc(q)
 		if err != nil {
 			apiError(w, http.StatusBadRequest, err)
@@ -69,9 +88,19 @@ func (r *Registry) QueryHandler() http.Handler {
 // seconds or RFC 3339; default the last hour):
 // {"series":[{"name","labels","samples":[[ms, value], ...]}]}. A NaN or
 // infinite sample value is written as null.
+//
+// With match[] parameters (PromQL selectors such as
+// orders_total{status="paid"}) it lists the label sets OpenObserve holds
+// between from and to instead, with [QuerySeries] through the registry's
+// client: {"series":[{"__name__": ..., label: value, ...}]}. Errors are
+// answered as by [Registry.QueryHandler].
 func (r *Registry) SeriesHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		q := req.URL.Query()
+		if q.Has("match[]") {
+			r.promSeries(req.Context(), w, q)
+			return
+		}
 		_, to, ms, err := r.selection(q)
 		if err != nil {
 			apiError(w, http.StatusBadRequest, err)

@@ -92,5 +92,6 @@
 // envelopes come back as a [*QueryError].
 // [Registry.API] serves POST /api/metrics (samples from other services),
 // GET /api/metrics/query and GET /api/metrics/series over the window
-// store.
+// store, or, given PromQL (query, match[]), over what OpenObserve holds,
+// through the registry's client.
 package metrics
