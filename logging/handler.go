@@ -83,7 +83,7 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	if c.sampler != nil && r.Level < slog.LevelWarn && !c.sampler.keep(r) {
 		return nil
 	}
-	err := h.ship(ctx, r)
+	err := h.ship(ctx, &r)
 	if h.side != nil {
 		c.side.enqueue(ctx, h.side, r)
 	}

@@ -36,7 +36,7 @@ type scratch struct {
 const maxScratch = 256
 
 // ship assembles the record's attributes and emits it.
-func (h *Handler) ship(ctx context.Context, r slog.Record) error {
+func (h *Handler) ship(ctx context.Context, r *slog.Record) error {
 	c := h.c
 	s := c.scratch.Get().(*scratch)
 	top := append(s.top[:0], slog.String(FieldLevel, levelName(r.Level)))
@@ -93,7 +93,7 @@ func (s *scratch) appendContext(dst []slog.Attr, ctx context.Context) []slog.Att
 // appendFrames appends the record's attrs nested in the open groups: each
 // group holds the attrs added at its level, then the next group, the
 // innermost the record's own attrs. Groups left empty are left out.
-func (h *Handler) appendFrames(top []slog.Attr, s *scratch, r slog.Record) []slog.Attr {
+func (h *Handler) appendFrames(top []slog.Attr, s *scratch, r *slog.Record) []slog.Attr {
 	top = append(top, h.frames[0].attrs...)
 	if len(h.frames) == 1 {
 		// No group open: the record's attrs go straight to the top level.
