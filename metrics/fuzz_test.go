@@ -3,9 +3,12 @@ package metrics
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"math"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // FuzzIngestSamples feeds arbitrary bodies to the ingest parser: it must
@@ -94,5 +97,36 @@ func FuzzMatchers(f *testing.F) {
 			m.Matches(Labels{{Name: "a", Value: "x"}})
 		}
 		_, _ = parseTime(s)
+	})
+}
+
+// FuzzPromTimes reads arbitrary time, start, end and step parameters: no
+// panic, and a range always has a non-negative step, positive when given.
+func FuzzPromTimes(f *testing.F) {
+	f.Add("", "1700000000", "2026-11-25T09:30:00Z", "15s")
+	f.Add("1700000000.5", "", "", "")
+	f.Add("", "1", "soon", "60")
+	f.Add("", "1", "", "-1s")
+	f.Fuzz(func(t *testing.T, at, start, end, step string) {
+		q := url.Values{"time": {at}, "start": {start}, "end": {end}, "step": {step}}
+		pt, err := readPromTimes(q, time.Unix(1700000000, 0))
+		if err != nil || pt.start.IsZero() {
+			return
+		}
+		if pt.step < 0 || (step != "" && pt.step == 0) {
+			t.Fatalf("step %q read as %s", step, pt.step)
+		}
+	})
+}
+
+// FuzzLabelSetKey: two label sets share a key only when they are equal.
+func FuzzLabelSetKey(f *testing.F) {
+	f.Add("a", "b", "a", "b")
+	f.Add("a\"", "b", "a", "\"b")
+	f.Fuzz(func(t *testing.T, k1, v1, k2, v2 string) {
+		a, b := map[string]string{k1: v1}, map[string]string{k2: v2}
+		if (labelSetKey(a) == labelSetKey(b)) != maps.Equal(a, b) {
+			t.Fatalf("%v and %v: keys %q and %q", a, b, labelSetKey(a), labelSetKey(b))
+		}
 	})
 }
