@@ -57,3 +57,31 @@ func TestShopFlags(t *testing.T) {
 	err = run(context.Background(), []string{"-nope"}, &bytes.Buffer{})
 	assert.ErrorContains(t, err, "flag provided but not defined")
 }
+
+// cancelOn is an output that cancels a context once a line containing
+// marker has been written.
+type cancelOn struct {
+	bytes.Buffer
+	marker string
+	cancel context.CancelFunc
+}
+
+func (c *cancelOn) Write(p []byte) (int, error) {
+	n, err := c.Buffer.Write(p)
+	if bytes.Contains(c.Bytes(), []byte(c.marker)) {
+		c.cancel()
+	}
+	return n, err
+}
+
+// With -listen the shop keeps serving after the summary and shuts down
+// cleanly when the context ends.
+func TestShopListenServesUntilCancelled(t *testing.T) {
+	t.Setenv("OPENOBSERVE_URL", "")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &cancelOn{marker: "until interrupted", cancel: cancel}
+	require.NoError(t, run(ctx, []string{"-listen", "127.0.0.1:0", "-visitors", "3"}, out))
+	assert.Contains(t, out.String(), "simulated 3 visitors")
+	assert.Regexp(t, `serving on http://127\.0\.0\.1:\d+ until interrupted`, out.String())
+}
