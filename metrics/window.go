@@ -154,12 +154,14 @@ func Window(s []Sample, end int64, d time.Duration) []Sample { return timeseries
 // milliseconds) is what the alerting package reads.
 func (r *Registry) Window() *Store { return r.store }
 
-// record appends the points of one collection to the window store, and
-// forgets series that stopped reporting longer ago than the store's span;
-// r.collectMu is held. Points the store refuses are counted in
-// [Stats].WindowRejected and reported once, with the first refusal.
+// record forgets the series that stopped reporting longer ago than the
+// window store's span, making room, then appends the points of one
+// collection to the store; r.collectMu is held. Points the store refuses
+// are counted in [Stats].WindowRejected and reported once, with the
+// first refusal.
 func (r *Registry) record(now time.Time, pts []point) {
 	ms := now.UnixMilli()
+	r.store.DropIdle(ms - r.span().Milliseconds())
 	var refused uint64
 	var first error
 	for i := range pts {
@@ -172,11 +174,11 @@ func (r *Registry) record(now time.Time, pts []point) {
 			r.scratch = append(r.scratch, Label{Name: p.extra, Value: p.extraValue})
 		}
 		if err := r.store.Append(p.name, r.scratch, ms, p.value); err != nil {
-			refused++
-			first = cmpOr(first, fmt.Errorf("%s%v: %w", p.name, r.scratch, err))
+			if refused++; first == nil {
+				first = fmt.Errorf("%s%v: %w", p.name, r.scratch, err)
+			}
 		}
 	}
-	r.store.DropIdle(ms - r.span().Milliseconds())
 	if refused > 0 {
 		r.stats.windowRej.Add(refused)
 		r.cfg.errs.Handle(fmt.Errorf("metrics: window store refused %d of %d samples, first %w", refused, len(pts), first))

@@ -255,3 +255,27 @@ func TestWindowRefusalsCountedAndReportedOncePerCollection(t *testing.T) {
 	assert.Len(t, errs.all(), 1)
 	assert.Len(t, r.Window().Select("temp", 0, now.UnixMilli(), Equal("room", "a"))[0].Samples, 2)
 }
+
+// TestSilentSeriesMakeRoomInTheSameCollection: series silent past the
+// store's span leave before the collection's samples are appended, so a
+// new series takes their room at once.
+func TestSilentSeriesMakeRoomInTheSameCollection(t *testing.T) {
+	now := pinned()
+	errs := &errList{}
+	r := newReg(t, WithClock(func() time.Time { return now }), WithWindowSeries(2), WithWindowSize(2),
+		WithIdleExpiry(time.Second), WithErrorHandler(errs)) // span: max(1 s, 2 × 15 s)
+	g := Must(r.GaugeVec(Desc{Name: "g", Labels: []string{"k"}}))
+	g.With("a").Set(1)
+	g.With("b").Set(1)
+	require.NoError(t, r.Flush(t.Context()))
+	now = now.Add(10 * time.Second)
+	require.NoError(t, r.Flush(t.Context())) // a and b expire from the registry
+	now = now.Add(40 * time.Second)
+	g.With("c").Set(1)
+	require.NoError(t, r.Flush(t.Context()))
+	got := r.Window().Select("g", 0, now.UnixMilli())
+	require.Len(t, got, 1)
+	assert.Equal(t, "c", got[0].Labels.Get("k"))
+	assert.Zero(t, r.Stats().WindowRejected)
+	assert.Empty(t, errs.all())
+}
