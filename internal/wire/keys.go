@@ -38,16 +38,21 @@ func (c *keyCache) remember(k string) {
 // reports false, with dst cut back to mark, when the whole key is
 // reserved. mark is where the attr began and the key starts at mark+2.
 func (e *Encoder) appendKey(dst []byte, mark int, k string) ([]byte, bool) {
-	if len(e.pfx) == 0 && e.keys.known(k) {
+	known := e.keys.known(k)
+	if known && len(e.pfx) == 0 {
 		return append(dst, k...), true
 	}
 	dst = append(dst, e.pfx...)
-	dst = norm.AppendKey(dst, k)
-	key := dst[mark+2:]
-	if e.reserved(key) {
+	start := len(dst)
+	if known {
+		dst = append(dst, k...)
+	} else {
+		dst = norm.AppendKey(dst, k)
+	}
+	if e.reserved(dst[mark+2:]) {
 		return dst[:mark], false
 	}
-	if len(e.pfx) == 0 && string(key) == k {
+	if !known && string(dst[start:]) == k && k != TimestampKey && k != e.IDKey {
 		e.keys.remember(k)
 	}
 	return dst, true

@@ -14,6 +14,7 @@ func TestKeyCacheKeepsOutput(t *testing.T) {
 	attrs := []slog.Attr{
 		slog.Int("id", 1), slog.Group("o2kit", slog.Int("id", 2)), slog.Int("_timestamp", 3),
 		slog.Int("o2kit_id", 4), slog.String("Mixed.Case", "m"), slog.Int("a_key_longer_than_the_slot", 5),
+		slog.Group("g", slog.Int("_timestamp", 6), slog.Int("o2kit_id", 7)), slog.Int("_timestamp", 8),
 	}
 	for i := range 200 {
 		attrs = append(attrs, slog.Int(fmt.Sprintf("k%d", i), i))
@@ -28,5 +29,6 @@ func TestKeyCacheKeepsOutput(t *testing.T) {
 		assert.NotContains(t, want, `"o2kit_id":2`)
 		assert.NotContains(t, want, `"o2kit_id":4`)
 		assert.Contains(t, want, `"mixed_case":"m"`)
+		assert.Contains(t, want, `"g__timestamp":6,"g_o2kit_id":7,"k0"`)
 	}
 }
