@@ -35,8 +35,11 @@ var (
 // [Transform]) of each record, asks fn for the fields that go with its
 // value and appends those the record does not already have. Answers are
 // cached as [WithCache] says (default 10 000 values for 5 minutes, by the
-// clock of [WithClock]). A record without the field passes unchanged, and
-// so does one whose lookup failed: the failure is counted, not returned.
+// clock of [WithClock]). For the context's ids ([o2kit.FieldUserID],
+// session, request and tenant) the value is taken from ctx
+// ([o2kit.ContextWithUser]...) when the record lacks the field. A record
+// without the value passes unchanged, and so does one whose lookup failed:
+// the failure is counted, not returned.
 // Lookup returns an error when key is empty or fn is nil.
 func Lookup(key string, fn LookupFunc, opts ...Option) (*Lookuper, error) {
 	if fn == nil {
@@ -51,11 +54,10 @@ func Lookup(key string, fn LookupFunc, opts ...Option) (*Lookuper, error) {
 
 // Process appends the looked-up fields to r.
 func (l *Lookuper) Process(ctx context.Context, r o2kit.Record) (o2kit.Record, error) {
-	v, ok := findAttr(r.Attrs, l.key)
+	value, ok := l.value(ctx, r.Attrs)
 	if !ok {
 		return r, nil
 	}
-	value := v.Resolve().String()
 	found, ok := l.cache.get(value, l.cfg.now())
 	if ok {
 		l.hits.Add(1)
@@ -70,6 +72,27 @@ func (l *Lookuper) Process(ctx context.Context, r o2kit.Record) (o2kit.Record, e
 	}
 	r.Attrs = appendMissing(r.Attrs, found)
 	return r, nil
+}
+
+// value returns the looked-up field's value as text: from the record, or
+// for the context's ids (user_id, session_id, request_id, tenant_id) from
+// ctx when the record lacks them.
+func (l *Lookuper) value(ctx context.Context, attrs []slog.Attr) (string, bool) {
+	if v, ok := findAttr(attrs, l.key); ok {
+		return v.Resolve().String(), true
+	}
+	var id string
+	switch l.name {
+	case o2kit.FieldUserID:
+		id = o2kit.UserFromContext(ctx)
+	case o2kit.FieldSessionID:
+		id = o2kit.SessionFromContext(ctx)
+	case o2kit.FieldRequestID:
+		id = o2kit.RequestFromContext(ctx)
+	case o2kit.FieldTenantID:
+		id = o2kit.TenantFromContext(ctx)
+	}
+	return id, id != ""
 }
 
 // ProcessorStats returns the cache hits and misses and the failed lookups,

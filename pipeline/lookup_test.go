@@ -81,3 +81,30 @@ func TestLRU(t *testing.T) {
 	off.put("a", nil, now)
 	assert.Zero(t, off.len())
 }
+
+func TestLookupFromContext(t *testing.T) {
+	echo := func(_ context.Context, id string) ([]slog.Attr, error) {
+		return []slog.Attr{slog.String("looked_up", id)}, nil
+	}
+	ctx := o2kit.ContextWithUser(context.Background(), "u-9")
+	ctx = o2kit.ContextWithSession(ctx, "s-9")
+	ctx = o2kit.ContextWithRequest(ctx, "r-9")
+	ctx = o2kit.ContextWithTenant(ctx, "t-9")
+	for field, want := range map[string]string{
+		o2kit.FieldUserID: "u-9", o2kit.FieldSessionID: "s-9", o2kit.FieldRequestID: "r-9", o2kit.FieldTenantID: "t-9",
+	} {
+		l, err := Lookup(field, echo)
+		require.NoError(t, err)
+		out, err := l.Process(ctx, o2kit.Record{})
+		require.NoError(t, err)
+		assert.Equal(t, "[looked_up="+want+"]", text(out.Attrs), field)
+		out, err = l.Process(ctx, o2kit.Record{Attrs: []slog.Attr{slog.String(field, "own")}})
+		require.NoError(t, err)
+		assert.Contains(t, text(out.Attrs), "looked_up=own", "the record's field first")
+	}
+	l, err := Lookup("order_id", echo)
+	require.NoError(t, err)
+	out, err := l.Process(ctx, o2kit.Record{})
+	require.NoError(t, err)
+	assert.Empty(t, out.Attrs)
+}
