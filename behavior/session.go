@@ -54,10 +54,15 @@ func NewSessions(t *Tracker, opts ...SessionOption) (*Sessions, error) {
 // maxUserAgent is the longest user agent kept; longer ones are cut.
 const maxUserAgent = 512
 
-// Middleware returns next wrapped in session handling.
+// Middleware returns next wrapped in session handling. The ServeMux
+// pattern that matched the request is copied back to r.Pattern after next
+// returns, as the mux itself does, so middleware outside this one can
+// label the request by route.
 func (s *Sessions) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(s.begin(w, r)))
+		inner := r.WithContext(s.begin(w, r))
+		defer func() { r.Pattern = inner.Pattern }()
+		next.ServeHTTP(w, inner)
 	})
 }
 

@@ -336,3 +336,14 @@ func TestConcurrentUse(t *testing.T) {
 	assert.GreaterOrEqual(t, r.Evicted, int64(350))
 	assert.Len(t, e.records(t), 1200)
 }
+
+func TestSessionHandsTheRouteOutward(t *testing.T) {
+	e := newEnv(t)
+	s, err := NewSessions(e.tracker)
+	require.NoError(t, err)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /products/{id}", func(http.ResponseWriter, *http.Request) {})
+	r := httptest.NewRequest(http.MethodGet, "/products/p-1", nil)
+	s.Middleware(mux).ServeHTTP(httptest.NewRecorder(), r)
+	assert.Equal(t, "GET /products/{id}", r.Pattern, "middleware outside sees the pattern the mux matched")
+}

@@ -41,7 +41,9 @@ func SampleSuccess(n int) MiddlewareOption {
 // sane one (at most 128 printable ASCII characters) or makes a new one,
 // echoes it in the response header and puts it in the request's context
 // with o2kit.ContextWithRequest, so every later log line of the request
-// carries it.
+// carries it. The matched pattern is copied back to r.Pattern when next
+// returns, as the mux itself does, so middleware outside this one can
+// label the request by route.
 func Middleware(logger *slog.Logger, opts ...MiddlewareOption) func(http.Handler) http.Handler {
 	cfg := mwConfig{sampleEvery: 1, message: "http request"}
 	for _, o := range opts {
@@ -55,7 +57,9 @@ func Middleware(logger *slog.Logger, opts ...MiddlewareOption) func(http.Handler
 			start := time.Now()
 			id := requestID(r.Header.Get(RequestIDHeader))
 			w.Header().Set(RequestIDHeader, id)
+			outer := r
 			r = r.WithContext(o2kit.ContextWithRequest(r.Context(), id))
+			defer func() { outer.Pattern = r.Pattern }()
 			rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 			defer func() {
 				// A panicking handler is logged as a 500 and the panic

@@ -120,3 +120,15 @@ func TestMiddlewareLogsPanics(t *testing.T) {
 	assert.Equal(t, "ERROR", recs[0]["level"])
 	assert.Equal(t, int64(500), recs[0]["status"])
 }
+
+func TestMiddlewareHandsTheRouteOutward(t *testing.T) {
+	d := newDev(t)
+	logger := New(d.client, WithClock(pinned))
+	var seen string
+	outer := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		Middleware(logger)(shopMux(logger)).ServeHTTP(w, r)
+		seen = r.Pattern
+	})
+	serve(outer, "GET", "/orders/o-7", "")
+	assert.Equal(t, "GET /orders/{id}", seen, "middleware outside sees the pattern the mux matched")
+}

@@ -42,8 +42,11 @@ func (r *Registry) HTTPMetrics(buckets ...float64) (*HTTPMetrics, error) {
 }
 
 // Middleware wraps next so that every request it serves is measured.
-// Put it outside the ServeMux: the route is read after the mux has
-// matched the request.
+// Put it outside the ServeMux: the route is read from r.Pattern after the
+// mux has matched the request. Middleware between the two that passes on
+// a copy of the request (r.WithContext) must copy the pattern back, as
+// the logging, behavior and tracing middleware do, or the route reads
+// "unmatched".
 func (m *HTTPMetrics) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/baggage"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
@@ -96,4 +97,25 @@ func TestMiddlewareNamesSpans(t *testing.T) {
 		names = append(names, s.Name())
 	}
 	assert.Equal(t, []string{"GET /cart/{id}", "GET", "cart"}, names)
+}
+
+func TestMiddlewareHandsTheRouteOutward(t *testing.T) {
+	rec := tracetest.NewSpanRecorder()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
+	defer tp.Shutdown(context.Background())
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /cart/{id}", func(http.ResponseWriter, *http.Request) {})
+	var seen string
+	outer := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r)
+			seen = r.Pattern
+		})
+	}
+	outer(tracing.Middleware(tp, "")(mux)).ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/cart/7", nil))
+	assert.Equal(t, "POST /cart/{id}", seen, "middleware outside sees the pattern the mux matched")
+	spans := rec.Ended()
+	require.Len(t, spans, 1)
+	assert.Equal(t, "POST /cart/{id}", spans[0].Name())
+	assert.Contains(t, spans[0].Attributes(), attribute.String("http.route", "/cart/{id}"))
 }
