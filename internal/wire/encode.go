@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
-	"time"
 
 	"github.com/o2kit/o2kit/internal/norm"
 )
@@ -150,7 +149,7 @@ func appendValue(dst []byte, kind slog.Kind, v slog.Value) []byte {
 		dst = strconv.AppendInt(dst, int64(v.Duration()), 10)
 	case slog.KindTime:
 		dst = append(dst, '"')
-		dst = v.Time().AppendFormat(dst, time.RFC3339Nano)
+		dst = appendTime(dst, v.Time())
 		dst = append(dst, '"')
 	default:
 		dst = AppendString(dst, v.String())

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -73,5 +74,27 @@ func TestAppendStringEveryPosition(t *testing.T) {
 			}
 			require.Equal(t, want, string(AppendString(nil, s)))
 		}
+	}
+}
+
+// The UTC shortcut writes what time.RFC3339Nano writes, at the edges of
+// its range, in leap years and for random instants; other zones and years
+// take the standard path.
+func TestAppendTimeMatchesFormat(t *testing.T) {
+	check := func(tm time.Time) {
+		require.Equal(t, tm.Format(time.RFC3339Nano), string(appendTime(nil, tm)), "%d.%09d %v", tm.Unix(), tm.Nanosecond(), tm.Location())
+	}
+	for _, tm := range []time.Time{
+		time.Unix(0, 0).UTC(), time.Unix(maxRFC3339, 999_999_999).UTC(), time.Unix(maxRFC3339+1, 0).UTC(),
+		time.Unix(-1, 5).UTC(), time.Date(2000, 2, 29, 23, 59, 59, 100, time.UTC), time.Date(2100, 3, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(1999, 12, 31, 12, 0, 0, 120_000_000, time.UTC), time.Date(2026, 11, 25, 9, 30, 0, 0, time.FixedZone("x", 3600)),
+		time.Date(2026, 11, 25, 9, 30, 0, 1, time.Local), time.Date(-5, 1, 1, 0, 0, 0, 0, time.UTC),
+	} {
+		check(tm)
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 300_000 {
+		check(time.Unix(r.Int64N(maxRFC3339+1), r.Int64N(1e9)).UTC())
+		check(time.Unix(r.Int64N(maxRFC3339+1), r.Int64N(1000)*1e6).UTC())
 	}
 }
