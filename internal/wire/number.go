@@ -120,7 +120,7 @@ const maxRFC3339 = 253402300799
 // civil returns the proleptic Gregorian date of a day count since
 // 1970-01-01 (days >= 0), by Howard Hinnant's days_from_civil inverse.
 func civil(days int64) (year, month, day int) {
-	z := days + 719468
+	z := uint64(days) + 719468
 	era := z / 146097
 	doe := z - era*146097
 	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365

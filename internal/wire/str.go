@@ -67,7 +67,7 @@ func safePrefix(s string) int {
 			break
 		}
 	}
-	for i < len(s) && s[i] < utf8.RuneSelf && safe[s[i]] {
+	for i < len(s) && safeByte[s[i]] {
 		i++
 	}
 	return i
@@ -89,6 +89,12 @@ func appendEscaped(dst []byte, c byte) []byte {
 		return append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
 	}
 }
+
+// safeByte is safe over all byte values: false from utf8.RuneSelf up.
+var safeByte = func() (t [256]bool) {
+	copy(t[:], safe[:])
+	return t
+}()
 
 // safe reports the ASCII bytes a JSON string may hold unescaped.
 var safe = func() (t [utf8.RuneSelf]bool) {
