@@ -35,6 +35,10 @@
 // that o2kit keeps in the context; [OrderPlaced], [PaymentAuthorised],
 // [StockReserved] and [Event] record business events on the span in the
 // context, and [RecordError] records an error and sets the Error status.
+// The three business helpers check their input first (an order id, an
+// amount not below zero, a three-letter currency, a quantity of at least
+// one) and return an error matching [ErrInvalidEvent] instead of recording
+// an event that cannot be true.
 // Log records written with o2kit.AppendContextAttrs (the logging package
 // does) inside a span carry its trace_id and span_id.
 //

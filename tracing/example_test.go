@@ -95,7 +95,9 @@ func Example() {
 
 	ctx = o2kit.ContextWithUser(ctx, "u-1001")
 	ctx, span := tracing.Start(ctx, tracer, "place order", trace.WithTimestamp(pinned()))
-	tracing.OrderPlaced(ctx, "ord-0001", tracing.Money{Minor: 129900, Currency: "EUR"}, 2)
+	if err := tracing.OrderPlaced(ctx, "ord-0001", tracing.Money{Minor: 129900, Currency: "EUR"}, 2); err != nil {
+		log.Fatal(err) // a bad order id, amount or currency
+	}
 	payCtx, pay := tracer.Start(ctx, "authorise payment", trace.WithTimestamp(pinned().Add(time.Millisecond)))
 	tracing.RecordError(payCtx, errors.New("card declined"))
 	pay.End(trace.WithTimestamp(pinned().Add(31 * time.Millisecond)))
@@ -160,7 +162,9 @@ func ExampleMiddleware() {
 
 	inventory := httptest.NewServer(tracing.Middleware(tp, "reserve stock")(http.HandlerFunc(
 		func(w http.ResponseWriter, r *http.Request) {
-			tracing.StockReserved(r.Context(), "sku-7", 1, "berlin", "ord-0001")
+			if err := tracing.StockReserved(r.Context(), "sku-7", 1, "berlin", "ord-0001"); err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+			}
 		})))
 	defer inventory.Close()
 	base := &http.Transport{}

@@ -24,10 +24,10 @@ func TestSpansArriveAsRecorded(t *testing.T) {
 
 	ctx := o2kit.ContextWithUser(t.Context(), "u-1")
 	ctx, root := tracing.Start(ctx, tr, "place order", trace.WithAttributes(attribute.String("cart.id", "c-9")))
-	tracing.OrderPlaced(ctx, "ord-1", tracing.Money{Minor: 129900, Currency: "EUR"}, 3)
-	tracing.StockReserved(ctx, "sku-7", 2, "berlin", "ord-1")
+	require.NoError(t, tracing.OrderPlaced(ctx, "ord-1", tracing.Money{Minor: 129900, Currency: "EUR"}, 3))
+	require.NoError(t, tracing.StockReserved(ctx, "sku-7", 2, "berlin", "ord-1"))
 	cctx, child := tr.Start(ctx, "charge card")
-	tracing.PaymentAuthorised(cctx, "ord-1", "card", "stripe", tracing.Money{Minor: 129900, Currency: "EUR"})
+	require.NoError(t, tracing.PaymentAuthorised(cctx, "ord-1", "card", "stripe", tracing.Money{Minor: 129900, Currency: "EUR"}))
 	tracing.RecordError(cctx, errors.New("3-D Secure timed out"))
 	child.End()
 	root.End()

@@ -3,6 +3,7 @@ package tracing
 import (
 	"context"
 
+	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
@@ -36,7 +37,8 @@ const (
 	EventStockReserved     = "stock.reserved"
 )
 
-// Money is an amount in minor units (cents) of an ISO 4217 currency.
+// Money is an amount in minor units (cents) of an ISO 4217 currency, such
+// as {Minor: 129900, Currency: "EUR"}.
 type Money struct {
 	Minor    int64
 	Currency string
@@ -46,9 +48,13 @@ type Money struct {
 // go in trace.WithAttributes, with the Key constants of this package),
 // adding the ids o2kit keeps in ctx (user.id, session.id, request.id,
 // tenant.id from o2kit.ContextWithUser and its siblings) so that a trace
-// can be found by the customer it served. It returns the context holding
-// the span; the caller ends the span.
+// can be found by the customer it served. A nil tracer means the global
+// provider's tracer of this package. It returns the context holding the
+// span; the caller ends the span.
 func Start(ctx context.Context, tracer trace.Tracer, name string, opts ...trace.SpanStartOption) (context.Context, trace.Span) {
+	if tracer == nil {
+		tracer = otel.Tracer(scopeName)
+	}
 	var ids []attribute.KeyValue
 	for _, id := range []struct {
 		key   attribute.Key
@@ -69,38 +75,71 @@ func Start(ctx context.Context, tracer trace.Tracer, name string, opts ...trace.
 	return tracer.Start(ctx, name, opts...)
 }
 
+// scopeName is the instrumentation scope of the tracer Start uses when
+// given none.
+const scopeName = "github.com/o2kit/o2kit/tracing"
+
 // Event records the event name with attrs on the span in ctx. Without a
-// recording span it does nothing.
+// recording span it does nothing. It checks nothing: the name and
+// attributes are the caller's own, as with trace.Span.AddEvent.
 func Event(ctx context.Context, name string, attrs ...attribute.KeyValue) {
 	trace.SpanFromContext(ctx).AddEvent(name, trace.WithAttributes(attrs...))
 }
 
 // OrderPlaced records that order orderID of items items worth total was
 // placed, on the span in ctx, and sets order.id on the span so the trace
-// is found by order.
-func OrderPlaced(ctx context.Context, orderID string, total Money, items int, attrs ...attribute.KeyValue) {
+// is found by order. An empty orderID, a negative total or items, or a
+// currency that is not three upper-case letters is an error matching
+// [ErrInvalidEvent], and nothing is recorded. Without a recording span it
+// records nothing but still checks.
+func OrderPlaced(ctx context.Context, orderID string, total Money, items int, attrs ...attribute.KeyValue) error {
+	if err := check(EventOrderPlaced, required(KeyOrderID, orderID), total.problem(),
+		notNegative(KeyItems, int64(items))); err != nil {
+		return err
+	}
 	span := trace.SpanFromContext(ctx)
 	span.SetAttributes(KeyOrderID.String(orderID))
 	Event(ctx, EventOrderPlaced, append([]attribute.KeyValue{KeyOrderID.String(orderID),
 		KeyAmount.Int64(total.Minor), KeyCurrency.String(total.Currency), KeyItems.Int(items)}, attrs...)...)
+	return nil
 }
 
 // PaymentAuthorised records that the payment provider authorised amount
 // for order orderID by method ("card", "paypal"...), on the span in ctx.
-func PaymentAuthorised(ctx context.Context, orderID, method, provider string, amount Money, attrs ...attribute.KeyValue) {
-	Event(ctx, EventPaymentAuthorised, append([]attribute.KeyValue{KeyOrderID.String(orderID),
-		KeyPayment.String(method), KeyProvider.String(provider),
-		KeyAmount.Int64(amount.Minor), KeyCurrency.String(amount.Currency)}, attrs...)...)
+// An empty orderID or method, or an amount [OrderPlaced] would refuse, is
+// an error matching [ErrInvalidEvent], and nothing is recorded; an empty
+// provider is left out.
+func PaymentAuthorised(ctx context.Context, orderID, method, provider string, amount Money, attrs ...attribute.KeyValue) error {
+	if err := check(EventPaymentAuthorised, required(KeyOrderID, orderID), required(KeyPayment, method),
+		amount.problem()); err != nil {
+		return err
+	}
+	base := []attribute.KeyValue{KeyOrderID.String(orderID), KeyPayment.String(method)}
+	if provider != "" {
+		base = append(base, KeyProvider.String(provider))
+	}
+	base = append(base, KeyAmount.Int64(amount.Minor), KeyCurrency.String(amount.Currency))
+	Event(ctx, EventPaymentAuthorised, append(base, attrs...)...)
+	return nil
 }
 
 // StockReserved records that quantity units of sku were reserved in
-// warehouse, for order orderID if not empty, on the span in ctx.
-func StockReserved(ctx context.Context, sku string, quantity int64, warehouse, orderID string, attrs ...attribute.KeyValue) {
-	base := []attribute.KeyValue{KeySKU.String(sku), KeyQuantity.Int64(quantity), KeyWarehouse.String(warehouse)}
+// warehouse, for order orderID if not empty, on the span in ctx. An empty
+// sku or a quantity below 1 is an error matching [ErrInvalidEvent], and
+// nothing is recorded; an empty warehouse is left out.
+func StockReserved(ctx context.Context, sku string, quantity int64, warehouse, orderID string, attrs ...attribute.KeyValue) error {
+	if err := check(EventStockReserved, required(KeySKU, sku), positive(KeyQuantity, quantity)); err != nil {
+		return err
+	}
+	base := []attribute.KeyValue{KeySKU.String(sku), KeyQuantity.Int64(quantity)}
+	if warehouse != "" {
+		base = append(base, KeyWarehouse.String(warehouse))
+	}
 	if orderID != "" {
 		base = append(base, KeyOrderID.String(orderID))
 	}
 	Event(ctx, EventStockReserved, append(base, attrs...)...)
+	return nil
 }
 
 // RecordError records err as an exception event on the span in ctx and sets

@@ -3,6 +3,7 @@ package tracing_test
 import (
 	"context"
 	"errors"
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -11,6 +12,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/o2kit/o2kit"
 	"github.com/o2kit/o2kit/tracing"
@@ -18,11 +20,70 @@ import (
 
 func TestHelpersWithoutASpanDoNothing(t *testing.T) {
 	ctx := context.Background()
+	eur := tracing.Money{Minor: 100, Currency: "EUR"}
 	tracing.Event(ctx, "x")
-	tracing.OrderPlaced(ctx, "o", tracing.Money{}, 0)
-	tracing.PaymentAuthorised(ctx, "o", "card", "stripe", tracing.Money{})
-	tracing.StockReserved(ctx, "s", 1, "w", "")
+	assert.NoError(t, tracing.OrderPlaced(ctx, "o", eur, 1))
+	assert.NoError(t, tracing.PaymentAuthorised(ctx, "o", "card", "stripe", eur))
+	assert.NoError(t, tracing.StockReserved(ctx, "s", 1, "w", ""))
 	tracing.RecordError(ctx, errors.New("x"))
+	assert.False(t, trace.SpanFromContext(ctx).IsRecording())
+}
+
+// TestBusinessHelpersRejectBadInput: input that cannot describe a real
+// event is an error naming the field, and the span gets nothing.
+func TestBusinessHelpersRejectBadInput(t *testing.T) {
+	rec := tracetest.NewSpanRecorder()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
+	defer tp.Shutdown(context.Background())
+	ctx, span := tp.Tracer("t").Start(t.Context(), "op")
+	eur := tracing.Money{Minor: 100, Currency: "EUR"}
+	for want, err := range map[string]error{
+		"order.id is required":                   tracing.OrderPlaced(ctx, "", eur, 1),
+		"amount_minor must not be negative":      tracing.OrderPlaced(ctx, "o", tracing.Money{Minor: -1, Currency: "EUR"}, 1),
+		`currency "eur" is not a 3-letter`:       tracing.OrderPlaced(ctx, "o", tracing.Money{Minor: 1, Currency: "eur"}, 1),
+		`currency "" is not a 3-letter`:          tracing.PaymentAuthorised(ctx, "o", "card", "stripe", tracing.Money{}),
+		"items must not be negative, got -2":     tracing.OrderPlaced(ctx, "o", eur, -2),
+		"payment.method is required":             tracing.PaymentAuthorised(ctx, "o", "", "stripe", eur),
+		"payment.authorised: order.id":           tracing.PaymentAuthorised(ctx, "", "card", "stripe", eur),
+		"sku is required":                        tracing.StockReserved(ctx, "", 1, "berlin", "o"),
+		"quantity must be at least 1, got 0":     tracing.StockReserved(ctx, "sku-1", 0, "berlin", "o"),
+		"stock.reserved: quantity must be at le": tracing.StockReserved(ctx, "sku-1", math.MinInt64, "", ""),
+	} {
+		require.ErrorIs(t, err, tracing.ErrInvalidEvent, want)
+		assert.Contains(t, err.Error(), want)
+	}
+	span.End()
+	require.Len(t, rec.Ended(), 1)
+	assert.Empty(t, rec.Ended()[0].Events(), "a rejected event is not recorded")
+	assert.Empty(t, rec.Ended()[0].Attributes())
+}
+
+func TestOptionalFieldsAreLeftOut(t *testing.T) {
+	rec := tracetest.NewSpanRecorder()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
+	defer tp.Shutdown(context.Background())
+	ctx, span := tp.Tracer("t").Start(t.Context(), "op")
+	require.NoError(t, tracing.PaymentAuthorised(ctx, "o", "card", "", tracing.Money{Currency: "EUR"}))
+	require.NoError(t, tracing.StockReserved(ctx, "sku-1", 2, "", ""))
+	span.End()
+	ev := rec.Ended()[0].Events()
+	require.Len(t, ev, 2)
+	assert.Equal(t, []attribute.KeyValue{tracing.KeyOrderID.String("o"), tracing.KeyPayment.String("card"),
+		tracing.KeyAmount.Int64(0), tracing.KeyCurrency.String("EUR")}, ev[0].Attributes)
+	assert.Equal(t, []attribute.KeyValue{tracing.KeySKU.String("sku-1"), tracing.KeyQuantity.Int64(2)}, ev[1].Attributes)
+}
+
+func TestStartWithoutATracerUsesTheGlobalProvider(t *testing.T) {
+	prev := otel.GetTracerProvider()
+	defer otel.SetTracerProvider(prev)
+	rec := tracetest.NewSpanRecorder()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
+	defer tp.Shutdown(context.Background())
+	otel.SetTracerProvider(tp)
+	_, span := tracing.Start(t.Context(), nil, "op")
+	span.End()
+	require.Len(t, rec.Ended(), 1)
+	assert.Equal(t, "github.com/o2kit/o2kit/tracing", rec.Ended()[0].InstrumentationScope().Name)
 }
 
 func TestStartAddsTheContextIDs(t *testing.T) {
@@ -33,7 +94,7 @@ func TestStartAddsTheContextIDs(t *testing.T) {
 		o2kit.ContextWithUser(t.Context(), "u-1"), "acme"), "req-9"), "s-3")
 	ctx, span := tracing.Start(ctx, tp.Tracer("t"), "op")
 	tracing.RecordError(ctx, nil)
-	tracing.StockReserved(ctx, "sku-1", 4, "paris", "")
+	require.NoError(t, tracing.StockReserved(ctx, "sku-1", 4, "paris", ""))
 	span.End()
 	_, plain := tracing.Start(t.Context(), tp.Tracer("t"), "plain")
 	plain.End()
