@@ -3,6 +3,7 @@ package wire
 import (
 	"fmt"
 	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -30,5 +31,26 @@ func TestKeyCacheKeepsOutput(t *testing.T) {
 		assert.NotContains(t, want, `"o2kit_id":4`)
 		assert.Contains(t, want, `"mixed_case":"m"`)
 		assert.Contains(t, want, `"g__timestamp":6,"g_o2kit_id":7,"k0"`)
+	}
+}
+
+// A key is known only when every one of its bytes matches a remembered
+// key of the same length.
+func TestKeyCacheTellsKeysApart(t *testing.T) {
+	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789_"
+	for n := 1; n <= maxCachedKey+1; n++ {
+		k := alphabet[:n%len(alphabet)] + strings.Repeat("x", n-n%len(alphabet))
+		var c keyCache
+		c.remember(k)
+		assert.Equal(t, n <= maxCachedKey, c.known(k), "length %d", n)
+		assert.False(t, c.known(k+"y"), "longer than %q", k)
+		if n > 1 {
+			assert.False(t, c.known(k[:n-1]), "shorter than %q", k)
+		}
+		for i := range n {
+			b := []byte(k)
+			b[i] = 'Q'
+			assert.False(t, c.known(string(b)), "%q differs from %q at %d", b, k, i)
+		}
 	}
 }
