@@ -2,6 +2,7 @@ package tracing
 
 import (
 	"fmt"
+	"math"
 	"sync"
 	"time"
 
@@ -31,9 +32,12 @@ func WithSamplerClock(now func() time.Time) SamplerOption {
 // spans with a parent follow the parent's decision and take no token, so a
 // trace is kept or dropped whole. It protects OpenObserve and the budget
 // from a traffic spike while keeping every trace at low traffic. A
-// perSecond of 0 or below samples no new root trace. Safe for concurrent
-// use.
+// perSecond of 0 or below, or NaN, samples no new root trace; +Inf
+// samples every one. Safe for concurrent use.
 func RateLimited(perSecond float64, opts ...SamplerOption) sdktrace.Sampler {
+	if math.IsNaN(perSecond) {
+		perSecond = 0
+	}
 	r := &rateLimiter{rate: max(perSecond, 0), now: time.Now}
 	r.burst = max(r.rate, 1)
 	for _, o := range opts {
@@ -71,8 +75,11 @@ func (r *rateLimiter) ShouldSample(p sdktrace.SamplingParameters) sdktrace.Sampl
 }
 
 func (r *rateLimiter) take() bool {
-	if r.rate == 0 {
+	switch {
+	case r.rate == 0:
 		return false
+	case math.IsInf(r.rate, 1):
+		return true
 	}
 	now := r.now()
 	r.mu.Lock()

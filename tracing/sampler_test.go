@@ -135,6 +135,22 @@ func TestRateLimitedBelowOneAndZero(t *testing.T) {
 	assert.False(t, sampled(tracing.RateLimited(-3, nil), trace.TraceID{1}))
 }
 
+func TestSamplersTakeNaNAndInfinity(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	nan := math.NaN()
+	for _, s := range []sdktrace.Sampler{tracing.Ratio(nan), tracing.ParentRatio(nan), tracing.RateLimited(nan)} {
+		for range 100 {
+			require.False(t, sampled(s, randomTraceID(rng)), "%s samples nothing", s.Description())
+		}
+	}
+	unlimited := tracing.RateLimited(math.Inf(1), tracing.WithSamplerClock(func() time.Time { return time.Unix(0, 0) }))
+	for range 1000 {
+		require.True(t, sampled(unlimited, trace.TraceID{1}), "no limit, even with no time passing")
+	}
+	assert.True(t, sampled(tracing.Ratio(math.Inf(1)), trace.TraceID{0xff}))
+	assert.False(t, sampled(tracing.Ratio(math.Inf(-1)), trace.TraceID{0}))
+}
+
 func TestSamplerFromEnv(t *testing.T) {
 	for _, tc := range []struct {
 		sampler, arg string
@@ -151,16 +167,23 @@ func TestSamplerFromEnv(t *testing.T) {
 		{"parentbased_always_off", "", "ParentBased{root:AlwaysOffSampler", false},
 		{"o2kit_ratelimited", "50", "ParentBased{root:RateLimited{50/s}", false},
 		{"o2kit_ratelimited", "", "ParentBased{root:RateLimited{10/s}", false},
-		{"traceidratio", "1.5", "", true},
-		{"traceidratio", "half", "", true},
-		{"traceidratio", "NaN", "", true},
-		{"o2kit_ratelimited", "-1", "", true},
-		{"jaeger_remote", "", "", true},
+		{"always_on", "ignored", "AlwaysOnSampler", false},
+		{"traceidratio", "0", "TraceIDRatioBased{0}", false},
+		{"traceidratio", "1.5", "want a number from 0 to 1", true},
+		{"traceidratio", "half", `"half" for traceidratio: want a number from 0 to 1`, true},
+		{"parentbased_traceidratio", "-0.1", "want a number from 0 to 1", true},
+		{"traceidratio", "NaN", "want a number from 0 to 1", true},
+		{"o2kit_ratelimited", "-1", "want a number of 0 or more", true},
+		{"o2kit_ratelimited", "+Inf", "want a number of 0 or more", true},
+		{"jaeger_remote", "", `"jaeger_remote" is not a sampler this package knows; want one of always_on, always_off`, true},
+		{"parentbased_jaeger_remote", "", "parentbased_traceidratio, o2kit_ratelimited", true},
+		{"xray", "", "not a sampler", true},
 	} {
 		env := map[string]string{"OTEL_TRACES_SAMPLER": tc.sampler, "OTEL_TRACES_SAMPLER_ARG": tc.arg}
 		s, err := tracing.SamplerFromEnv(func(k string) string { return env[k] })
 		if tc.bad {
-			assert.Error(t, err, "%q %q", tc.sampler, tc.arg)
+			assert.ErrorContains(t, err, tc.want, "%q %q", tc.sampler, tc.arg)
+			assert.Nil(t, s)
 			continue
 		}
 		require.NoError(t, err, "%q %q", tc.sampler, tc.arg)
@@ -185,8 +208,19 @@ func TestSetupHonoursTheSamplerEnvironment(t *testing.T) {
 	assert.True(t, span.IsRecording(), "an option wins over the environment")
 	span.End()
 
-	t.Setenv("OTEL_TRACES_SAMPLER", "sometimes")
+	t.Setenv("OTEL_TRACES_SAMPLER", "TraceIdRatio")
+	t.Setenv("OTEL_TRACES_SAMPLER_ARG", "0")
+	tp = setup(t, client)
+	_, span = tp.Tracer("t").Start(t.Context(), "op")
+	assert.False(t, span.IsRecording(), "the name in any case, and its argument")
+	span.End()
+
+	t.Setenv("OTEL_TRACES_SAMPLER_ARG", "2")
 	_, _, err := tracing.Setup(t.Context(), client)
+	assert.ErrorContains(t, err, `OTEL_TRACES_SAMPLER_ARG "2" for traceidratio`)
+
+	t.Setenv("OTEL_TRACES_SAMPLER", "sometimes")
+	_, _, err = tracing.Setup(t.Context(), client)
 	assert.ErrorContains(t, err, "sometimes")
 }
 
