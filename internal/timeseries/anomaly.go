@@ -208,9 +208,13 @@ func (d MAD) Detect(history []Sample, x float64) Verdict {
 // precede it within the window of length window ending at its timestamp
 // (the sample itself excluded), and returns one verdict per sample,
 // aligned with samples; non-finite samples get a zero verdict. samples
-// must be in ascending time order.
+// must be in ascending time order. A nil d judges nothing: every verdict
+// is zero.
 func Scan(d Detector, samples []Sample, window time.Duration) []Verdict {
 	out := make([]Verdict, len(samples))
+	if d == nil {
+		return out
+	}
 	for i, s := range samples {
 		if finite(s.V) {
 			out[i] = d.Detect(Window(samples[:i], s.T, window), s.V)
@@ -221,9 +225,12 @@ func Scan(d Detector, samples []Sample, window time.Duration) []Verdict {
 
 // AnomalyScore returns a [WindowFunc] that judges the last finite sample
 // of a window against the samples before it and returns its score. ok is
-// false when there is no finite sample.
+// false when there is no finite sample, or d is nil.
 func AnomalyScore(d Detector) WindowFunc {
 	return func(samples []Sample) (float64, bool) {
+		if d == nil {
+			return 0, false
+		}
 		for i := len(samples) - 1; i >= 0; i-- {
 			if finite(samples[i].V) {
 				return d.Detect(samples[:i], samples[i].V).Score, true

@@ -175,3 +175,10 @@ func TestDetectorFuncAndAnomalyScore(t *testing.T) {
 	require.Len(t, pts, 1)
 	assert.Greater(t, pts[0].V, DefaultZThreshold)
 }
+
+func TestNilDetectorJudgesNothing(t *testing.T) {
+	s := samplesOf(1000, 1, 2, 100)
+	assert.Equal(t, make([]Verdict, 3), Scan(nil, s, window))
+	_, ok := AnomalyScore(nil)(s)
+	assert.False(t, ok)
+}

@@ -93,6 +93,9 @@ func (s *series) copyRange(dst []Sample, from, to int64) []Sample {
 	n := len(s.buf)
 	lo := sort.Search(n, func(i int) bool { return s.at(i).T >= from })
 	hi := sort.Search(n, func(i int) bool { return s.at(i).T > to })
+	if hi <= lo {
+		return dst
+	}
 	dst = slices.Grow(dst, hi-lo)
 	for i := lo; i < hi; i++ {
 		dst = append(dst, s.at(i))

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -67,6 +68,9 @@ type Point struct {
 // store lock held and must not keep the slice it is given.
 func (st *Store) Eval(f WindowFunc, name string, end int64, d time.Duration, ms ...Matcher) []Point {
 	from := end - d.Milliseconds() + 1
+	if d.Milliseconds() > 0 && from > end {
+		from = math.MinInt64 // the window reaches past the oldest time
+	}
 	var (
 		out  []Point
 		buf  []Sample

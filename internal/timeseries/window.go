@@ -38,6 +38,9 @@ var (
 // range selector. The result shares samples' backing array.
 func Window(samples []Sample, end int64, d time.Duration) []Sample {
 	start := end - d.Milliseconds()
+	if d.Milliseconds() > 0 && start > end {
+		start = math.MinInt64 // the window reaches past the oldest time
+	}
 	lo := sort.Search(len(samples), func(i int) bool { return samples[i].T > start })
 	hi := sort.Search(len(samples), func(i int) bool { return samples[i].T > end })
 	if hi < lo {

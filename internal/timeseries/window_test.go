@@ -174,3 +174,19 @@ func TestStoreEval(t *testing.T) {
 	assert.Empty(t, st.Eval(Rate, "c", 9000, time.Second), "one sample has no rate")
 	assert.Empty(t, st.Eval(Count, "c", 60_000, time.Second), "no sample in the window")
 }
+
+// TestWindowsAtTheEdgesOfTime: windows reaching past the oldest
+// representable time, and empty or inverted ones, neither wrap nor panic.
+func TestWindowsAtTheEdgesOfTime(t *testing.T) {
+	st := newStore(t)
+	_ = st.Append("c", nil, 1000, 1)
+	_ = st.Append("c", nil, 2000, 2)
+	huge := time.Duration(math.MaxInt64)
+	assert.Equal(t, []Point{{Name: "c", V: 3}}, st.Eval(Sum, "c", 2000, huge), "the whole history")
+	assert.Empty(t, st.Eval(Sum, "c", math.MinInt64, huge), "nothing before the oldest time")
+	assert.Empty(t, st.Eval(Sum, "c", 2000, -time.Second), "a negative window is empty")
+	assert.Empty(t, st.Select("c", 2000, 1000), "from after to")
+	s := samplesOf(1000, 1, 2, 3)
+	assert.Equal(t, s, Window(s, 3000, huge))
+	assert.Empty(t, Window(s, math.MinInt64, huge))
+}
