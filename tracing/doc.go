@@ -26,8 +26,11 @@
 //
 // Spans carry service.name ([WithServiceName], else OTEL_SERVICE_NAME),
 // service.version, deployment.environment.name and host.name, and what
-// OTEL_RESOURCE_ATTRIBUTES adds. OpenObserve stores the service name as
-// service_name and other resource attributes with a service_ prefix.
+// OTEL_RESOURCE_ATTRIBUTES adds (key=value pairs split by commas, values
+// percent-decoded: team=pay%20ments is "pay ments"). OTEL_SERVICE_NAME wins
+// over a service.name there; a malformed OTEL_RESOURCE_ATTRIBUTES makes
+// [Setup] fail. OpenObserve stores the service name as service_name and
+// other resource attributes with a service_ prefix.
 //
 // # Business spans
 //

@@ -13,17 +13,19 @@ import (
 func TestResourceFromEnvironmentAndOptions(t *testing.T) {
 	srv, client, _ := devClient(t)
 	t.Setenv("OTEL_SERVICE_NAME", "cart")
-	t.Setenv("OTEL_RESOURCE_ATTRIBUTES", "service.version=9.9,deployment.environment.name=staging,team=payments")
+	t.Setenv("OTEL_RESOURCE_ATTRIBUTES", "service.name=ignored, service.version=9.9,"+
+		"deployment.environment.name=staging,team=pay%20ments%2C%20EU,note=50%25")
 
 	tp := setup(t, client, tracing.WithStream("env"))
 	endSpans(tp, "from env")
 	deliver(t, tp, client)
 	got := storedSpans(srv, "env")["from env"]
 	require.NotNil(t, got)
-	assert.Equal(t, "cart", got["service_name"])
+	assert.Equal(t, "cart", got["service_name"], "OTEL_SERVICE_NAME wins over service.name")
 	assert.Equal(t, "9.9", got["service_service_version"])
 	assert.Equal(t, "staging", got["service_deployment_environment_name"])
-	assert.Equal(t, "payments", got["service_team"])
+	assert.Equal(t, "pay ments, EU", got["service_team"], "values are percent-decoded")
+	assert.Equal(t, "50%", got["service_note"])
 	assert.NotEmpty(t, got["service_host_name"], "the host name is detected")
 
 	tp = setup(t, client, tracing.WithStream("opts"), tracing.WithServiceName("checkout"),
@@ -40,9 +42,26 @@ func TestResourceFromEnvironmentAndOptions(t *testing.T) {
 
 func TestSetupRejectsBadInput(t *testing.T) {
 	_, _, err := tracing.Setup(t.Context(), nil)
-	assert.Error(t, err)
+	assert.ErrorContains(t, err, "nil client")
 	_, client, _ := devClient(t)
-	t.Setenv("OTEL_RESOURCE_ATTRIBUTES", "no-equals-sign")
-	_, _, err = tracing.Setup(t.Context(), client)
-	assert.Error(t, err)
+	for env, want := range map[string]string{
+		"no-equals-sign":      `OTEL_RESOURCE_ATTRIBUTES: entry "no-equals-sign" is not key=value`,
+		"team=web,":           `entry "" is not key=value`,
+		"=web":                `entry "=web" has no key`,
+		"team=web,note=100%":  `value of "note" is not percent-encoded`,
+		"team=%zz":            `value of "team" is not percent-encoded`,
+		"a=b,,c=d":            `entry "" is not key=value`,
+		"team=web, note=%4":   `value of "note"`,
+		"team=web,good=%41ok": "",
+		" ":                   "",
+	} {
+		t.Setenv("OTEL_RESOURCE_ATTRIBUTES", env)
+		_, stop, err := tracing.Setup(t.Context(), client)
+		if want == "" {
+			require.NoError(t, err, env)
+			require.NoError(t, stop(t.Context()))
+			continue
+		}
+		assert.ErrorContains(t, err, want, env)
+	}
 }

@@ -3,15 +3,11 @@ package tracing
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 
 	"go.opentelemetry.io/otel"
-	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/propagation"
-	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 
 	"github.com/o2kit/o2kit"
 )
@@ -37,7 +33,7 @@ func Setup(ctx context.Context, client *o2kit.Client, opts ...Option) (*sdktrace
 	if err != nil {
 		return nil, nil, err
 	}
-	res, err := cfg.resource(ctx)
+	res, err := cfg.resource(ctx, os.Getenv)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -78,38 +74,4 @@ func (c *config) samplerOrEnv(getenv func(string) string) (sdktrace.Sampler, err
 // ones [Middleware] and [Transport] use and [WithGlobal] installs.
 func Propagator() propagation.TextMapPropagator {
 	return propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{})
-}
-
-// resource merges, lowest first: the SDK's defaults (service name,
-// telemetry SDK), the host name, the environment, WithResourceAttributes,
-// then the named options.
-func (c *config) resource(ctx context.Context) (*resource.Resource, error) {
-	var named []attribute.KeyValue
-	for _, a := range []struct {
-		value string
-		kv    func(string) attribute.KeyValue
-	}{
-		{c.service, semconv.ServiceName},
-		{c.version, semconv.ServiceVersion},
-		{c.environment, semconv.DeploymentEnvironmentNameKey.String},
-		{c.host, semconv.HostName},
-	} {
-		if a.value != "" {
-			named = append(named, a.kv(a.value))
-		}
-	}
-	detected, err := resource.New(ctx,
-		resource.WithHost(),
-		resource.WithFromEnv(),
-		resource.WithAttributes(c.attrs...),
-		resource.WithAttributes(named...),
-	)
-	if err != nil {
-		return nil, fmt.Errorf("tracing: resource: %w", err)
-	}
-	res, err := resource.Merge(resource.Default(), detected)
-	if err != nil {
-		return nil, fmt.Errorf("tracing: resource: %w", err)
-	}
-	return res, nil
 }
