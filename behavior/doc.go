@@ -51,8 +51,17 @@
 //
 // # Privacy
 //
-// By default the IP address is anonymised (IPv4 /24, IPv6 /48) and e-mail
-// addresses in string values are replaced ([WithIPMode], [WithEmails]).
+// By default no raw IP address and no e-mail address leaves the process.
+// The visitor's IP address is anonymised (IPv4 /24, IPv6 /48), and so is
+// any property or trait value that is an IP address and nothing else
+// ("203.0.113.7", a netip.Addr); [WithIPMode] changes both. E-mail
+// addresses, plain or URL-encoded, are replaced with [RedactedEmail]
+// wherever they appear: in the ids from the context, the visitor's fields,
+// page URLs, property and trait values and keys, inside groups, LogValuers
+// and values of kind Any (seen in their JSON form, as the client sends
+// them); an event name holding one is refused ([WithEmails] allows them).
+// Error texts hide addresses too. Addresses inside longer free text are
+// not looked for, except e-mail addresses.
 // Events are not recorded for a request marked with [WithoutTracking], for
 // users a [Consent] refuses, and, with [WithDoNotTrack], for browsers that
 // send DNT or Global Privacy Control signals.

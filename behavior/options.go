@@ -76,17 +76,20 @@ func WithClock(now func() time.Time) Option {
 	})
 }
 
-// WithIPMode sets what becomes of a visitor's IP address. Default
-// [IPAnonymized]; an unknown mode makes NewTracker fail.
+// WithIPMode sets what becomes of a visitor's IP address, and of property
+// and trait values that are an IP address and nothing else (under
+// [IPNone] those become [RedactedIP]). Default [IPAnonymized]; an unknown
+// mode makes NewTracker fail.
 func WithIPMode(m IPMode) Option { return optionFunc(func(c *config) { c.ipMode = m }) }
 
 // WithBots sets what becomes of events from bots, told by their user agent
 // (see [IsBot]). Default [BotFlag]; an unknown mode makes NewTracker fail.
 func WithBots(m BotMode) Option { return optionFunc(func(c *config) { c.bots = m }) }
 
-// WithEmails lets e-mail addresses in string properties leave the process.
-// By default every string value is scanned and each address in it is
-// replaced with [RedactedEmail].
+// WithEmails lets e-mail addresses leave the process. By default every
+// key and string of an event after its name and id (groups, LogValuers
+// and values of kind Any included) is scanned and each address in it is
+// replaced with [RedactedEmail], and an event name holding one is refused.
 func WithEmails(allow bool) Option { return optionFunc(func(c *config) { c.allowEmails = allow }) }
 
 // WithDoNotTrack makes the tracker drop events of visitors whose browser

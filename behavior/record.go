@@ -118,10 +118,10 @@ func (t *Tracker) appendVisitor(dst []slog.Attr, v *Visitor, bot bool) []slog.At
 	return dst
 }
 
-// finish redacts, ships and counts an event begun by begin.
+// finish scrubs, ships and counts an event begun by begin.
 func (t *Tracker) finish(ctx context.Context, e *event) error {
-	if !t.cfg.allowEmails {
-		redactAttrs(e.attrs[2:]) // the name and id were checked or made here
+	if !t.scrub.off() {
+		t.scrub.attrs(e.attrs[2:]) // the name and id were checked or made here
 	}
 	err := t.client.Emit(ctx, o2kit.Record{Stream: t.stream, Time: e.at, Attrs: e.attrs})
 	if err != nil {
@@ -139,45 +139,6 @@ func (t *Tracker) finish(ctx context.Context, e *event) error {
 		t.bufs.Put(e)
 	}
 	return err
-}
-
-// redactAttrs replaces e-mail addresses in string values, groups
-// included. A group is copied only when something in it changes, since its
-// slice belongs to the caller.
-func redactAttrs(attrs []slog.Attr) {
-	for i := range attrs {
-		switch v := attrs[i].Value; v.Kind() {
-		case slog.KindString:
-			if s := v.String(); s != "" {
-				if r := RedactEmails(s); len(r) != len(s) || r != s {
-					attrs[i].Value = slog.StringValue(r)
-				}
-			}
-		case slog.KindGroup:
-			if g := v.Group(); holdsEmail(g) {
-				g = append([]slog.Attr(nil), g...)
-				redactAttrs(g)
-				attrs[i].Value = slog.GroupValue(g...)
-			}
-		}
-	}
-}
-
-// holdsEmail reports whether RedactEmails would change a string in attrs.
-func holdsEmail(attrs []slog.Attr) bool {
-	for _, a := range attrs {
-		switch a.Value.Kind() {
-		case slog.KindString:
-			if s := a.Value.String(); RedactEmails(s) != s {
-				return true
-			}
-		case slog.KindGroup:
-			if holdsEmail(a.Value.Group()) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 func anonOf(v *Visitor) string {

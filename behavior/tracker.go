@@ -22,6 +22,7 @@ type Tracker struct {
 	client *o2kit.Client
 	stream string
 	cfg    config
+	scrub  scrubber
 	ids    *wire.IDs
 	bufs   sync.Pool // *event
 
@@ -58,6 +59,7 @@ func NewTracker(client *o2kit.Client, opts ...Option) (*Tracker, error) {
 		client: client,
 		stream: client.Streams().UserBehavior,
 		cfg:    cfg,
+		scrub:  scrubber{emails: !cfg.allowEmails, ip: cfg.ipMode},
 		ids:    wire.NewIDs(),
 		byStep: map[string][]*funnelState{},
 		active: newActivity(cfg.activeWindow, cfg.now()),
