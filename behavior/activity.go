@@ -42,7 +42,7 @@ func (a *activity) add(key string, now time.Time) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.advance(now)
-	a.sketch[a.current%activityBuckets].InsertHash(h)
+	a.sketch[slot(a.current)].InsertHash(h)
 }
 
 // advance moves the window to now, clearing the buckets it leaves behind.
@@ -52,9 +52,14 @@ func (a *activity) advance(now time.Time) {
 		return
 	}
 	for i := a.current + 1; i <= idx && i <= a.current+activityBuckets; i++ {
-		a.sketch[i%activityBuckets].Reset()
+		a.sketch[slot(i)].Reset()
 	}
 	a.current = idx
+}
+
+// slot returns the sketch of bucket i, which is negative before 1970.
+func slot(i int64) int {
+	return int((i%activityBuckets + activityBuckets) % activityBuckets)
 }
 
 // estimate returns the distinct keys seen in the window ending now.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"math"
 )
 
 // Product is what is known of a product in an event. Prices are in the
@@ -86,6 +87,9 @@ func (t *Tracker) cart(ctx context.Context, name string, e *CartChange) error {
 	if err := checkQuantity(name, e.Quantity); err != nil {
 		return t.reject(err)
 	}
+	if e.Product.PriceMinor > 0 && int64(e.Quantity) > math.MaxInt64/e.Product.PriceMinor {
+		return t.reject(invalid(name, "quantity", "%d × price_minor %d overflows int64", e.Quantity, e.Product.PriceMinor))
+	}
 	ev, err := t.begin(ctx, name, e.Meta)
 	if ev == nil {
 		return err
@@ -106,6 +110,7 @@ type Item struct {
 }
 
 func checkItems(event string, items []Item) error {
+	total := 0
 	for i := range items {
 		if items[i].ProductID == "" {
 			return invalid(event, "items", "[%d]: product_id is required", i)
@@ -116,6 +121,10 @@ func checkItems(event string, items []Item) error {
 		if items[i].PriceMinor < 0 {
 			return invalid(event, "items", "[%d]: price_minor must not be negative, got %d", i, items[i].PriceMinor)
 		}
+		if total > math.MaxInt-items[i].Quantity {
+			return invalid(event, "items", "[%d]: the item count overflows int", i)
+		}
+		total += items[i].Quantity
 	}
 	return nil
 }

@@ -17,15 +17,18 @@ type EventError struct {
 	Reason string // what is wrong, such as "must be greater than 0, got -1"
 }
 
-// Error returns "behavior: cart_add: quantity must be greater than 0, got -1".
+// Error returns "behavior: cart_add: quantity must be greater than 0, got
+// -1". Since errors end up in logs, e-mail addresses in it are replaced
+// with [RedactedEmail] whatever [WithEmails] says; the fields keep the
+// values as they were.
 func (e *EventError) Error() string {
 	switch {
 	case e.Event == "":
-		return fmt.Sprintf("behavior: event name %s", e.Reason)
+		return RedactEmails(fmt.Sprintf("behavior: event name %s", e.Reason))
 	case e.Field == "":
-		return fmt.Sprintf("behavior: %s: %s", e.Event, e.Reason)
+		return RedactEmails(fmt.Sprintf("behavior: %s: %s", e.Event, e.Reason))
 	}
-	return fmt.Sprintf("behavior: %s: %s %s", e.Event, e.Field, e.Reason)
+	return RedactEmails(fmt.Sprintf("behavior: %s: %s %s", e.Event, e.Field, e.Reason))
 }
 
 // Unwrap returns [ErrInvalidEvent].

@@ -47,6 +47,9 @@ func (t *Tracker) Identify(ctx context.Context, e Identify) error {
 	if err := checkRequired(EventIdentify, "user_id", e.UserID); err != nil {
 		return t.reject(err)
 	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	ctx = o2kit.ContextWithUser(ctx, e.UserID)
 	ev, err := t.begin(ctx, EventIdentify, e.Meta)
 	if ev == nil {
@@ -67,9 +70,11 @@ type Event struct {
 }
 
 // Track records a generic event with the given properties. The
-// properties become top-level fields beside the standard ones; a property
-// whose key is a standard field (event, event_id, user_id, ...) is
-// rejected, as is an empty name. The props slice is not kept.
+// properties become top-level fields beside the standard ones, groups
+// flattened with "_" as the client does; a property whose key is, or
+// flattens to, a standard field (event, event_id, user_id, ...) is
+// rejected, as is an empty name and, unless [WithEmails] allows them, a
+// name holding an e-mail address. The props slice is not kept.
 func (t *Tracker) Track(ctx context.Context, name string, props ...slog.Attr) error {
 	return t.TrackEvent(ctx, Event{Name: name, Props: props})
 }
@@ -79,10 +84,11 @@ func (t *Tracker) TrackEvent(ctx context.Context, e Event) error {
 	if err := checkName(e.Name); err != nil {
 		return t.reject(err)
 	}
-	for _, p := range e.Props {
-		if reserved(p.Key) {
-			return t.reject(invalid(e.Name, "property", "%q is a reserved field name", p.Key))
-		}
+	if t.scrub.emails && RedactEmails(e.Name) != e.Name {
+		return t.reject(&EventError{Reason: "holds an e-mail address"})
+	}
+	if k := reservedProp("", e.Props, 0); k != "" {
+		return t.reject(invalid(e.Name, "property", "%q is a reserved field name", k))
 	}
 	ev, err := t.begin(ctx, e.Name, e.Meta)
 	if ev == nil {
@@ -90,6 +96,33 @@ func (t *Tracker) TrackEvent(ctx context.Context, e Event) error {
 	}
 	ev.attrs = append(ev.attrs, e.Props...)
 	return t.finish(ctx, ev)
+}
+
+// reservedProp returns the first key in props, flattened under prefix as
+// the client flattens groups, that names a field the tracker sets; "" when
+// there is none. Only groups cost an allocation, for their prefix.
+func reservedProp(prefix string, props []slog.Attr, depth int) string {
+	if depth >= maxScrubDepth {
+		return ""
+	}
+	for _, p := range props {
+		k := p.Key
+		if prefix != "" && k != "" {
+			k = prefix + "_" + k
+		} else if prefix != "" {
+			k = prefix
+		}
+		if p.Value.Kind() == slog.KindGroup {
+			if r := reservedProp(k, p.Value.Group(), depth+1); r != "" {
+				return r
+			}
+			continue
+		}
+		if reserved(k) {
+			return k
+		}
+	}
+	return ""
 }
 
 // reserved reports whether k names a field the tracker sets itself.

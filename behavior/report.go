@@ -25,6 +25,9 @@ func (t *Tracker) FunnelReport(ctx context.Context, f Funnel, start, end time.Ti
 	if err := f.validate(); err != nil {
 		return FunnelReport{}, err
 	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	rows, _, err := o2kit.SearchAs[map[string]int64](ctx, t.client, o2kit.SearchRequest{
 		SQL: funnelSQL(norm.StreamName(t.stream), &f), Start: start, End: end, Size: 1,
 	})
