@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"fmt"
 	"hash/maphash"
 	"sync"
 	"time"
@@ -35,11 +36,16 @@ type userWindow struct {
 }
 
 // ActiveUsers registers active_users{window} for the given windows
-// (default 5 minutes, 1 hour and 24 hours). The gauges are refreshed at
-// each collection.
+// (default 5 minutes, 1 hour and 24 hours), each at least a second. The
+// gauges are refreshed at each collection.
 func (r *Registry) ActiveUsers(windows ...time.Duration) (*ActiveUsers, error) {
 	if len(windows) == 0 {
 		windows = []time.Duration{5 * time.Minute, time.Hour, 24 * time.Hour}
+	}
+	for _, w := range windows {
+		if w < time.Second {
+			return nil, fmt.Errorf("metrics: active users window %s: want at least 1s", w)
+		}
 	}
 	g, err := r.GaugeVec(Desc{Name: "active_users", Help: "Distinct users seen in the window (HyperLogLog estimate).", Labels: []string{"window"}})
 	if err != nil {
@@ -70,10 +76,14 @@ func (a *ActiveUsers) Seen(userID string) {
 }
 
 // Count returns the estimated number of distinct users in the window of
-// index i (in the order given to [Registry.ActiveUsers]).
+// index i (in the order given to [Registry.ActiveUsers]); 0 when there is
+// no window i.
 func (a *ActiveUsers) Count(i int) uint64 {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if i < 0 || i >= len(a.windows) {
+		return 0
+	}
 	w := a.windows[i]
 	w.slide(a.now())
 	return w.estimate()

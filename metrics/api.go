@@ -208,10 +208,17 @@ func (r *Registry) selection(q map[string][]string) (time.Duration, int64, []Mat
 	return window, end, ms, nil
 }
 
+// maxUnixSeconds bounds the Unix seconds parseTime takes, so that their
+// milliseconds fit an int64 (about 290 million years).
+const maxUnixSeconds = 9e15
+
 // parseTime reads Unix seconds (a fraction allowed) or RFC 3339, and
 // returns Unix milliseconds.
 func parseTime(v string) (int64, error) {
 	if f, err := strconv.ParseFloat(v, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
+		if math.Abs(f) > maxUnixSeconds {
+			return 0, fmt.Errorf("%q: out of range", v)
+		}
 		return int64(math.Round(f * 1000)), nil
 	}
 	t, err := time.Parse(time.RFC3339Nano, v)

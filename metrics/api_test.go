@@ -3,10 +3,12 @@ package metrics
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -67,29 +69,60 @@ func TestIngestThenQuery(t *testing.T) {
 func TestIngestValidation(t *testing.T) {
 	r := newReg(t)
 	h := r.IngestHandler()
-	for _, body := range []string{
-		`{"__name__":"x","value":1}`,
-		`[{"value":1}]`,
-		`[{"__name__":"Bad-Name","value":1}]`,
-		`[{"__name__":"x"}]`,
-		`[{"__name__":"x","value":"1"}]`,
-		`[{"__name__":"x","value":1,"__type__":"meter"}]`,
-		`[{"__name__":"x","value":1,"__hash__":"1"}]`,
-		`[{"__name__":"x","value":1,"obj":{"a":1}}]`,
-		`[{"__name__":"x","value":1,"_timestamp":"now"}]`,
-		`[{"__name__":"ok","value":1},{}]`,
+	for _, c := range []struct{ body, fault string }{
+		{`{"__name__":"x","value":1}`, "want a JSON array"},
+		{`null`, "want a JSON array"},
+		{`[{"value":1}]`, "sample 0: missing __name__"},
+		{`[{"__name__":"Bad-Name","value":1}]`, `sample 0: metrics: invalid name: metric "Bad-Name"`},
+		{`[{"__name__":"x"}]`, "sample 0: missing value"},
+		{`[{"__name__":"x","value":"1"}]`, "sample 0: missing value, or not a number"},
+		{`[{"__name__":"x","value":"NaN"}]`, "sample 0: missing value, or not a number"},
+		{`[{"__name__":"x","value":NaN}]`, "want a JSON array"},
+		{`[{"__name__":"x","value":1e999}]`, "sample 0: value:"},
+		{`[{"__name__":"x","value":1,"__type__":"meter"}]`, "sample 0: __type__ meter"},
+		{`[{"__name__":"x","value":1,"__hash__":"1"}]`, `sample 0: metrics: invalid name: label "__hash__"`},
+		{`[{"__name__":"x","value":1,"obj":{"a":1}}]`, `sample 0: label "obj": want a string, number or boolean`},
+		{`[{"__name__":"x","value":1,"_timestamp":"now"}]`, "sample 0: _timestamp: want a number"},
+		{`[{"__name__":"x","value":1,"_timestamp":1e300}]`, "sample 0: _timestamp 1e300: out of range"},
+		{`[{"__name__":"ok","value":1},{}]`, "sample 1: missing __name__"},
 	} {
-		code, out := call(t, h, "POST", "/api/metrics", body)
-		assert.Equal(t, http.StatusBadRequest, code, body)
-		assert.NotEmpty(t, out["error"], body)
+		code, out := call(t, h, "POST", "/api/metrics", c.body)
+		assert.Equal(t, http.StatusBadRequest, code, c.body)
+		assert.Contains(t, out["error"], c.fault, c.body)
 	}
-	assert.Zero(t, r.Window().Len(), "a bad sample fails the whole request")
+	assert.Zero(t, r.Window().Len(), "a bad sample fails the whole request, as OpenObserve does")
 
 	many := "[" + strings.Repeat(`{"__name__":"x","value":1},`, MaxIngestSamples) + `{"__name__":"x","value":1}]`
-	code, _ := call(t, h, "POST", "/api/metrics", many)
+	code, out := call(t, h, "POST", "/api/metrics", many)
 	assert.Equal(t, http.StatusRequestEntityTooLarge, code)
-	code, _ = call(t, h, "POST", "/api/metrics", `["`+strings.Repeat("a", MaxIngestBytes)+`"]`)
+	assert.Equal(t, fmt.Sprintf("%d samples, at most %d", MaxIngestSamples+1, MaxIngestSamples), out["error"])
+	code, out = call(t, h, "POST", "/api/metrics", `["`+strings.Repeat("a", MaxIngestBytes)+`"]`)
 	assert.Equal(t, http.StatusRequestEntityTooLarge, code)
+	assert.Equal(t, fmt.Sprintf("body over %d bytes", MaxIngestBytes), out["error"])
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("POST", "/api/metrics", iotest.ErrReader(io.ErrUnexpectedEOF)))
+	assert.Equal(t, http.StatusBadRequest, rec.Code, "a body that breaks off is not too large")
+	assert.Contains(t, rec.Body.String(), "reading the body: unexpected EOF")
+	assert.Zero(t, r.Window().Len())
+}
+
+// TestIngestBadSampleLosesNoGoodOne: the good samples of a refused
+// request were not half-applied, so sending them again stores each once.
+func TestIngestBadSampleLosesNoGoodOne(t *testing.T) {
+	r := newReg(t)
+	h := r.IngestHandler()
+	good := `{"__name__":"queue_depth","queue":"mail","value":3},{"__name__":"queue_depth","queue":"sms","value":4}`
+	code, out := call(t, h, "POST", "/api/metrics", `[`+good+`,{"__name__":"queue_depth","value":"x"}]`)
+	require.Equal(t, http.StatusBadRequest, code)
+	assert.Contains(t, out["error"], "sample 2:")
+	assert.Zero(t, r.Window().Len())
+	code, out = call(t, h, "POST", "/api/metrics", `[`+good+`]`)
+	require.Equal(t, http.StatusOK, code)
+	assert.Equal(t, map[string]any{"accepted": 2.0, "rejected": 0.0}, out)
+	got := r.Window().Select("queue_depth", 0, pinned().UnixMilli())
+	require.Len(t, got, 2)
+	assert.Equal(t, []Sample{{T: pinned().UnixMilli(), V: 3}}, got[0].Samples)
+	assert.Equal(t, []Sample{{T: pinned().UnixMilli(), V: 4}}, got[1].Samples)
 }
 
 func TestIngestForwardsToOpenObserve(t *testing.T) {
@@ -113,6 +146,8 @@ func TestQueryParameters(t *testing.T) {
 	for _, target := range []string{
 		"/?name=x", "/?name=x&fn=nope", "/?fn=sum", "/?name=x&fn=sum&window=-1m", "/?name=x&fn=sum&end=yesterday",
 		"/?name=x&fn=sum&match=novalue", "/?name=x&fn=sum&match=a%3D~(", "/?name=x&fn=forecast", "/?name=x&fn=quantile&q=high",
+		"/?name=x&fn=quantile&q=NaN", "/?name=x&fn=quantile&q=1.5", "/?name=x&fn=holt&alpha=0", "/?name=x&fn=holt&beta=Inf",
+		"/?name=x&fn=sum&end=1e300",
 	} {
 		code, out := call(t, h, "GET", target, "")
 		assert.Equal(t, http.StatusBadRequest, code, target)

@@ -3,9 +3,12 @@ package metrics
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/o2kit/o2kit/internal/timeseries"
 )
 
 // plainFuncs are the window functions without parameters, by the name
@@ -23,8 +26,8 @@ func windowFunc(q url.Values) (WindowFunc, error) {
 			return def, nil
 		}
 		f, err := strconv.ParseFloat(v, 64)
-		if err != nil {
-			return 0, fmt.Errorf("%s %q: want a number", k, v)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return 0, fmt.Errorf("%s %q: want a finite number", k, v)
 		}
 		return f, nil
 	}
@@ -35,6 +38,9 @@ func windowFunc(q url.Values) (WindowFunc, error) {
 	switch fn {
 	case "quantile":
 		v, err := num("q", 0.5)
+		if err == nil && (v < 0 || v > 1) {
+			err = fmt.Errorf("q %v: want a quantile in [0, 1]", v)
+		}
 		return Quantile(v), err
 	case "forecast":
 		ahead, err := time.ParseDuration(q.Get("ahead"))
@@ -46,7 +52,13 @@ func windowFunc(q url.Values) (WindowFunc, error) {
 		a, err1 := num("alpha", 0.5)
 		b, err2 := num("beta", 0.5)
 		s, err3 := num("steps", 1)
-		return HoltForecast(a, b, s), errors.Join(err1, err2, err3)
+		if err := errors.Join(err1, err2, err3); err != nil {
+			return nil, err
+		}
+		if _, err := timeseries.NewHolt(a, b); err != nil {
+			return nil, fmt.Errorf("alpha %v, beta %v: want each in (0, 1]", a, b)
+		}
+		return HoltForecast(a, b, s), nil
 	case "zscore":
 		return AnomalyScore(ZScore{}), nil
 	case "ewma":

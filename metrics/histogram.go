@@ -13,9 +13,10 @@ import (
 // 10 s.
 var DefaultBuckets = []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}
 
-// LinearBuckets returns n upper bounds starting at start, width apart.
+// LinearBuckets returns n upper bounds starting at start, width apart;
+// none when n < 1, which registers [DefaultBuckets].
 func LinearBuckets(start, width float64, n int) []float64 {
-	out := make([]float64, n)
+	out := make([]float64, max(n, 0))
 	for i := range out {
 		out[i] = start + float64(i)*width
 	}
@@ -23,9 +24,11 @@ func LinearBuckets(start, width float64, n int) []float64 {
 }
 
 // ExponentialBuckets returns n upper bounds starting at start, each factor
-// times the one before.
+// times the one before; none when n < 1, which registers
+// [DefaultBuckets]. Bounds that do not increase (factor ≤ 1, start ≤ 0)
+// are refused when the histogram is registered.
 func ExponentialBuckets(start, factor float64, n int) []float64 {
-	out := make([]float64, n)
+	out := make([]float64, max(n, 0))
 	for i := range out {
 		out[i] = start
 		start *= factor

@@ -44,17 +44,20 @@ type inSample struct {
 // with an optional _timestamp (seconds, milliseconds or microseconds,
 // told apart by size; default now). Every sample is validated first (the
 // naming rules of [Desc], a numeric value, a known __type__, string,
-// number or boolean label values) and one bad sample fails the request
-// with 400, as OpenObserve does; a body over [MaxIngestBytes] or with more
-// than [MaxIngestSamples] samples gets 413. Valid samples go to the window
+// number or boolean label values, a _timestamp that fits) and one bad
+// sample fails the whole request with 400 {"error":"sample 2: missing
+// value, or not a number"}, naming its index and fault, as OpenObserve
+// does: none of the request's samples is stored, so the sender can fix
+// the batch and send all of it again. A body over [MaxIngestBytes] or with
+// more than [MaxIngestSamples] samples gets 413. Valid samples go to the window
 // store and, with a client, on to OpenObserve. Samples of new series past
 // [MaxIngestSeries], and samples older than their series' newest, are
 // refused one by one. The answer is {"accepted":n,"rejected":m}.
 func (r *Registry) IngestHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		body, err := readBounded(w, req)
+		body, code, err := readBounded(w, req)
 		if err != nil {
-			apiError(w, http.StatusRequestEntityTooLarge, err)
+			apiError(w, code, err)
 			return
 		}
 		samples, code, err := r.parseSamples(body)
@@ -67,13 +70,18 @@ func (r *Registry) IngestHandler() http.Handler {
 	})
 }
 
-func readBounded(w http.ResponseWriter, req *http.Request) ([]byte, error) {
+// readBounded reads the body up to MaxIngestBytes; past it the answer is
+// 413, and a body that breaks off is a 400.
+func readBounded(w http.ResponseWriter, req *http.Request) ([]byte, int, error) {
 	var buf bytes.Buffer
 	_, err := buf.ReadFrom(http.MaxBytesReader(w, req.Body, MaxIngestBytes))
-	if err != nil {
-		return nil, fmt.Errorf("body over %d bytes", MaxIngestBytes)
+	if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {
+		return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("body over %d bytes", MaxIngestBytes)
 	}
-	return buf.Bytes(), nil
+	if err != nil {
+		return nil, http.StatusBadRequest, fmt.Errorf("reading the body: %w", err)
+	}
+	return buf.Bytes(), 0, nil
 }
 
 func (r *Registry) parseSamples(body []byte) ([]inSample, int, error) {
@@ -82,6 +90,9 @@ func (r *Registry) parseSamples(body []byte) ([]inSample, int, error) {
 	var raw []map[string]any
 	if err := dec.Decode(&raw); err != nil {
 		return nil, http.StatusBadRequest, fmt.Errorf("want a JSON array of samples: %w", err)
+	}
+	if raw == nil {
+		return nil, http.StatusBadRequest, errors.New("want a JSON array of samples, not null")
 	}
 	if len(raw) > MaxIngestSamples {
 		return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("%d samples, at most %d", len(raw), MaxIngestSamples)
@@ -147,6 +158,9 @@ func (s *inSample) field(k string, v any) error {
 		if !ok || err != nil {
 			return errors.New("_timestamp: want a number")
 		}
+		if f < 0 || f >= maxTimestamp {
+			return fmt.Errorf("_timestamp %v: out of range", n)
+		}
 		s.ms = toMillis(f)
 		return nil
 	}
@@ -169,6 +183,10 @@ func (s *inSample) field(k string, v any) error {
 	s.labels = append(s.labels, Label{Name: k, Value: val})
 	return nil
 }
+
+// maxTimestamp bounds an ingested _timestamp, in microseconds at that
+// size, so that it fits an int64.
+const maxTimestamp = 9e18
 
 // toMillis reads a timestamp in seconds, milliseconds or microseconds.
 func toMillis(f float64) int64 {

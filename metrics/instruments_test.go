@@ -84,6 +84,13 @@ func TestHistogramBucketsValidated(t *testing.T) {
 	d, err := r.Histogram(Desc{Name: "d"})
 	require.NoError(t, err)
 	assert.Equal(t, DefaultBuckets, d.upper)
+	assert.Empty(t, LinearBuckets(0, 1, -3), "no bounds, not a panic")
+	assert.Empty(t, ExponentialBuckets(1, 2, -3))
+	e, err := r.Histogram(Desc{Name: "e"}, LinearBuckets(0, 1, 0)...)
+	require.NoError(t, err)
+	assert.Equal(t, DefaultBuckets, e.upper)
+	_, err = r.Histogram(Desc{Name: "f"}, ExponentialBuckets(1, 0.5, 3)...)
+	assert.Error(t, err, "bounds that fall")
 }
 
 func TestSummarySlidingWindow(t *testing.T) {

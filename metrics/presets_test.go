@@ -96,6 +96,12 @@ func TestActiveUsers(t *testing.T) {
 	var buf bytes.Buffer
 	r.WriteText(&buf)
 	assert.Contains(t, buf.String(), `active_users{window="6m"}`)
+	assert.Zero(t, a.Count(2), "no third window")
+	assert.Zero(t, a.Count(-1))
+	for _, bad := range []time.Duration{0, -time.Minute, time.Millisecond} {
+		_, err := r.ActiveUsers(bad)
+		assert.ErrorContains(t, err, "want at least 1s", bad)
+	}
 	assert.Equal(t, "24h", durationLabel(24*time.Hour))
 	assert.Equal(t, "1m30s", durationLabel(90*time.Second))
 }
