@@ -19,13 +19,18 @@ import (
 // the middleware may sit outside the mux, since the span is renamed once
 // the mux has matched. The pattern is also copied back to r.Pattern when
 // the handler returns, as the mux itself does, so middleware outside this
-// one can label the request by route. A nil tp means the global provider.
+// one can label the request by route. A nil tp means the global provider;
+// a nil handler given to the middleware means http.DefaultServeMux, as in
+// http.ListenAndServe.
 func Middleware(tp trace.TracerProvider, operation string) func(http.Handler) http.Handler {
 	opts := []otelhttp.Option{otelhttp.WithPropagators(Propagator()), otelhttp.WithSpanNameFormatter(spanName)}
 	if tp != nil {
 		opts = append(opts, otelhttp.WithTracerProvider(tp))
 	}
 	return func(h http.Handler) http.Handler {
+		if h == nil {
+			h = http.DefaultServeMux
+		}
 		inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			defer func() {
 				if r.Pattern == "" {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/baggage"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -76,7 +77,50 @@ func TestTraceCrossesAnHTTPHop(t *testing.T) {
 	}
 	assert.Equal(t, caller.SpanID().String(), got["front"]["reference_parent_span_id"])
 	assert.Equal(t, backSpan.SpanID().String(), got["back"]["span_id"])
-	assert.NotEqual(t, frontSpan.SpanID().String(), got["back"]["reference_parent_span_id"], "the client span sits between")
+	hop := got["HTTP GET"]
+	require.NotNil(t, hop, "the transport's client span")
+	assert.Equal(t, frontSpan.SpanID().String(), hop["reference_parent_span_id"], "the client span is the front's child")
+	assert.Equal(t, hop["span_id"], got["back"]["reference_parent_span_id"], "the back continues the client span")
+}
+
+// TestTransportUsesTheGlobalProvider: with no provider, Transport and
+// Middleware trace into the global one and still carry the context.
+func TestTransportUsesTheGlobalProvider(t *testing.T) {
+	prev := otel.GetTracerProvider()
+	defer otel.SetTracerProvider(prev)
+	rec := tracetest.NewSpanRecorder()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
+	defer tp.Shutdown(context.Background())
+	otel.SetTracerProvider(tp)
+
+	var got trace.SpanContext
+	back := httptest.NewServer(tracing.Middleware(nil, "back")(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		got = trace.SpanContextFromContext(r.Context())
+	})))
+	defer back.Close()
+	ctx, parent := tp.Tracer("t").Start(t.Context(), "caller")
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, back.URL, nil)
+	require.NoError(t, err)
+	resp, err := (&http.Client{Transport: tracing.Transport(nil, nil)}).Do(req)
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	parent.End()
+	http.DefaultClient.CloseIdleConnections()
+
+	assert.Equal(t, parent.SpanContext().TraceID(), got.TraceID())
+	names := map[string]sdktrace.ReadOnlySpan{}
+	for _, s := range rec.Ended() {
+		names[s.Name()] = s
+	}
+	require.Contains(t, names, "HTTP GET")
+	assert.Equal(t, parent.SpanContext().SpanID(), names["HTTP GET"].Parent().SpanID())
+	assert.Equal(t, names["HTTP GET"].SpanContext().SpanID(), names["back"].Parent().SpanID())
+}
+
+func TestMiddlewareWithANilHandlerServesTheDefaultMux(t *testing.T) {
+	rec := httptest.NewRecorder()
+	tracing.Middleware(nil, "")(nil).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/o2kit-no-such-route", nil))
+	assert.Equal(t, http.StatusNotFound, rec.Code)
 }
 
 func TestMiddlewareNamesSpans(t *testing.T) {
