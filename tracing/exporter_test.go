@@ -13,6 +13,8 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/o2kit/o2kit"
+	"github.com/o2kit/o2kit/behavior"
+	"github.com/o2kit/o2kit/logging"
 	"github.com/o2kit/o2kit/tracing"
 )
 
@@ -106,21 +108,30 @@ func TestExportAfterClientShutdownIsDroppedAndCounted(t *testing.T) {
 	assert.Error(t, err)
 }
 
-func TestLogRecordInASpanCarriesItsIDs(t *testing.T) {
+// TestLogsAndBehaviourInASpanCarryItsIDs: a log line written through the
+// logging package and a behaviour event, inside a span, carry its trace_id
+// and span_id, so both join the trace.
+func TestLogsAndBehaviourInASpanCarryItsIDs(t *testing.T) {
 	srv, client, _ := devClient(t)
 	tp := setup(t, client)
+	tracker, err := behavior.NewTracker(client)
+	require.NoError(t, err)
 	ctx, span := tp.Tracer("shop").Start(t.Context(), "checkout")
-	require.NoError(t, client.Emit(ctx, o2kit.Record{Stream: "application-logs",
-		Attrs: o2kit.AppendContextAttrs(nil, ctx)}))
+	logging.New(client).InfoContext(ctx, "order placed")
+	require.NoError(t, tracker.Track(ctx, "coupon_applied"))
 	span.End()
 	deliver(t, tp, client)
 
+	traceID, spanID := span.SpanContext().TraceID().String(), span.SpanContext().SpanID().String()
 	logs := srv.Records("default", "application_logs")
 	require.Len(t, logs, 1)
-	assert.Equal(t, span.SpanContext().TraceID().String(), logs[0][o2kit.FieldTraceID])
-	assert.Equal(t, span.SpanContext().SpanID().String(), logs[0][o2kit.FieldSpanID])
-	stored := storedSpans(srv, "traces")["checkout"]
-	assert.Equal(t, logs[0][o2kit.FieldTraceID], stored["trace_id"], "the log joins its trace")
+	events := srv.Records("default", "user_behavior")
+	require.Len(t, events, 1)
+	for _, rec := range []map[string]any{logs[0], events[0]} {
+		assert.Equal(t, traceID, rec[o2kit.FieldTraceID])
+		assert.Equal(t, spanID, rec[o2kit.FieldSpanID])
+	}
+	assert.Equal(t, traceID, storedSpans(srv, "traces")["checkout"]["trace_id"], "the log joins its trace")
 }
 
 // TestRejectedSpansAreCountedAndReported: spans older than the server's
