@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"bytes"
 	"math"
 	"sync"
 	"testing"
@@ -184,4 +185,37 @@ func TestHotPathsDoNotAllocate(t *testing.T) {
 	} {
 		assert.Zero(t, testing.AllocsPerRun(1000, f), name)
 	}
+}
+
+// TestSummaryWindowByHand slides a 5-minute window in 1-minute steps.
+// Observations of the minute starting at t0 count until t0+5m, those of
+// the minute starting at t0+2m until t0+7m; the quantiles interpolate
+// between the two nearest ranks (h = q*(n-1)).
+func TestSummaryWindowByHand(t *testing.T) {
+	t0 := pinned()
+	now := t0
+	r := newReg(t, WithClock(func() time.Time { return now }), WithSummaryWindow(5*time.Minute))
+	s := Must(r.Summary(Desc{Name: "basket_value"}, 0.25, 0.5))
+	for i := 1; i <= 100; i++ {
+		s.Observe(float64(i))
+	}
+	now = t0.Add(2 * time.Minute)
+	for range 100 {
+		s.Observe(1000)
+	}
+	// 200 sorted values: 1..100 then 1000 a hundred times.
+	assert.Equal(t, 50.75, s.Quantile(0.25), "h = 49.75: 50 + 0.75*(51-50)")
+	assert.Equal(t, 550.0, s.Quantile(0.5), "h = 99.5: 100 + 0.5*(1000-100)")
+	now = t0.Add(5*time.Minute - time.Nanosecond)
+	assert.Equal(t, 550.0, s.Quantile(0.5), "the first minute is still in the window")
+	var buf bytes.Buffer
+	r.WriteText(&buf)
+	assert.Contains(t, buf.String(), `basket_value{quantile="0.5"} 550`)
+	now = t0.Add(5 * time.Minute)
+	assert.Equal(t, 1000.0, s.Quantile(0.25), "the first minute slid out")
+	now = t0.Add(7*time.Minute - time.Nanosecond)
+	assert.Equal(t, 1000.0, s.Quantile(0.5))
+	now = t0.Add(7 * time.Minute)
+	assert.True(t, math.IsNaN(s.Quantile(0.5)), "the window is empty")
+	assert.Equal(t, uint64(200), s.Count())
 }
