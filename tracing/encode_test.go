@@ -9,6 +9,7 @@ import (
 	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
 	resourcepb "go.opentelemetry.io/proto/otlp/resource/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/o2kit/o2kit/tracing"
 )
@@ -62,4 +63,34 @@ func BenchmarkAppendRequest(b *testing.B) {
 		buf, _, _ = tracing.AppendRequest(buf[:0], rss)
 	}
 	b.SetBytes(int64(len(buf)))
+}
+
+// FuzzAppendRequest checks that any decodable request encodes back to the
+// same resource spans, after any prefix, with the spans counted.
+func FuzzAppendRequest(f *testing.F) {
+	seed, _, err := tracing.AppendRequest(nil, []*tracepb.ResourceSpans{resourceSpans("checkout", "a", "b")})
+	require.NoError(f, err)
+	f.Add(seed)
+	f.Add([]byte{})
+	f.Add([]byte{0x0a, 0x00})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var in tracepb.TracesData // the request's one field, resource_spans = 1
+		if proto.Unmarshal(data, &in) != nil {
+			return
+		}
+		body, spans, err := tracing.AppendRequest([]byte("p"), in.ResourceSpans)
+		require.NoError(t, err)
+		require.Equal(t, byte('p'), body[0])
+		var out tracepb.TracesData
+		require.NoError(t, proto.Unmarshal(body[1:], &out))
+		require.Len(t, out.ResourceSpans, len(in.ResourceSpans))
+		want := 0
+		for i, rs := range in.ResourceSpans {
+			require.True(t, proto.Equal(rs, out.ResourceSpans[i]), "resource spans %d", i)
+			for _, ss := range rs.ScopeSpans {
+				want += len(ss.Spans)
+			}
+		}
+		require.Equal(t, want, spans)
+	})
 }
