@@ -17,12 +17,9 @@ import (
 
 	"github.com/o2kit/o2kit"
 	"github.com/o2kit/o2kit/internal/o2server"
+	"github.com/o2kit/o2kit/internal/o2test"
 	"github.com/o2kit/o2kit/tracing"
 )
-
-// pinned is the clock of the examples, so their output is what the server
-// stores.
-func pinned() time.Time { return time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC) }
 
 // countingIDs makes trace and span ids from a counter, for stable output.
 type countingIDs struct{ n atomic.Uint64 }
@@ -37,22 +34,6 @@ func (g *countingIDs) NewSpanID(context.Context, trace.TraceID) trace.SpanID {
 	var sid trace.SpanID
 	binary.BigEndian.PutUint64(sid[:], g.n.Add(1))
 	return sid
-}
-
-// exampleClient starts the dev server with the pinned clock and a client
-// of it.
-func exampleClient() (*o2server.Server, *o2kit.Client) {
-	dev := o2server.New(o2server.WithClock(pinned))
-	url, err := dev.Start("127.0.0.1:0")
-	if err != nil {
-		log.Fatal(err)
-	}
-	user, password := dev.RootUser()
-	client, err := o2kit.New(o2kit.WithEndpoint(url), o2kit.WithBasicAuth(user, password), o2kit.WithClock(pinned))
-	if err != nil {
-		log.Fatal(err)
-	}
-	return dev, client
 }
 
 // printSpan prints some of the columns OpenObserve stores for a span, and
@@ -80,7 +61,7 @@ func printSpan(rec map[string]any) {
 // order event, a failed payment as a child span, and the spans as
 // OpenObserve stores them.
 func Example() {
-	dev, client := exampleClient()
+	dev, client := o2test.Example()
 	defer dev.Close()
 	ctx := context.Background()
 	defer client.Shutdown(ctx)
@@ -94,14 +75,14 @@ func Example() {
 	tracer := tp.Tracer("shop")
 
 	ctx = o2kit.ContextWithUser(ctx, "u-1001")
-	ctx, span := tracing.Start(ctx, tracer, "place order", trace.WithTimestamp(pinned()))
+	ctx, span := tracing.Start(ctx, tracer, "place order", trace.WithTimestamp(o2test.Epoch))
 	if err := tracing.OrderPlaced(ctx, "ord-0001", tracing.Money{Minor: 129900, Currency: "EUR"}, 2); err != nil {
 		log.Fatal(err) // a bad order id, amount or currency
 	}
-	payCtx, pay := tracer.Start(ctx, "authorise payment", trace.WithTimestamp(pinned().Add(time.Millisecond)))
+	payCtx, pay := tracer.Start(ctx, "authorise payment", trace.WithTimestamp(o2test.Epoch.Add(time.Millisecond)))
 	tracing.RecordError(payCtx, errors.New("card declined"))
-	pay.End(trace.WithTimestamp(pinned().Add(31 * time.Millisecond)))
-	span.End(trace.WithTimestamp(pinned().Add(40 * time.Millisecond)))
+	pay.End(trace.WithTimestamp(o2test.Epoch.Add(31 * time.Millisecond)))
+	span.End(trace.WithTimestamp(o2test.Epoch.Add(40 * time.Millisecond)))
 
 	if err := stop(ctx); err != nil { // hands the last spans to the client
 		log.Fatal(err)
@@ -120,7 +101,7 @@ func Example() {
 // RateLimited keeps at most N new traces a second: a burst of a second's
 // worth, then one every 1/N seconds.
 func ExampleRateLimited() {
-	now := pinned()
+	now := o2test.Epoch
 	sampler := tracing.RateLimited(2, tracing.WithSamplerClock(func() time.Time { return now }))
 	root := sdktrace.SamplingParameters{ParentContext: context.Background(), TraceID: trace.TraceID{1}, Name: "GET /"}
 	kept := 0
@@ -148,9 +129,8 @@ func ExampleMiddleware() {
 		log.Fatal(err)
 	}
 	defer dev.Close()
-	user, password := dev.RootUser()
 	ctx := context.Background()
-	client, err := o2kit.New(o2kit.WithEndpoint(url), o2kit.WithBasicAuth(user, password))
+	client, err := o2kit.New(o2test.Options(dev, url)...)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -204,7 +184,7 @@ func ExampleMiddleware() {
 // NewExporter adds o2kit export to a TracerProvider built elsewhere; the
 // spans are counted in the client's Stats under "traces:" and the stream.
 func ExampleNewExporter() {
-	dev, client := exampleClient()
+	dev, client := o2test.Example()
 	defer dev.Close()
 	ctx := context.Background()
 	defer client.Shutdown(ctx)
@@ -214,8 +194,8 @@ func ExampleNewExporter() {
 		log.Fatal(err)
 	}
 	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp))
-	_, span := tp.Tracer("shop").Start(ctx, "GET /cart", trace.WithTimestamp(pinned()))
-	span.End(trace.WithTimestamp(pinned().Add(2 * time.Millisecond)))
+	_, span := tp.Tracer("shop").Start(ctx, "GET /cart", trace.WithTimestamp(o2test.Epoch))
+	span.End(trace.WithTimestamp(o2test.Epoch.Add(2 * time.Millisecond)))
 	if err := tp.Shutdown(ctx); err != nil {
 		log.Fatal(err)
 	}

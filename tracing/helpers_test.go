@@ -40,7 +40,9 @@ func (l *errLog) all() []error {
 }
 
 // devClient starts the dev server on a loopback port and a client of it,
-// both ended with the test.
+// both ended with the test. Unlike o2test.New it keeps the real clock on
+// both sides: spans carry the time they end, and a server pinned to
+// o2test.Epoch would reject them as outside its ingest window.
 func devClient(t *testing.T, opts ...o2kit.Option) (*o2server.Server, *o2kit.Client, *errLog) {
 	t.Helper()
 	srv := o2server.New()
