@@ -66,6 +66,11 @@ func (h *Handler) ship(ctx context.Context, r *slog.Record) error {
 // span cost no allocation for their ids. The strings are ordinary
 // immutable ones: a processor may keep them.
 func (s *scratch) appendContext(dst []slog.Attr, ctx context.Context) []slog.Attr {
+	if ctx == context.Background() {
+		// What slog.Logger passes for Info, Error and the other calls
+		// without a context: it holds no ids, so skip the five lookups.
+		return dst
+	}
 	for _, f := range [...]struct {
 		key string
 		get func(context.Context) string
