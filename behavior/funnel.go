@@ -14,11 +14,23 @@ import (
 // earliest fitting event of each step is taken, which finds a path
 // whenever one exists. So events may arrive in any order: a late step-2
 // event still moves a session on. A session counts at most once per step,
-// so a repeated or duplicated event changes nothing. In-process counts
-// never go down, and a session's progress is kept until Window has passed
-// since its first event arrived; an event after that starts a new run.
-// The server-side report ([Tracker.FunnelReport]) applies the same rule
-// to the stored events, once per session and time range.
+// so a repeated or duplicated event changes nothing.
+//
+// The in-process funnel ([Tracker.Funnel]) and the server report
+// ([Tracker.FunnelReport]) apply that rule to different things:
+//
+//	                  in-process                          server report
+//	counts            runs, since the tracker started     sessions, once per time range
+//	a session is      session id, else anonymous id,      session_id; events without
+//	                  else user id                        one are left out
+//	bot events        left out (under BotFlag)            counted, if stored
+//
+// A run is a session's progress from its first event of any step until
+// Window has passed on the tracker's clock; an event after that starts a
+// new run, which counts again from step 1. So a session that enters the
+// funnel again after Window counts once per run in-process and once on the
+// server, and in-process counts never go down. Read StepReport.Sessions
+// as "runs" for an in-process report.
 type Funnel struct {
 	Name   string
 	Steps  []string      // event names; at least one, none empty or repeated
@@ -69,8 +81,11 @@ type FunnelReport struct {
 
 // StepReport is one step of a [FunnelReport].
 type StepReport struct {
-	Name     string
-	Sessions int64 // sessions that reached the step
+	Name string
+	// Sessions counts the sessions that reached the step: each run of a
+	// session in an in-process report, each session once in a server
+	// report (see [Funnel]).
+	Sessions int64
 	// Conversion is Sessions over the first step's sessions (1 for the
 	// first step, 0 when nobody entered).
 	Conversion float64

@@ -119,9 +119,14 @@ func TestFunnelWindow(t *testing.T) {
 	assert.Equal(t, 0, r.InProgress)
 	step(t, tr, "slow", EventProductView, 2*time.Hour) // a new run
 	r, _ = tr.Funnel("checkout")
-	assert.Equal(t, []int64{2, 1, 0}, sessions(r))
+	assert.Equal(t, []int64{2, 1, 0}, sessions(r), "in-process, each run counts")
 	assert.Equal(t, 1, r.InProgress)
 	assert.Zero(t, r.Evicted)
+
+	e.records(t)
+	server, err := tr.FunnelReport(context.Background(), checkout, start, start.Add(3*time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, []int64{1, 1, 0}, sessions(server), "on the server, each session counts once")
 }
 
 func TestFunnelIgnoresBotsAndKeyless(t *testing.T) {

@@ -16,7 +16,9 @@ import (
 // search. It applies the rule of [Funnel] to each session's stored events:
 // anchored at the session's first step-1 event in the range, each next
 // step's earliest event not before the previous one and within f.Window of
-// the anchor. Events without a session id are left out.
+// the anchor. Each session counts once, and events without a session id
+// are left out; [Funnel] lists how this differs from the in-process
+// counts.
 //
 // The query uses only portable SQL (common table expressions, inner and
 // left joins, MIN, COUNT), so it runs on OpenObserve's DataFusion engine

@@ -88,7 +88,7 @@ func (s *Sessions) begin(w http.ResponseWriter, r *http.Request) context.Context
 	if link {
 		_ = s.t.Identify(ctx, Identify{UserID: user}) // failures are counted in Stats
 	}
-	if s.cfg.pageViews != nil && !v.Bot && s.cfg.pageViews(r) {
+	if s.cfg.pageViews != nil && s.cfg.pageViews(r) {
 		_ = s.t.PageView(ctx, PageView{URL: requestURL(r), Referrer: r.Referer()})
 	}
 	return ctx

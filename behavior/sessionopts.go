@@ -94,6 +94,7 @@ func WithUser(f func(*http.Request) string) SessionOption {
 // WithPageViews makes the middleware record a [PageView] for each request
 // that f accepts; nil f accepts GET requests for HTML documents
 // (Sec-Fetch-Dest: document, or an Accept header naming text/html).
+// Page views of bots follow [WithBots]: recorded with bot=true by default.
 // Default: no page views are recorded.
 func WithPageViews(f func(*http.Request) bool) SessionOption {
 	return sessionOptionFunc(func(c *sessionConfig) {
