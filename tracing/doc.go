@@ -56,7 +56,9 @@
 // Export returns once the client has queued the batch, not when the
 // server answered; failures after that go to the client's ErrorHandler
 // and Stats. Spans the server rejects (older than its ingest window, for
-// one) are counted as PartialFailures. Spans are never re-stamped, so
+// one), in a 200 answer with a protobuf partial_success or a 206 with a
+// JSON partialSuccess, are counted as PartialFailures and reported to the
+// ErrorHandler as an *o2kit.PartialError with the server's message. Spans are never re-stamped, so
 // spans kept in the spool longer than the server's window (5 h by
 // default) are rejected when they are finally sent. A batch replayed from
 // the spool after a crash may arrive twice.

@@ -69,6 +69,12 @@ func TestSpansArriveAsRecorded(t *testing.T) {
 	assert.Equal(t, uint64(2), st.Sent)
 	assert.Equal(t, uint64(1), st.Requests)
 	assert.Empty(t, log.all())
+	reqs := srv.Requests()
+	require.Len(t, reqs, 1)
+	assert.Equal(t, "/api/default/v1/traces", reqs[0].Path)
+	assert.Equal(t, "application/x-protobuf", reqs[0].Header.Get("Content-Type"))
+	assert.Equal(t, "traces", reqs[0].Header.Get("stream-name"))
+	assert.Equal(t, "gzip", reqs[0].Header.Get("Content-Encoding"), "the client's compression")
 }
 
 func TestSpansCanBeSearched(t *testing.T) {
