@@ -46,26 +46,38 @@ func (r *Registry) HTTPMetrics(buckets ...float64) (*HTTPMetrics, error) {
 // mux has matched the request. Middleware between the two that passes on
 // a copy of the request (r.WithContext) must copy the pattern back, as
 // the logging, behavior and tracing middleware do, or the route reads
-// "unmatched".
+// "unmatched". A handler that panics counts as a 500 and an error; the
+// panic is not recovered.
 func (m *HTTPMetrics) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		m.inflight.Inc()
 		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
-		defer func() {
-			m.inflight.Dec()
-			method, route := methodLabel(r.Method), r.Pattern
-			if route == "" {
-				route = "unmatched"
-			}
-			m.requests.With(method, route, strconv.Itoa(sw.code)).Inc()
-			if sw.code >= 500 {
-				m.errors.With(method, route).Inc()
-			}
-			m.duration.With(method, route).ObserveSince(start)
-		}()
+		finished := false
+		defer func() { m.record(r, sw, finished, start) }()
 		next.ServeHTTP(sw, r)
+		finished = true
 	})
+}
+
+// record counts a request when its handler has returned or panicked. A
+// handler that panicked (finished is false) is a server error: net/http
+// aborts the response, so it counts as a 500 unless a status was already
+// sent, and among the errors either way. The panic goes on up.
+func (m *HTTPMetrics) record(r *http.Request, sw *statusWriter, finished bool, start time.Time) {
+	m.inflight.Dec()
+	method, route := methodLabel(r.Method), r.Pattern
+	if route == "" {
+		route = "unmatched"
+	}
+	if !finished && !sw.wrote {
+		sw.code = http.StatusInternalServerError
+	}
+	m.requests.With(method, route, strconv.Itoa(sw.code)).Inc()
+	if sw.code >= 500 || !finished {
+		m.errors.With(method, route).Inc()
+	}
+	m.duration.With(method, route).ObserveSince(start)
 }
 
 // methodLabel keeps the standard methods and folds the rest, which a

@@ -7,6 +7,9 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"runtime"
+	"sync"
 	"testing"
 	"time"
 
@@ -36,20 +39,57 @@ func TestLogLevels(t *testing.T) {
 }
 
 func TestRuntimeMetrics(t *testing.T) {
-	r := newReg(t)
+	now := pinned()
+	r := newReg(t, WithClock(func() time.Time { return now }))
 	require.NoError(t, r.RegisterRuntime())
 	require.NoError(t, r.RegisterRuntime(), "twice is harmless")
+	last := func(name string, ms ...Matcher) float64 {
+		t.Helper()
+		pts := r.Window().Eval(Last, name, now.UnixMilli(), time.Second, ms...)
+		require.Len(t, pts, 1, name)
+		return pts[0].V
+	}
+	require.NoError(t, r.Flush(t.Context()))
+	goroutines, fds := last("go_goroutines"), 0.0
+	if runtime.GOOS == "linux" {
+		fds = last("process_open_fds")
+	}
+
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Go(func() { <-stop })
+	}
+	defer wg.Wait()
+	defer close(stop)
+	var files []*os.File
+	for range 5 {
+		f, err := os.Open(os.DevNull)
+		require.NoError(t, err)
+		files = append(files, f)
+	}
+	defer func() {
+		for _, f := range files {
+			_ = f.Close()
+		}
+	}()
+	runtime.GC()
+	now = now.Add(15 * time.Second)
+	require.NoError(t, r.Flush(t.Context()))
+
+	assert.GreaterOrEqual(t, last("go_goroutines"), goroutines+10, "ten more goroutines")
+	if runtime.GOOS == "linux" {
+		assert.GreaterOrEqual(t, last("process_open_fds"), fds+5, "five more files")
+	}
+	assert.GreaterOrEqual(t, last("go_gc_cycles_total"), 1.0, "runtime.GC ran a cycle")
+	assert.Positive(t, last("go_gc_pause_seconds", Equal("q", "1")), "it paused the world")
+	assert.Positive(t, last("go_cpu_seconds_total"))
+	assert.Positive(t, last("go_memory_total_bytes"))
+	assert.Positive(t, last("go_memory_heap_objects_bytes"))
+	assert.Equal(t, float64(runtime.GOMAXPROCS(0)), last("go_gomaxprocs"))
 	var buf bytes.Buffer
 	r.WriteText(&buf)
-	out := buf.String()
-	for _, name := range []string{"go_goroutines ", "go_memory_total_bytes ", "go_cpu_seconds_total ", "go_gc_pause_seconds{q=\"0.99\"} "} {
-		assert.Contains(t, out, name)
-	}
-	g := Must(r.Gauge(Desc{Name: "go_goroutines", Help: "Goroutines that currently exist."}))
-	assert.Greater(t, g.Value(), 0.0)
-	if _, err := r.Gauge(Desc{Name: "process_open_fds", Help: "Open file descriptors."}); err == nil {
-		assert.Contains(t, out, "process_open_fds ")
-	}
+	assert.Contains(t, buf.String(), "# TYPE go_gc_pause_seconds gauge")
 }
 
 func TestHTTPMiddleware(t *testing.T) {
@@ -141,4 +181,38 @@ func TestShopRatios(t *testing.T) {
 	s2 := Must(r2.Shop(0))
 	require.NoError(t, r2.Flush(t.Context()))
 	assert.True(t, math.IsNaN(s2.conversionRatio.Value()), "no traffic, no ratio")
+}
+
+// TestHTTPMiddlewareInFlightAndPanics: the gauge counts the requests being
+// served, and a handler that panics is a 500 and an error.
+func TestHTTPMiddlewareInFlightAndPanics(t *testing.T) {
+	r := newReg(t)
+	m := Must(r.HTTPMetrics(0.5, 1))
+	entered, release := make(chan struct{}), make(chan struct{})
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /slow", func(http.ResponseWriter, *http.Request) {
+		entered <- struct{}{}
+		<-release
+	})
+	mux.HandleFunc("GET /boom", func(http.ResponseWriter, *http.Request) { panic(http.ErrAbortHandler) })
+	h := m.Middleware(mux)
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Go(func() { h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/slow", nil)) })
+	}
+	for range 3 {
+		<-entered
+	}
+	assert.Equal(t, 3.0, m.inflight.Value(), "three requests being served")
+	close(release)
+	wg.Wait()
+	assert.Zero(t, m.inflight.Value())
+	assert.Equal(t, uint64(3), m.duration.With("GET", "GET /slow").Count())
+
+	assert.PanicsWithValue(t, http.ErrAbortHandler, func() {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/boom", nil))
+	}, "the panic goes on to net/http")
+	assert.Equal(t, 1.0, m.requests.With("GET", "GET /boom", "500").Value())
+	assert.Equal(t, 1.0, m.errors.With("GET", "GET /boom").Value())
+	assert.Zero(t, m.inflight.Value())
 }
