@@ -11,6 +11,7 @@ import (
 
 	"github.com/o2kit/o2kit"
 	"github.com/o2kit/o2kit/internal/o2server"
+	"github.com/o2kit/o2kit/internal/o2test"
 )
 
 var benchProps = []slog.Attr{slog.String("product_id", "p-42"), slog.String("sku", "SHOE-42-BLK"),
@@ -74,12 +75,8 @@ func benchTracker(b *testing.B, opts ...Option) *Tracker {
 	b.Helper()
 	srv := o2server.New(o2server.WithCountOnly())
 	user, pass := srv.RootUser()
-	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, r)
-		return rec.Result(), nil
-	})}
-	client, err := o2kit.New(o2kit.WithEndpoint("http://o2.invalid"), o2kit.WithBasicAuth(user, pass), o2kit.WithHTTPClient(hc))
+	client, err := o2kit.New(o2kit.WithEndpoint("http://o2.invalid"), o2kit.WithBasicAuth(user, pass),
+		o2kit.WithHTTPClient(o2test.InMemory(srv)))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -94,7 +91,3 @@ func benchTracker(b *testing.B, opts ...Option) *Tracker {
 	}
 	return tr
 }
-
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

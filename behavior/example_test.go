@@ -14,28 +14,16 @@ import (
 	"github.com/o2kit/o2kit"
 	"github.com/o2kit/o2kit/behavior"
 	"github.com/o2kit/o2kit/internal/o2server"
+	"github.com/o2kit/o2kit/internal/o2test"
 )
 
 // pinned is the clock of the examples, so their output is what the server
 // stores, byte for byte.
-func pinned() time.Time { return time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC) }
+var pinned = o2test.Pinned
 
-// setup starts the embedded dev server and a client of it; record ids are
-// left out to keep the output stable.
-func setup() (*o2server.Server, *o2kit.Client) {
-	dev := o2server.New(o2server.WithClock(pinned))
-	url, err := dev.Start("127.0.0.1:0")
-	if err != nil {
-		log.Fatal(err)
-	}
-	user, password := dev.RootUser()
-	client, err := o2kit.New(o2kit.WithEndpoint(url), o2kit.WithBasicAuth(user, password),
-		o2kit.WithClock(pinned), o2kit.WithIDField(""))
-	if err != nil {
-		log.Fatal(err)
-	}
-	return dev, client
-}
+// setup starts the embedded dev server and a client of it on the pinned
+// clock; record ids are left out to keep the output stable.
+func setup() (*o2server.Server, *o2kit.Client) { return o2test.Example() }
 
 // stored flushes the client and prints what the server stored, without
 // the random event ids.

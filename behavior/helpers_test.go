@@ -12,12 +12,13 @@ import (
 
 	"github.com/o2kit/o2kit"
 	"github.com/o2kit/o2kit/internal/o2server"
+	"github.com/o2kit/o2kit/internal/o2test"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // start is the fake clock's first reading.
-var start = time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)
+var start = o2test.Epoch
 
 // clock is a fake clock that moves only when told.
 type clock struct {
@@ -52,16 +53,17 @@ func newEnv(t *testing.T, opts ...Option) *env {
 	return newEnvWith(t, nil, opts...)
 }
 
-// newEnvWith is newEnv with options for the client too.
+// newEnvWith is newEnv with options for the client too. The dev server
+// runs on the env's clock, not o2test's pinned one, so that events of
+// later hours are inside its ingestion window.
 func newEnvWith(t *testing.T, clientOpts []o2kit.Option, opts ...Option) *env {
 	t.Helper()
 	clk := newClock()
 	srv := o2server.New(o2server.WithClock(clk.Now))
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
-	user, pass := srv.RootUser()
-	client, err := o2kit.New(append([]o2kit.Option{o2kit.WithEndpoint(hs.URL), o2kit.WithBasicAuth(user, pass),
-		o2kit.WithClock(clk.Now), o2kit.WithIDField("")}, clientOpts...)...)
+	base := append(o2test.Options(srv, hs.URL), o2kit.WithClock(clk.Now))
+	client, err := o2kit.New(append(base, clientOpts...)...)
 	require.NoError(t, err)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
