@@ -68,7 +68,10 @@ func (t *Tracker) SearchToPurchaseRate() float64 {
 //	funnel.<funnel>.in_progress                  FunnelReport.InProgress
 //	funnel.<funnel>.evicted                      FunnelReport.Evicted
 //
-// Each call returns a new map, which the caller owns.
+// Funnel and step names appear as given, so a consumer that splits the
+// names at dots should keep dots out of them. The funnel figures are those
+// of [Tracker.Funnel]: in-process runs, not the server's sessions (see
+// [Funnel]). Each call returns a new map, which the caller owns.
 func (t *Tracker) Snapshot() map[string]float64 {
 	m := map[string]float64{
 		"active_users":            float64(t.ActiveUsers()),
