@@ -9,11 +9,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/baggage"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/o2kit/o2kit/tracing"
@@ -86,12 +84,7 @@ func TestTraceCrossesAnHTTPHop(t *testing.T) {
 // TestTransportUsesTheGlobalProvider: with no provider, Transport and
 // Middleware trace into the global one and still carry the context.
 func TestTransportUsesTheGlobalProvider(t *testing.T) {
-	prev := otel.GetTracerProvider()
-	defer otel.SetTracerProvider(prev)
-	rec := tracetest.NewSpanRecorder()
-	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
-	defer tp.Shutdown(context.Background())
-	otel.SetTracerProvider(tp)
+	tp, rec := recorderGlobal(t)
 
 	var got trace.SpanContext
 	back := httptest.NewServer(tracing.Middleware(nil, "back")(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
@@ -124,9 +117,7 @@ func TestMiddlewareWithANilHandlerServesTheDefaultMux(t *testing.T) {
 }
 
 func TestMiddlewareNamesSpans(t *testing.T) {
-	rec := tracetest.NewSpanRecorder()
-	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
-	defer tp.Shutdown(context.Background())
+	tp, rec := recorder(t)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /cart/{id}", func(http.ResponseWriter, *http.Request) {})
 	for _, h := range []http.Handler{
@@ -144,9 +135,7 @@ func TestMiddlewareNamesSpans(t *testing.T) {
 }
 
 func TestMiddlewareHandsTheRouteOutward(t *testing.T) {
-	rec := tracetest.NewSpanRecorder()
-	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
-	defer tp.Shutdown(context.Background())
+	tp, rec := recorder(t)
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /cart/{id}", func(http.ResponseWriter, *http.Request) {})
 	var seen string

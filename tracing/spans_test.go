@@ -10,8 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/o2kit/o2kit"
@@ -32,9 +30,7 @@ func TestHelpersWithoutASpanDoNothing(t *testing.T) {
 // TestBusinessHelpersRejectBadInput: input that cannot describe a real
 // event is an error naming the field, and the span gets nothing.
 func TestBusinessHelpersRejectBadInput(t *testing.T) {
-	rec := tracetest.NewSpanRecorder()
-	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
-	defer tp.Shutdown(context.Background())
+	tp, rec := recorder(t)
 	ctx, span := tp.Tracer("t").Start(t.Context(), "op")
 	eur := tracing.Money{Minor: 100, Currency: "EUR"}
 	for want, err := range map[string]error{
@@ -59,9 +55,7 @@ func TestBusinessHelpersRejectBadInput(t *testing.T) {
 }
 
 func TestOptionalFieldsAreLeftOut(t *testing.T) {
-	rec := tracetest.NewSpanRecorder()
-	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
-	defer tp.Shutdown(context.Background())
+	tp, rec := recorder(t)
 	ctx, span := tp.Tracer("t").Start(t.Context(), "op")
 	require.NoError(t, tracing.PaymentAuthorised(ctx, "o", "card", "", tracing.Money{Currency: "EUR"}))
 	require.NoError(t, tracing.StockReserved(ctx, "sku-1", 2, "", ""))
@@ -74,12 +68,7 @@ func TestOptionalFieldsAreLeftOut(t *testing.T) {
 }
 
 func TestStartWithoutATracerUsesTheGlobalProvider(t *testing.T) {
-	prev := otel.GetTracerProvider()
-	defer otel.SetTracerProvider(prev)
-	rec := tracetest.NewSpanRecorder()
-	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
-	defer tp.Shutdown(context.Background())
-	otel.SetTracerProvider(tp)
+	_, rec := recorderGlobal(t)
 	_, span := tracing.Start(t.Context(), nil, "op")
 	span.End()
 	require.Len(t, rec.Ended(), 1)
@@ -87,9 +76,7 @@ func TestStartWithoutATracerUsesTheGlobalProvider(t *testing.T) {
 }
 
 func TestStartAddsTheContextIDs(t *testing.T) {
-	rec := tracetest.NewSpanRecorder()
-	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
-	defer tp.Shutdown(context.Background())
+	tp, rec := recorder(t)
 	ctx := o2kit.ContextWithSession(o2kit.ContextWithRequest(o2kit.ContextWithTenant(
 		o2kit.ContextWithUser(t.Context(), "u-1"), "acme"), "req-9"), "s-3")
 	ctx, span := tracing.Start(ctx, tp.Tracer("t"), "op")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -16,14 +15,15 @@ import (
 
 	"github.com/o2kit/o2kit"
 	"github.com/o2kit/o2kit/internal/o2server"
+	"github.com/o2kit/o2kit/internal/o2test"
 	"github.com/o2kit/o2kit/tracing"
 )
 
-// gate serves requests with a handler in memory, or refuses them like a
-// server that is down. In memory, a synctest bubble's clock is all that
+// gate serves requests in memory (o2test.InMemory), or refuses them like
+// a server that is down. In memory, a synctest bubble's clock is all that
 // moves, so an outage of minutes takes no time.
 type gate struct {
-	h    http.Handler
+	up   http.RoundTripper
 	down atomic.Bool
 }
 
@@ -31,9 +31,7 @@ func (g *gate) RoundTrip(r *http.Request) (*http.Response, error) {
 	if g.down.Load() {
 		return nil, errors.New("dial tcp: connection refused")
 	}
-	rec := httptest.NewRecorder()
-	g.h.ServeHTTP(rec, r)
-	return rec.Result(), nil
+	return g.up.RoundTrip(r)
 }
 
 func spoolClient(t *testing.T, srv *o2server.Server, g *gate, dir string) *o2kit.Client {
@@ -60,7 +58,7 @@ func TestSpansSurviveAnOutageAndARestart(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv := o2server.New()
 		defer srv.Close()
-		g := &gate{h: srv}
+		g := &gate{up: o2test.InMemory(srv).Transport}
 		g.down.Store(true)
 		dir := t.TempDir()
 
