@@ -4,6 +4,8 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -122,6 +124,26 @@ func TestRateLimitHolds(t *testing.T) {
 		total += count(1)
 	}
 	assert.InDelta(t, 300, total, 1)
+}
+
+// TestRateLimitHoldsUnderConcurrency: goroutines that share the sampler
+// take no more than the bucket holds between them.
+func TestRateLimitHoldsUnderConcurrency(t *testing.T) {
+	at := time.Unix(0, 0)
+	s := tracing.RateLimited(100, tracing.WithSamplerClock(func() time.Time { return at }))
+	var kept atomic.Int64
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 1000 {
+				if sampled(s, trace.TraceID{1}) {
+					kept.Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	assert.Equal(t, int64(100), kept.Load(), "one second's worth, with no time passing")
 }
 
 func TestRateLimitedBelowOneAndZero(t *testing.T) {
