@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"log/slog"
+	"math/bits"
 	"strings"
 )
 
@@ -144,4 +145,66 @@ func withAttrs(attrs []slog.Attr, extra ...slog.Attr) []slog.Attr {
 	out := make([]slog.Attr, 0, len(attrs)+len(extra))
 	out = append(out, attrs...)
 	return append(out, extra...)
+}
+
+// appendMissing returns attrs followed by the attributes of extra whose
+// key attrs lacks; attrs itself when there are none. It does not copy
+// attrs: the result holds it as an inline group (see [Enrich]).
+func appendMissing(attrs, extra []slog.Attr) []slog.Attr {
+	if len(extra) > 64 {
+		return appendMissingSlow(attrs, extra)
+	}
+	have := presentKeys(attrs, extra, 0) // bit j: extra[j] is not added
+	for j := range extra {
+		if extra[j].Key == "" {
+			have |= 1 << j
+		}
+	}
+	missing := len(extra) - bits.OnesCount64(have)
+	if missing == 0 {
+		return attrs
+	}
+	out := make([]slog.Attr, 1, 1+missing)
+	out[0] = slog.Attr{Value: slog.GroupValue(attrs...)}
+	for j := range extra {
+		if have&(1<<j) == 0 {
+			out = append(out, extra[j])
+		}
+	}
+	return out
+}
+
+// presentKeys returns the set of the indexes (below 64) of extra whose key
+// a top-level attribute of attrs has, in inline groups too: one pass over
+// attrs, whatever the number of keys.
+func presentKeys(attrs, extra []slog.Attr, depth int) (have uint64) {
+	for i := range attrs {
+		a := &attrs[i]
+		if a.Key == "" {
+			if inner, ok := inlined(a); ok && depth < maxInline {
+				have |= presentKeys(inner, extra, depth+1)
+			}
+			continue
+		}
+		for j := range extra {
+			if len(extra[j].Key) == len(a.Key) && extra[j].Key == a.Key {
+				have |= 1 << j
+			}
+		}
+	}
+	return have
+}
+
+// appendMissingSlow is appendMissing for more than 64 extra attributes.
+func appendMissingSlow(attrs, extra []slog.Attr) []slog.Attr {
+	var add []slog.Attr
+	for _, a := range extra {
+		if a.Key != "" && !hasKey(attrs, a.Key) {
+			add = append(add, a)
+		}
+	}
+	if len(add) == 0 {
+		return attrs
+	}
+	return append([]slog.Attr{{Value: slog.GroupValue(attrs...)}}, add...)
 }

@@ -101,26 +101,3 @@ func (l *Lookuper) ProcessorStats() map[string]int64 {
 	p := "lookup:" + l.name + ":"
 	return map[string]int64{p + "hits": l.hits.Load(), p + "misses": l.misses.Load(), p + "errors": l.errors.Load()}
 }
-
-// appendMissing returns attrs followed by the attributes of extra whose
-// key attrs lacks; attrs itself when there are none. It does not copy
-// attrs: the result holds it as an inline group (see [Enrich]).
-func appendMissing(attrs, extra []slog.Attr) []slog.Attr {
-	missing := 0
-	for i := range extra {
-		if extra[i].Key != "" && !hasKey(attrs, extra[i].Key) {
-			missing++
-		}
-	}
-	if missing == 0 {
-		return attrs
-	}
-	out := make([]slog.Attr, 1, 1+missing)
-	out[0] = slog.Attr{Value: slog.GroupValue(attrs...)}
-	for _, a := range extra {
-		if a.Key != "" && !hasKey(attrs, a.Key) {
-			out = append(out, a)
-		}
-	}
-	return out
-}

@@ -43,12 +43,7 @@ var class = func() (t [256]uint8) {
 func (sc *piiScanner) next(s string, from int) (piiMatch, bool) {
 	noIPv6 := from // colons before it are inside a run that is no IPv6 address
 	for i := from; i < len(s); i++ {
-		for i+4 <= len(s) && (class[s[i]]|class[s[i+1]]|class[s[i+2]]|class[s[i+3]])&clTrigger == 0 {
-			i += 4 // most bytes start nothing: skip them four at a time
-		}
-		for i < len(s) && class[s[i]]&clTrigger == 0 {
-			i++
-		}
+		i = skipPlain(s, i)
 		if i == len(s) {
 			break
 		}
@@ -101,16 +96,16 @@ func startsToken(s string, i int) bool {
 // start; on failure, runEnd is the end of the digits.
 func (sc *piiScanner) digits(s string, i int) (m piiMatch, ok bool, runEnd int) {
 	j := skipDigits(s, i)
+	if n := j - i; n < 11 && (j == len(s) || !isGroupSep(s[j]) || n > 4 || s[j] != '.' && n < 3) {
+		return piiMatch{}, false, j // too short alone, and not the start of an address or a grouped number
+	}
 	m, ok = sc.number(s, i, j)
 	return m, ok, j
 }
 
 // number tries the matchers on the digits s[i:j].
 func (sc *piiScanner) number(s string, i, j int) (piiMatch, bool) {
-	n := j - i
-	if n < 11 && (j == len(s) || !isGroupSep(s[j]) || n > 4 || s[j] != '.' && n < 3) {
-		return piiMatch{}, false // too short alone, and not the start of an address or a grouped number
-	}
+	n := j - i // digits has ruled out runs too short to match
 	switch {
 	case j < len(s) && s[j] == '.' && sc.kinds.has(KindIP):
 		if end, ok := ipv4(s, i); ok {
@@ -306,4 +301,17 @@ func validIPv6(s string) bool {
 		}
 	}
 	return groups == 8 && !elided || elided && groups < 8
+}
+
+// skipPlain returns the index of the first byte at or after i that may
+// start a match, or len(s).
+func skipPlain(s string, i int) int {
+	rest := s[i:]
+	for len(rest) >= 4 && (class[rest[0]]|class[rest[1]]|class[rest[2]]|class[rest[3]])&clTrigger == 0 {
+		rest = rest[4:] // most bytes start nothing: skip them four at a time
+	}
+	for len(rest) > 0 && class[rest[0]]&clTrigger == 0 {
+		rest = rest[1:]
+	}
+	return len(s) - len(rest)
 }
