@@ -59,13 +59,20 @@ func TestExporterAfterShutdown(t *testing.T) {
 	assert.Empty(t, storedSpans(srv, "traces"))
 }
 
-// TestSetupShutdownTwice: the shutdown function may be called again.
-func TestSetupShutdownTwice(t *testing.T) {
+// TestSetupShutdownTwiceAndQueueLimit: the shutdown function may be called
+// again, and a queue too large to allocate is refused.
+func TestSetupShutdownTwiceAndQueueLimit(t *testing.T) {
 	_, client, _ := devClient(t)
 	_, stop, err := tracing.Setup(t.Context(), client, tracing.WithMaxQueueSize(-1), tracing.WithBatchTimeout(0))
 	require.NoError(t, err)
 	require.NoError(t, stop(t.Context()))
 	assert.NoError(t, stop(context.Background()))
+
+	_, _, err = tracing.Setup(t.Context(), client, tracing.WithMaxQueueSize(1<<40))
+	assert.ErrorContains(t, err, "WithMaxQueueSize(1099511627776) is above the limit of 1048576 spans")
+	_, stop, err = tracing.Setup(t.Context(), client, tracing.WithMaxQueueSize(1<<20))
+	require.NoError(t, err)
+	require.NoError(t, stop(t.Context()))
 }
 
 // TestBatchTimeoutHandsSpansOver: spans reach the client once the batch

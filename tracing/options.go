@@ -26,6 +26,7 @@ type config struct {
 	sampler     sdktrace.Sampler
 	stream      string
 	batch       []sdktrace.BatchSpanProcessorOption
+	maxQueue    int
 	ids         sdktrace.IDGenerator
 }
 
@@ -114,14 +115,19 @@ func WithBatchTimeout(d time.Duration) Option {
 
 // WithMaxQueueSize sets how many ended spans the batch span processor holds
 // before it drops new ones. Default 2048, the SDK's (OTEL_BSP_MAX_QUEUE_SIZE);
-// values below 1 keep the default.
+// values below 1 keep the default. [Setup] refuses more than 1<<20
+// (1,048,576), since the processor allocates its queue up front.
 func WithMaxQueueSize(n int) Option {
 	return optionFunc(func(c *config) {
 		if n > 0 {
+			c.maxQueue = n
 			c.batch = append(c.batch, sdktrace.WithMaxQueueSize(n))
 		}
 	})
 }
+
+// maxQueueLimit is the largest WithMaxQueueSize that Setup takes.
+const maxQueueLimit = 1 << 20
 
 // WithIDGenerator sets how trace and span ids are made. Default: the SDK's
 // random generator. Useful for stable ids in examples and tests; nil keeps

@@ -3,6 +3,7 @@ package tracing
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 
 	"go.opentelemetry.io/otel"
@@ -23,12 +24,16 @@ import (
 // Configuration is built in one order: defaults, the environment
 // (OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES, OTEL_TRACES_SAMPLER and
 // OTEL_TRACES_SAMPLER_ARG; see [SamplerFromEnv]), then opts. A nil client,
-// an unknown sampler name or bad OTEL_RESOURCE_ATTRIBUTES is an error.
+// an unknown sampler name or argument, a malformed OTEL_RESOURCE_ATTRIBUTES
+// or a [WithMaxQueueSize] above its limit is an error.
 func Setup(ctx context.Context, client *o2kit.Client, opts ...Option) (*sdktrace.TracerProvider, func(context.Context) error, error) {
 	if client == nil {
 		return nil, nil, errors.New("tracing: nil client")
 	}
 	cfg := newConfig(opts)
+	if cfg.maxQueue > maxQueueLimit {
+		return nil, nil, fmt.Errorf("tracing: WithMaxQueueSize(%d) is above the limit of %d spans", cfg.maxQueue, maxQueueLimit)
+	}
 	sampler, err := cfg.samplerOrEnv(os.Getenv)
 	if err != nil {
 		return nil, nil, err
