@@ -77,7 +77,14 @@
 //
 // # Presets
 //
-// [Registry.LogLevels] counts log records by level for the logging package;
+// [Registry.LogLevels] is how the logging package's logging.LevelCounter
+// is obtained: it registers log_records_total{level} and returns the
+// [*LogLevels] that counts into it, which logging.WithLevelCounter takes,
+// so an alert rule can watch the ERROR rate:
+//
+//	levels, err := reg.LogLevels()
+//	logger := logging.New(client, logging.WithLevelCounter(levels))
+//
 // [Registry.RegisterRuntime] adds runtime/metrics and process metrics;
 // [Registry.HTTPMetrics] is RED middleware; [Registry.ActiveUsers] counts
 // distinct users per window in bounded memory; [Registry.Shop] has the

@@ -8,20 +8,21 @@ import (
 	"strings"
 	"time"
 
+	"github.com/o2kit/o2kit/internal/o2test"
 	"github.com/o2kit/o2kit/metrics"
 )
 
 // Samples pushed by another service, then read back through the query
 // endpoint, the way a dashboard in the process would.
 func ExampleRegistry_API() {
-	reg, err := metrics.NewRegistry(nil, metrics.WithClock(pinned))
+	reg, err := metrics.NewRegistry(nil, metrics.WithClock(o2test.Pinned))
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer reg.Close()
 	api := reg.API() // mount it: mux.Handle("/api/metrics/", api)
 
-	base := pinned().Add(-2 * time.Minute).UnixMilli()
+	base := o2test.Epoch.Add(-2 * time.Minute).UnixMilli()
 	body := fmt.Sprintf(`[
 	  {"__name__":"mail_sent_total","__type__":"counter","queue":"mail","value":100,"_timestamp":%d},
 	  {"__name__":"mail_sent_total","__type__":"counter","queue":"mail","value":160,"_timestamp":%d},

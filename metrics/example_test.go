@@ -5,35 +5,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"log"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"time"
 
-	"github.com/o2kit/o2kit"
-	"github.com/o2kit/o2kit/internal/o2server"
+	"github.com/o2kit/o2kit/internal/o2test"
+	"github.com/o2kit/o2kit/logging"
 	"github.com/o2kit/o2kit/metrics"
 )
-
-// pinned is the examples' clock, so their output is what the server
-// stores, byte for byte.
-func pinned() time.Time { return time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC) }
-
-// devServer starts the embedded OpenObserve dev server and a client of it.
-func devServer() (*o2server.Server, *o2kit.Client, string) {
-	dev := o2server.New(o2server.WithClock(pinned))
-	url, err := dev.Start("127.0.0.1:0")
-	if err != nil {
-		log.Fatal(err)
-	}
-	user, password := dev.RootUser()
-	client, err := o2kit.New(o2kit.WithEndpoint(url), o2kit.WithBasicAuth(user, password), o2kit.WithClock(pinned))
-	if err != nil {
-		log.Fatal(err)
-	}
-	return dev, client, url
-}
 
 func printJSON(v any) {
 	out, _ := json.Marshal(v)
@@ -43,12 +23,12 @@ func printJSON(v any) {
 // A counter vector and a histogram, exported to OpenObserve: the records
 // as the server stores them.
 func Example() {
-	dev, client, _ := devServer()
+	dev, client := o2test.Example()
 	defer dev.Close()
 	ctx := context.Background()
 	defer client.Shutdown(ctx)
 
-	reg, err := metrics.NewRegistry(client, metrics.WithClock(pinned))
+	reg, err := metrics.NewRegistry(client, metrics.WithClock(o2test.Pinned))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -101,7 +81,7 @@ func ExampleRegistry_Handler() {
 // Window functions over the samples the registry collected: a counter's
 // rate and a gauge's trend, as alert rules in the process read them.
 func ExampleRegistry_Window() {
-	now := pinned()
+	now := o2test.Epoch
 	reg, err := metrics.NewRegistry(nil, metrics.WithInterval(-1), metrics.WithClock(func() time.Time { return now }))
 	if err != nil {
 		log.Fatal(err)
@@ -132,12 +112,12 @@ func ExampleRegistry_Window() {
 // A PromQL range query to OpenObserve, over samples the registry exported,
 // sent by the same client with its endpoint and credentials.
 func ExampleQueryRange() {
-	dev, client, _ := devServer()
+	dev, client := o2test.Example()
 	defer dev.Close()
 	ctx := context.Background()
 	defer client.Shutdown(ctx)
 
-	now := pinned().Add(-2 * time.Minute)
+	now := o2test.Epoch.Add(-2 * time.Minute)
 	reg, err := metrics.NewRegistry(client, metrics.WithInterval(-1), metrics.WithClock(func() time.Time { return now }))
 	if err != nil {
 		log.Fatal(err)
@@ -151,7 +131,7 @@ func ExampleQueryRange() {
 	}
 	_ = client.Flush(ctx)
 
-	res, err := metrics.QueryRange(ctx, client, "orders_total", pinned().Add(-2*time.Minute), pinned(), time.Minute)
+	res, err := metrics.QueryRange(ctx, client, "orders_total", o2test.Epoch.Add(-2*time.Minute), o2test.Epoch, time.Minute)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -164,17 +144,27 @@ func ExampleQueryRange() {
 	// 09:30:00 30
 }
 
-// Log records counted by level, for the logging package's level counter.
+// The logging package's level counter is the registry's LogLevels: every
+// record the logger handles is counted in log_records_total{level}.
 func ExampleRegistry_LogLevels() {
-	reg, err := metrics.NewRegistry(nil)
+	dev, client := o2test.Example()
+	defer dev.Close()
+	defer client.Shutdown(context.Background())
+	reg, err := metrics.NewRegistry(client)
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer reg.Close()
-	levels := metrics.Must(reg.LogLevels())
-	for _, l := range []slog.Level{slog.LevelInfo, slog.LevelInfo, slog.LevelError} {
-		levels.CountLevel(l) // what the logging handler calls per record
+
+	levels, err := reg.LogLevels()
+	if err != nil {
+		log.Fatal(err)
 	}
+	logger := logging.New(client, logging.WithLevelCounter(levels))
+	logger.Info("order placed")
+	logger.Info("order paid")
+	logger.Error("payment failed")
+
 	reg.Handler().ServeHTTP(stdout{}, httptest.NewRequest(http.MethodGet, "/metrics", nil))
 	// Output:
 	// # HELP log_records_total Log records written, by level.

@@ -15,12 +15,13 @@ import (
 
 	"github.com/o2kit/o2kit"
 	"github.com/o2kit/o2kit/internal/o2server"
+	"github.com/o2kit/o2kit/internal/o2test"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // pinned is the tests' clock.
-func pinned() time.Time { return time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC) }
+func pinned() time.Time { return o2test.Epoch }
 
 // newReg returns a registry without a client and without the timer.
 func newReg(t *testing.T, opts ...Option) *Registry {
@@ -61,15 +62,14 @@ func (b *bodies) all() [][]byte {
 	return append([][]byte(nil), b.list...)
 }
 
-// devClient returns a client of a fresh dev server on a loopback port.
+// devClient returns a client of a fresh dev server on a loopback port,
+// set up as o2test.New does, with the request bodies the server saw.
 func devClient(t *testing.T, opts ...o2kit.Option) (*o2kit.Client, *o2server.Server, *bodies, string) {
 	t.Helper()
-	srv := o2server.New(o2server.WithClock(pinned))
+	srv := o2server.New(o2server.WithClock(o2test.Pinned))
 	seen := &bodies{}
 	hs := httptest.NewServer(seen.wrap(srv))
-	user, pass := srv.RootUser()
-	base := []o2kit.Option{o2kit.WithEndpoint(hs.URL), o2kit.WithBasicAuth(user, pass), o2kit.WithClock(pinned),
-		o2kit.WithErrorHandler(o2kit.ErrorHandlerFunc(func(err error) { t.Log(err) }))}
+	base := append(o2test.Options(srv, hs.URL), o2kit.WithErrorHandler(o2kit.ErrorHandlerFunc(func(err error) { t.Log(err) })))
 	c, err := o2kit.New(append(base, opts...)...)
 	require.NoError(t, err)
 	t.Cleanup(func() {
@@ -82,26 +82,13 @@ func devClient(t *testing.T, opts ...o2kit.Option) (*o2kit.Client, *o2server.Ser
 	return c, srv, seen, hs.URL
 }
 
-// inMemory serves requests with h without sockets, for synctest bubbles.
-func inMemory(h http.Handler) *http.Client {
-	return &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, r)
-		return rec.Result(), nil
-	})}
-}
-
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
-
 // bubbleClient returns a client of an in-memory dev server, for synctest.
 func bubbleClient(t *testing.T) (*o2kit.Client, *o2server.Server) {
 	t.Helper()
 	srv := o2server.New()
 	user, pass := srv.RootUser()
 	c, err := o2kit.New(o2kit.WithEndpoint("http://o2.test"), o2kit.WithBasicAuth(user, pass),
-		o2kit.WithHTTPClient(inMemory(srv)), o2kit.WithFlushInterval(time.Hour))
+		o2kit.WithHTTPClient(o2test.InMemory(srv)), o2kit.WithFlushInterval(time.Hour))
 	require.NoError(t, err)
 	t.Cleanup(func() {
 		_ = c.Shutdown(context.Background())

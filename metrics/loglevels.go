@@ -6,10 +6,10 @@ import (
 )
 
 // LogLevels counts log records by level into the counter vector
-// log_records_total{level}. It implements logging.LevelCounter, so
-// logging.New(client, logging.WithLevelCounter(levels)) feeds it without
-// either package importing the other, and an alert rule can watch the
-// ERROR rate. CountLevel is safe for concurrent use and allocates nothing
+// log_records_total{level}. It implements logging.LevelCounter; obtain it
+// with [Registry.LogLevels], and logging.New(client,
+// logging.WithLevelCounter(levels)) feeds it without either package
+// importing the other, so an alert rule can watch the ERROR rate. CountLevel is safe for concurrent use and allocates nothing
 // for the four standard levels.
 type LogLevels struct {
 	vec *CounterVec

@@ -154,20 +154,11 @@ func TestQueryRetriesThroughTheClient(t *testing.T) {
 	assert.Equal(t, "bad_data", qe.Type)
 }
 
+// TestExportThenQueryTheDevServer exports three collections of a counter
+// vector (see promRegistry) and reads them back with PromQL.
 func TestExportThenQueryTheDevServer(t *testing.T) {
-	c, _, _, _ := devClient(t)
-	now := pinned().Add(-2 * time.Minute)
-	r, err := NewRegistry(c, WithInterval(-1), WithClock(func() time.Time { return now }))
-	require.NoError(t, err)
-	defer r.Close()
-	orders := Must(r.CounterVec(Desc{Name: "orders_total", Labels: []string{"status"}}))
-	for range 3 {
-		orders.With("paid").Add(5)
-		orders.With("failed").Inc()
-		require.NoError(t, r.Flush(t.Context()))
-		now = now.Add(time.Minute)
-	}
-	require.NoError(t, c.Flush(t.Context()))
+	r, _ := promRegistry(t)
+	c := r.client
 
 	v, err := Query(t.Context(), c, `orders_total{status="paid"}`, pinned())
 	require.NoError(t, err)

@@ -18,7 +18,12 @@ var ErrClosed = errors.New("metrics: registry is shut down")
 
 // Registry holds metrics and exports them. Registration and recording are
 // safe for concurrent use. Create it with [NewRegistry], end it with
-// [Registry.Shutdown] before the client's own Shutdown.
+// [Registry.Shutdown] before the client's own Shutdown. Besides the
+// instruments it hands out the presets; a logging.LevelCounter for the
+// logging package is obtained with [Registry.LogLevels]:
+//
+//	levels, err := reg.LogLevels()
+//	logger := logging.New(client, logging.WithLevelCounter(levels))
 type Registry struct {
 	client *o2kit.Client
 	cfg    config
