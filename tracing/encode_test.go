@@ -1,6 +1,7 @@
 package tracing_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -92,5 +93,58 @@ func FuzzAppendRequest(f *testing.F) {
 			}
 		}
 		require.Equal(t, want, spans)
+	})
+}
+
+func str(s string) *commonpb.AnyValue {
+	return &commonpb.AnyValue{Value: &commonpb.AnyValue_StringValue{StringValue: s}}
+}
+
+// TestAppendRequestRepairsInvalidUTF8: strings protobuf refuses, at any
+// depth, are repaired rather than failing the whole request.
+func TestAppendRequestRepairsInvalidUTF8(t *testing.T) {
+	bad := resourceSpans("check\xffout", "ok", "bad\xfe\xfename")
+	span := bad.ScopeSpans[0].Spans[1]
+	span.Attributes = []*commonpb.KeyValue{
+		{Key: "k\xff", Value: str("v")},
+		{Key: "list", Value: &commonpb.AnyValue{Value: &commonpb.AnyValue_ArrayValue{ArrayValue: &commonpb.ArrayValue{
+			Values: []*commonpb.AnyValue{str("fine"), str("\xc3")}}}}},
+	}
+	span.Events = []*tracepb.Span_Event{{Name: "e\x80"}}
+	good := resourceSpans("cart", "c")
+	body, spans, err := tracing.AppendRequest(nil, []*tracepb.ResourceSpans{good, bad})
+	require.NoError(t, err)
+	assert.Equal(t, 3, spans)
+
+	var got tracepb.TracesData
+	require.NoError(t, proto.Unmarshal(body, &got))
+	require.Len(t, got.ResourceSpans, 2)
+	assert.True(t, proto.Equal(good, got.ResourceSpans[0]))
+	rs := got.ResourceSpans[1]
+	assert.Equal(t, "check\uFFFDout", rs.Resource.Attributes[0].Value.GetStringValue())
+	s := rs.ScopeSpans[0].Spans[1]
+	assert.Equal(t, "bad\uFFFDname", s.Name, "a run of bad bytes is one U+FFFD")
+	assert.Equal(t, "k\uFFFD", s.Attributes[0].Key)
+	assert.Equal(t, "\uFFFD", s.Attributes[1].Value.GetArrayValue().Values[1].GetStringValue())
+	assert.Equal(t, "e\uFFFD", s.Events[0].Name)
+	assert.Equal(t, "ok", rs.ScopeSpans[0].Spans[0].Name)
+}
+
+// FuzzAppendRequestStrings checks that any span name and attribute value
+// encode, as the string repaired to valid UTF-8.
+func FuzzAppendRequestStrings(f *testing.F) {
+	f.Add("GET /cart", "v")
+	f.Add("\xff\xfe", "a\xc3")
+	f.Fuzz(func(t *testing.T, name, value string) {
+		rs := resourceSpans(value, name)
+		rs.ScopeSpans[0].Spans[0].Attributes = []*commonpb.KeyValue{{Key: value, Value: str(value)}}
+		body, spans, err := tracing.AppendRequest(nil, []*tracepb.ResourceSpans{rs})
+		require.NoError(t, err)
+		require.Equal(t, 1, spans)
+		var got tracepb.TracesData
+		require.NoError(t, proto.Unmarshal(body, &got))
+		span := got.ResourceSpans[0].ScopeSpans[0].Spans[0]
+		require.Equal(t, strings.ToValidUTF8(name, "\uFFFD"), span.Name)
+		require.Equal(t, strings.ToValidUTF8(value, "\uFFFD"), span.Attributes[0].Value.GetStringValue())
 	})
 }

@@ -114,6 +114,24 @@ func TestExportAfterClientShutdownIsDroppedAndCounted(t *testing.T) {
 	assert.Error(t, err)
 }
 
+// TestInvalidUTF8CostsNoSpan: a span whose name or attribute is not valid
+// UTF-8, which protobuf refuses to encode, arrives repaired, and the other
+// spans of its batch with it.
+func TestInvalidUTF8CostsNoSpan(t *testing.T) {
+	srv, client, log := devClient(t)
+	tp := setup(t, client)
+	_, bad := tp.Tracer("t").Start(t.Context(), "GET /cart\xff", trace.WithAttributes(attribute.String("cart.id", "c\xfe9")))
+	bad.End()
+	endSpans(tp, "good")
+	deliver(t, tp, client)
+
+	got := storedSpans(srv, "traces")
+	require.Len(t, got, 2)
+	assert.Equal(t, "c\uFFFD9", got["GET /cart\uFFFD"]["cart_id"])
+	assert.Equal(t, uint64(2), client.Stats().Streams["traces:traces"].Sent)
+	assert.Empty(t, log.all())
+}
+
 // TestLogsAndBehaviourInASpanCarryItsIDs: a log line written through the
 // logging package and a behaviour event, inside a span, carry its trace_id
 // and span_id, so both join the trace.
