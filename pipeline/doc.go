@@ -50,8 +50,10 @@
 // and IPv6 addresses, bearer tokens and JWTs in string values, and fields
 // whose key names a secret (password, token, api_key...). It redacts them,
 // masks them partially, or replaces them with a keyed hash so that masked
-// values still join across records. Its scanners are hand-written and
-// allocate nothing for a record with nothing to mask.
+// values still join across records. Addresses already anonymised (IPv4
+// /24, IPv6 /48) are kept, and [WithExemptKeys] names fields it leaves
+// unscanned. Its scanners are hand-written and allocate nothing for a
+// record with nothing to mask.
 //
 // # Volume
 //

@@ -15,6 +15,7 @@ type Masker struct {
 	mode     strategyMode
 	hash     *hasher
 	secrets  secretKeys
+	exempt   keySet // keys whose values are not scanned
 	counts   [kindEnd]atomic.Int64
 	maxDepth int
 }
@@ -36,7 +37,11 @@ var (
 // card only when it stands alone (not inside a word or joined by '-' or
 // '.' to one, as in ORD-13812345678) and passes its check: a mobile prefix,
 // an ID's check digit and birth date, a card's Luhn digit and issuer
-// prefix. Values of kind Any of other types (structs, for example) are not
+// prefix. An IP address already anonymised (an IPv4 address ending in .0,
+// an IPv6 address with all but its first 48 bits zero, as behavior's
+// AnonymizeIP writes them) names a network, not a person, and is kept.
+// The values of fields named by [WithExemptKeys] are not scanned.
+// Values of kind Any of other types (structs, for example) are not
 // scanned, only masked whole when their key names a secret.
 //
 // A record with nothing to mask passes without allocation.
@@ -46,6 +51,7 @@ func MaskPII(opts ...Option) *Masker {
 		sc:       piiScanner{kinds: kindsOf(cfg.kinds)},
 		mode:     cfg.strategy.mode,
 		secrets:  newSecretKeys(cfg.secretKeys),
+		exempt:   newKeySet(cfg.exemptKeys),
 		maxDepth: 64,
 	}
 	if m.mode == hashMode {
@@ -105,6 +111,9 @@ func (m *Masker) value(a *slog.Attr, depth int) (masked slog.Value, changed bool
 	if kind != slog.KindGroup && !m.secrets.ruledOut(a.Key) && m.secrets.match(a.Key) {
 		m.counts[KindSecret].Add(1)
 		return slog.StringValue(m.secret(v)), true
+	}
+	if m.exempt.has(a.Key) {
+		return v, false
 	}
 	switch kind {
 	case slog.KindString:

@@ -82,7 +82,7 @@ func (m *Masker) stringMap(in map[string]string) (map[string]string, bool) {
 		if m.secrets.match(k) {
 			masked, ok = m.secret(slog.StringValue(v)), true
 			m.counts[KindSecret].Add(1)
-		} else {
+		} else if !m.exempt.has(k) {
 			masked, ok = m.text(v)
 		}
 		if ok {
@@ -103,7 +103,7 @@ func (m *Masker) anyMap(in map[string]any, depth int) (map[string]any, bool) {
 		if _, isMap := v.(map[string]any); !isMap && m.secrets.match(k) {
 			masked, ok = m.secret(slog.AnyValue(v)), true
 			m.counts[KindSecret].Add(1)
-		} else {
+		} else if !m.exempt.has(k) {
 			masked, ok = m.anyValue(v, depth+1)
 		}
 		if ok {

@@ -24,6 +24,7 @@ type procConfig struct {
 	strategy   Strategy // MaskPII
 	kinds      []Kind   // MaskPII; nil means all
 	secretKeys []string // MaskPII, added to the defaults
+	exemptKeys []string // MaskPII
 
 	action     contractAction // Contract
 	deadLetter string         // Contract
@@ -102,6 +103,17 @@ func WithKinds(kinds ...Kind) Option {
 // boundary, in any case: "password" matches "db_password" and "DBPassword".
 func WithSecretKeys(names ...string) Option {
 	return optionFunc(func(c *procConfig) { c.secretKeys = append(c.secretKeys, names...) })
+}
+
+// WithExemptKeys names fields whose values [MaskPII] does not scan, such
+// as a field that already holds anonymised data or an order number the
+// scanner would take for a card. A name matches a key (of an attribute,
+// inside groups too, or of a map) equal to it in the canonical form of
+// [WithSecretKeys] ("client_ip" matches "clientIP" but not "ip"); the
+// whole value is exempt, groups and maps inside it included. A key named
+// as a secret is still masked whole. Default: none.
+func WithExemptKeys(names ...string) Option {
+	return optionFunc(func(c *procConfig) { c.exemptKeys = append(c.exemptKeys, names...) })
 }
 
 // DeadLetterTo makes a [Contract] send failing records to stream, with

@@ -1,5 +1,7 @@
 package pipeline
 
+import "net/netip"
+
 // piiMatch is a span of personal data in a string: s[start:end].
 type piiMatch struct {
 	start, end int
@@ -78,11 +80,34 @@ func (sc *piiScanner) next(s string, from int) (piiMatch, bool) {
 		default: // 'b' or 'B'
 			m, ok = sc.bearer(s, i)
 		}
+		if ok && m.kind == KindIP && anonymisedIP(s[m.start:m.end]) {
+			i, ok = m.end-1, false
+		}
 		if ok {
 			return m, true
 		}
 	}
 	return piiMatch{}, false
+}
+
+// anonymisedIP reports whether the address ip (as the scanner matched it)
+// is already anonymised, the way analytics tools and the behavior package
+// do it: an IPv4 address with its last octet zero (a /24 network) or an
+// IPv6 address with all but its first 48 bits zero. Such an address names
+// a network, not a host, and is left as it is. An address netip does not
+// parse (leading zeros, a zone) is not.
+func anonymisedIP(ip string) bool {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return false
+	}
+	a = a.Unmap()
+	bits := 48
+	if a.Is4() {
+		bits = 24
+	}
+	p, err := a.Prefix(bits)
+	return err == nil && p.Addr() == a
 }
 
 // startsToken reports whether a digit or letter at i starts a token: it

@@ -104,3 +104,25 @@ func camelBreak(key string, i int) bool {
 	}
 	return 'A' <= p && p <= 'Z' && i+1 < len(key) && 'a' <= key[i+1] && key[i+1] <= 'z'
 }
+
+// keySet matches keys equal to one of its names in the canonical form.
+type keySet map[string]bool
+
+func newKeySet(names []string) keySet {
+	s := keySet{}
+	for _, n := range names {
+		if c := canonicalKey(nil, n); len(c) > 0 {
+			s[string(c)] = true
+		}
+	}
+	return s
+}
+
+// has reports whether key is in s; an empty set costs nothing.
+func (s keySet) has(key string) bool {
+	if len(s) == 0 || key == "" || len(key) > maxKeyTail {
+		return false
+	}
+	var scratch [2 * maxKeyTail]byte
+	return s[string(canonicalKey(scratch[:0], key))]
+}
