@@ -61,5 +61,7 @@
 // ErrorHandler as an *o2kit.PartialError with the server's message. Spans are never re-stamped, so
 // spans kept in the spool longer than the server's window (5 h by
 // default) are rejected when they are finally sent. A batch replayed from
-// the spool after a crash may arrive twice.
+// the spool after a crash may arrive twice. A string that is not valid
+// UTF-8, which protobuf cannot carry, is sent with U+FFFD in place of
+// each bad sequence, where a stock exporter fails the whole batch.
 package tracing
