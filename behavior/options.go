@@ -99,8 +99,15 @@ func WithDoNotTrack(honour bool) Option { return optionFunc(func(c *config) { c.
 
 // WithConsent sets the consent check asked before each event. Default: no
 // check, every event is allowed (opt-outs by context still apply, see
-// [WithoutTracking]).
-func WithConsent(c Consent) Option { return optionFunc(func(cfg *config) { cfg.consent = c }) }
+// [WithoutTracking]). A nil c, or a nil ConsentFunc, means no check.
+func WithConsent(c Consent) Option {
+	return optionFunc(func(cfg *config) {
+		if f, ok := c.(ConsentFunc); ok && f == nil {
+			c = nil
+		}
+		cfg.consent = c
+	})
+}
 
 // WithFunnels sets the funnels tracked in-process. Default none. A funnel
 // with no steps, an empty or repeated step, or a Window below zero makes

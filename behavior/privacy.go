@@ -49,8 +49,12 @@ func (o *OptOuts) Remove(id string) {
 	delete(o.ids, id)
 }
 
-// Allowed reports whether neither id has opted out.
+// Allowed reports whether neither id has opted out. A nil *OptOuts allows
+// everyone.
 func (o *OptOuts) Allowed(_ context.Context, userID, anonymousID string) bool {
+	if o == nil {
+		return true
+	}
 	o.mu.RLock()
 	defer o.mu.RUnlock()
 	_, u := o.ids[userID]

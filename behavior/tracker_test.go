@@ -3,7 +3,9 @@ package behavior
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -125,4 +127,52 @@ func TestClosedClientCountsFailure(t *testing.T) {
 	err := e.tracker.Track(context.Background(), "late")
 	assert.ErrorIs(t, err, o2kit.ErrClosed)
 	assert.Equal(t, Stats{Failed: 1}, e.tracker.Stats())
+}
+
+func TestOverflowingAmountsRejected(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	err := e.tracker.CartAdd(ctx, CartChange{Product: Product{ID: "p", PriceMinor: math.MaxInt64 / 2, Currency: "EUR"}, Quantity: 3})
+	assert.ErrorContains(t, err, "behavior: cart_add: quantity 3 × price_minor 4611686018427387903 overflows int64")
+	err = e.tracker.Purchase(ctx, Purchase{OrderID: "o", Items: []Item{{ProductID: "a", Quantity: math.MaxInt}, {ProductID: "b", Quantity: 1}}})
+	assert.ErrorContains(t, err, "behavior: purchase: items [1]: the item count overflows int")
+	assert.Empty(t, e.records(t))
+}
+
+// TestNoPanicOnOddInput feeds the public API what it should not get.
+func TestNoPanicOnOddInput(t *testing.T) {
+	// Events far from the server's clock are refused there; that is
+	// logged, not failed.
+	e := newEnvWith(t, []o2kit.Option{o2kit.WithErrorHandler(o2kit.ErrorHandlerFunc(func(err error) { t.Log(err) }))})
+	var nilCtx context.Context
+	assert.NoError(t, e.tracker.Identify(nilCtx, Identify{UserID: "u-1"}))
+	assert.NoError(t, e.tracker.Track(nilCtx, "x"))
+	_, err := e.tracker.FunnelReport(nilCtx, checkout, start, start.Add(time.Hour))
+	assert.ErrorContains(t, err, "behavior: funnel \"checkout\" report")
+	_, err = e.tracker.FunnelReport(context.Background(), checkout, start.Add(time.Hour), start)
+	assert.ErrorContains(t, err, "is not before end")
+
+	old := time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC)
+	tr, err := NewTracker(e.client, WithClock(func() time.Time { return old }))
+	require.NoError(t, err)
+	require.NoError(t, tr.Track(o2kit.ContextWithUser(context.Background(), "u-1"), "x"))
+	assert.Equal(t, uint64(1), tr.ActiveUsers(), "a clock before 1970 works")
+
+	for _, c := range []Consent{ConsentFunc(nil), (*OptOuts)(nil), nil} {
+		tr, err := NewTracker(e.client, nil, WithClock(nil), WithConsent(c), WithActiveUsersWindow(math.MaxInt64),
+			WithFunnels(Funnel{Name: "long", Steps: []string{"a"}, Window: math.MaxInt64}))
+		require.NoError(t, err)
+		require.NoError(t, tr.Track(context.Background(), "a"), "%T", c)
+	}
+	for _, at := range []time.Time{time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)} {
+		_ = e.tracker.TrackEvent(context.Background(), Event{Name: "x", Meta: Meta{Time: at}})
+	}
+	steps := make([]string, maxSteps+1)
+	for i := range steps {
+		steps[i] = fmt.Sprint("s", i)
+	}
+	_, err = NewTracker(e.client, WithFunnels(Funnel{Name: "f", Steps: steps}))
+	assert.ErrorContains(t, err, `funnel "f" has 33 steps: want 1 to 32`)
+	assert.Zero(t, e.tracker.Stats().Failed+tr.Stats().Failed)
+	assert.Equal(t, int64(4), e.tracker.Stats().Recorded)
 }
