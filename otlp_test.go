@@ -178,6 +178,33 @@ func TestEmitOTLPReadsJSONPartialSuccess(t *testing.T) {
 	})
 }
 
+// TestEmitOTLPClampsTheRejectedCount: a partial success that claims more
+// spans than were sent, or fewer than none, is held to the spans sent, so
+// Stats still add up.
+func TestEmitOTLPClampsTheRejectedCount(t *testing.T) {
+	for _, tc := range []struct {
+		rejected      string
+		sent, partial uint64
+		reported      bool
+	}{
+		{"99", 0, 4, true},
+		{"-1", 4, 0, false},
+	} {
+		synctest.Test(t, func(t *testing.T) {
+			c, srv, log := bubbleClient(t, nil)
+			srv.Push(o2server.Fault{Status: 206, Header: http.Header{"Content-Type": {"application/json"}},
+				Body: `{"partialSuccess":{"rejectedSpans":` + tc.rejected + `,"errorMessage":"m"}}`})
+			require.NoError(t, c.EmitOTLP(t.Context(), Traces, "traces", traceBody(t, 1, 4, time.Now()), 4))
+			require.NoError(t, c.Flush(t.Context()))
+			st := c.Stats()
+			assert.Equal(t, tc.sent, st.Sent, tc.rejected)
+			assert.Equal(t, tc.partial, st.PartialFailures, tc.rejected)
+			var pe *PartialError
+			assert.Equal(t, tc.reported, errors.As(errors.Join(log.all()...), &pe), tc.rejected)
+		})
+	}
+}
+
 func TestEmitOTLPSplitsOn413(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		c, srv, log := bubbleClient(t, nil)
