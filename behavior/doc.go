@@ -71,7 +71,10 @@
 // [Funnel] defines an ordered funnel. The tracker follows each funnel
 // in-process with bounded memory and reports it with [Tracker.Funnel];
 // [Tracker.FunnelReport] computes the same funnel by SQL over the stored
-// events of a time range. [Tracker.ActiveUsers] counts distinct users with
+// events of a time range. The two differ by design: in-process counts are
+// runs since the tracker started (a session entering again after the
+// funnel's window counts again), the server counts each session once per
+// range; [Funnel] sets out all the differences. [Tracker.ActiveUsers] counts distinct users with
 // a HyperLogLog sketch, and [Tracker.CartAbandonmentRate] and
 // [Tracker.SearchToPurchaseRate] follow two built-in funnels.
 // [Tracker.Snapshot] gives all of these as plain values for metrics and
