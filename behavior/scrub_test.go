@@ -22,7 +22,8 @@ func (mailer) LogValue() slog.Value { return slog.StringValue("ann@shop.example"
 func TestNoEmailLeavesByAnyPath(t *testing.T) {
 	e := newEnv(t)
 	ctx := ContextWithVisitor(context.Background(), Visitor{UserAgent: "Mozilla/5.0 (ann@shop.example)"})
-	require.NoError(t, e.tracker.Track(ctx, "x",
+	mine := []slog.Attr{slog.String("cc", "ann@shop.example")}
+	require.NoError(t, e.tracker.Track(ctx, "x", slog.Attr{Key: "mine", Value: slog.GroupValue(mine...)},
 		slog.Any("contact", struct{ Email string }{"ann@shop.example"}),
 		slog.Any("list", []string{"bob@shop.example", "plain"}),
 		slog.Any("err", errors.New("no mailbox ann@shop.example")),
@@ -43,6 +44,8 @@ func TestNoEmailLeavesByAnyPath(t *testing.T) {
 	assert.Equal(t, "[email]", r["valuer"])
 	assert.EqualValues(t, 1, r["by_mail__email_"])
 	assert.Equal(t, "x [email]", r["g_h_to"])
+	assert.Equal(t, "[email]", r["mine_cc"])
+	assert.Equal(t, "ann@shop.example", mine[0].Value.String(), "the caller's group is copied, not changed")
 	assert.EqualValues(t, 1, r["_email_"])
 	assert.Equal(t, "Mozilla/5.0 ([email])", r[FieldUserAgent])
 	assert.EqualValues(t, int64(math.MaxInt64), r["n_n"], "integers stay exact")
