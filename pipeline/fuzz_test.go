@@ -1,9 +1,14 @@
 package pipeline
 
 import (
+	"context"
+	"errors"
+	"log/slog"
 	"net/netip"
 	"strings"
 	"testing"
+
+	"github.com/o2kit/o2kit"
 )
 
 var fuzzSeeds = []string{
@@ -67,4 +72,59 @@ func FuzzValidIPv6(f *testing.F) {
 			t.Fatalf("validIPv6(%q) = %v, netip says %v", s, got, want)
 		}
 	})
+}
+
+// FuzzMaskRecord runs every strategy over a record built from any key and
+// value, as a field, inside a group, a map, a slice and an error: no panic;
+// a value under a key named as a secret comes out as the secret's mask
+// wherever it sits, and any other value exactly as MaskString masks the
+// text (which FuzzMask holds to leaking nothing).
+func FuzzMaskRecord(f *testing.F) {
+	for i, s := range fuzzSeeds {
+		f.Add([]string{"msg", "password", "clientIP", "Authorization"}[i%4], s)
+	}
+	maskers := []*Masker{MaskPII(), MaskPII(WithStrategy(Partial())), MaskPII(WithStrategy(Hash([]byte("k"))))}
+	f.Fuzz(func(t *testing.T, key, value string) {
+		if key == "" || key == "list" {
+			return // an empty key inlines the field; "list" is the map's own key
+		}
+		in := []slog.Attr{
+			slog.String(key, value),
+			slog.Group("g", slog.String(key, value)),
+			slog.Any("m", map[string]any{key: value, "list": []any{value}}),
+			slog.Any("e", errors.New(value)),
+		}
+		for _, mk := range maskers {
+			out, err := mk.Process(context.Background(), o2kit.Record{Attrs: in})
+			if err != nil {
+				t.Fatal(err)
+			}
+			keyed := mk.MaskString(value)
+			if mk.secrets.match(key) {
+				keyed = mk.secret(slog.StringValue(value))
+				if mk.mode != hashMode && keyed != "[secret]" {
+					t.Fatalf("secret %q masked as %q", value, keyed)
+				}
+			}
+			m := out.Attrs[2].Value.Any().(map[string]any)
+			got := []string{
+				out.Attrs[0].Value.String(), out.Attrs[1].Value.Group()[0].Value.String(),
+				textOf(m[key]), textOf(m["list"].([]any)[0]), textOf(out.Attrs[3].Value.Any()),
+			}
+			want := []string{keyed, keyed, keyed, mk.MaskString(value), mk.MaskString(value)}
+			for i := range want {
+				if got[i] != want[i] {
+					t.Fatalf("%q=%q: place %d holds %q, want %q", key, value, i, got[i], want[i])
+				}
+			}
+		}
+	})
+}
+
+// textOf is the text of a string or an error, as the masker reads it.
+func textOf(x any) string {
+	if err, ok := x.(error); ok {
+		return err.Error()
+	}
+	return x.(string)
 }
