@@ -73,6 +73,13 @@ func TestSetupShutdownTwiceAndQueueLimit(t *testing.T) {
 	_, stop, err = tracing.Setup(t.Context(), client, tracing.WithMaxQueueSize(1<<20))
 	require.NoError(t, err)
 	require.NoError(t, stop(t.Context()))
+
+	t.Setenv("OTEL_BSP_MAX_QUEUE_SIZE", "1099511627776")
+	_, _, err = tracing.Setup(t.Context(), client)
+	assert.ErrorContains(t, err, "OTEL_BSP_MAX_QUEUE_SIZE 1099511627776 is above the limit")
+	_, stop, err = tracing.Setup(t.Context(), client, tracing.WithMaxQueueSize(100))
+	require.NoError(t, err, "the option wins over the variable")
+	require.NoError(t, stop(t.Context()))
 }
 
 // TestBatchTimeoutHandsSpansOver: spans reach the client once the batch

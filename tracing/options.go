@@ -116,7 +116,8 @@ func WithBatchTimeout(d time.Duration) Option {
 // WithMaxQueueSize sets how many ended spans the batch span processor holds
 // before it drops new ones. Default 2048, the SDK's (OTEL_BSP_MAX_QUEUE_SIZE);
 // values below 1 keep the default. [Setup] refuses more than 1<<20
-// (1,048,576), since the processor allocates its queue up front.
+// (1,048,576), here or in the variable, since the processor allocates its
+// queue up front.
 func WithMaxQueueSize(n int) Option {
 	return optionFunc(func(c *config) {
 		if n > 0 {

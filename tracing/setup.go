@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/propagation"
@@ -31,8 +33,8 @@ func Setup(ctx context.Context, client *o2kit.Client, opts ...Option) (*sdktrace
 		return nil, nil, errors.New("tracing: nil client")
 	}
 	cfg := newConfig(opts)
-	if cfg.maxQueue > maxQueueLimit {
-		return nil, nil, fmt.Errorf("tracing: WithMaxQueueSize(%d) is above the limit of %d spans", cfg.maxQueue, maxQueueLimit)
+	if err := cfg.checkQueue(os.Getenv); err != nil {
+		return nil, nil, err
 	}
 	sampler, err := cfg.samplerOrEnv(os.Getenv)
 	if err != nil {
@@ -79,4 +81,18 @@ func (c *config) samplerOrEnv(getenv func(string) string) (sdktrace.Sampler, err
 // ones [Middleware] and [Transport] use and [WithGlobal] installs.
 func Propagator() propagation.TextMapPropagator {
 	return propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{})
+}
+
+// checkQueue refuses a queue size, from WithMaxQueueSize or else
+// OTEL_BSP_MAX_QUEUE_SIZE (which the SDK reads itself), that the batch
+// span processor could not allocate.
+func (c *config) checkQueue(getenv func(string) string) error {
+	if c.maxQueue > maxQueueLimit {
+		return fmt.Errorf("tracing: WithMaxQueueSize(%d) is above the limit of %d spans", c.maxQueue, maxQueueLimit)
+	}
+	env := strings.TrimSpace(getenv("OTEL_BSP_MAX_QUEUE_SIZE"))
+	if n, err := strconv.Atoi(env); c.maxQueue == 0 && err == nil && n > maxQueueLimit {
+		return fmt.Errorf("tracing: OTEL_BSP_MAX_QUEUE_SIZE %d is above the limit of %d spans", n, maxQueueLimit)
+	}
+	return nil
 }
