@@ -138,6 +138,13 @@ func TestFunnelIgnoresBotsAndKeyless(t *testing.T) {
 	require.NoError(t, e.tracker.ProductView(anon, ProductView{Product: shoe}))
 	r, _ := e.tracker.Funnel("checkout")
 	assert.Equal(t, []int64{1, 0, 0}, sessions(r), "only the visitor with an id counts")
+
+	// The server counts the other way round, as Funnel's table says: the
+	// flagged bot has a session id, the anonymous visitor none.
+	e.records(t)
+	server, err := e.tracker.FunnelReport(context.Background(), checkout, start, start.Add(time.Minute))
+	require.NoError(t, err)
+	assert.Equal(t, []int64{1, 0, 0}, sessions(server), "only the bot's session counts")
 }
 
 func TestFunnelMemoryIsBounded(t *testing.T) {
