@@ -3,35 +3,22 @@ package pipeline
 import (
 	"context"
 	"log/slog"
-	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/o2kit/o2kit"
 	"github.com/o2kit/o2kit/internal/o2server"
+	"github.com/o2kit/o2kit/internal/o2test"
 )
 
 // devClient returns a client of a fresh dev server running processors,
 // both shut down when the test ends.
 func devClient(t *testing.T, processors ...o2kit.Processor) (*o2kit.Client, *o2server.Server) {
 	t.Helper()
-	srv := o2server.New()
-	hs := httptest.NewServer(srv)
-	user, pass := srv.RootUser()
-	c, err := o2kit.New(o2kit.WithEndpoint(hs.URL), o2kit.WithBasicAuth(user, pass),
-		o2kit.WithIDField(""), o2kit.WithProcessors(processors...))
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = c.Shutdown(ctx)
-		hs.CloseClientConnections()
-		hs.Close()
-	})
-	return c, srv
+	env := o2test.New(t, o2kit.WithProcessors(processors...))
+	return env.Client, env.Server
 }
 
 func TestDeadLettersReachTheServer(t *testing.T) {
@@ -40,7 +27,9 @@ func TestDeadLettersReachTheServer(t *testing.T) {
 		Require("amount_minor").Type(TypeInt).Between(1, 1_000_000),
 	})
 	require.NoError(t, err)
-	c, srv := devClient(t, Chain{MaskPII(), contract}, Enrich(Service("checkout")))
+	payments, err := NewContract("payments", "payments", []Rule{Require("payment_id")}, DeadLetterTo("quarantine"))
+	require.NoError(t, err)
+	c, srv := devClient(t, Chain{MaskPII(), contract, payments}, Enrich(Service("checkout")))
 	ctx := context.Background()
 	emit := func(attrs ...slog.Attr) {
 		require.NoError(t, c.Emit(ctx, o2kit.Record{Stream: "orders", Attrs: attrs}))
@@ -49,6 +38,7 @@ func TestDeadLettersReachTheServer(t *testing.T) {
 	emit(slog.Int64("amount_minor", 4599))
 	emit(slog.String("order_id", "ord-3"), slog.Int64("amount_minor", 0))
 	emit(slog.String("order_id", "ord-4"), slog.String("amount_minor", "12.00"))
+	require.NoError(t, c.Emit(ctx, o2kit.Record{Stream: "payments", Attrs: []slog.Attr{slog.Int("amount_minor", 1)}}))
 	require.NoError(t, c.Flush(ctx))
 
 	good := srv.Records("default", "orders")
@@ -71,7 +61,18 @@ func TestDeadLettersReachTheServer(t *testing.T) {
 	assert.Equal(t, int64(4), stats.Processors["contract:orders:checked"])
 	assert.Equal(t, int64(3), stats.Processors["contract:orders:failed"])
 	assert.Equal(t, int64(1), stats.Processors["contract:orders:missing:order_id"])
+	assert.Equal(t, int64(1), stats.Processors["contract:orders:range:amount_minor"])
+	assert.Equal(t, int64(1), stats.Processors["contract:orders:type:amount_minor"])
 	assert.Equal(t, int64(1), stats.Processors["mask:email"])
+
+	// Each contract counts its own stream's records, by its own name.
+	quarantined := srv.Records("default", "quarantine")
+	require.Len(t, quarantined, 1)
+	assert.Equal(t, "missing:payment_id", quarantined[0][FieldDeadLetterReason])
+	assert.Equal(t, "payments", quarantined[0][FieldDeadLetterContract])
+	assert.Equal(t, int64(1), stats.Processors["contract:payments:checked"])
+	assert.Equal(t, int64(1), stats.Processors["contract:payments:missing:payment_id"])
+	assert.Len(t, srv.Records("default", c.Streams().DeadLetter), 3, "not in the default dead-letter stream")
 }
 
 func TestDroppedRecordsAreFiltered(t *testing.T) {
