@@ -160,7 +160,7 @@ func ExampleRegistry_LogLevels() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	logger := logging.New(client, logging.WithLevelCounter(levels))
+	logger := logging.New(client, logging.WithLevelCounter(levels), logging.WithClock(o2test.Pinned))
 	logger.Info("order placed")
 	logger.Info("order paid")
 	logger.Error("payment failed")

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"os"
+	"runtime"
 	"runtime/metrics"
 	"sync"
 )
@@ -9,7 +10,6 @@ import (
 // runtimeSamples are the runtime/metrics names read at each collection,
 // with the gauge each feeds.
 var runtimeSamples = []struct{ key, name, help string }{
-	{"/sched/goroutines:goroutines", "go_goroutines", "Goroutines that currently exist."},
 	{"/memory/classes/heap/objects:bytes", "go_memory_heap_objects_bytes", "Memory occupied by live and not yet swept heap objects."},
 	{"/memory/classes/total:bytes", "go_memory_total_bytes", "All memory mapped by the Go runtime."},
 	{"/gc/cycles/total:gc-cycles", "go_gc_cycles_total", "Completed GC cycles."},
@@ -22,7 +22,7 @@ var runtimeSamples = []struct{ key, name, help string }{
 const gcPausesKey = "/sched/pauses/total/gc:seconds"
 
 // RegisterRuntime adds the process's runtime and system metrics, read
-// from runtime/metrics at each collection: goroutines, heap and total
+// at each collection: goroutines (runtime.NumGoroutine), heap and total
 // memory, GC cycles, CPU seconds (total, user code and GC), GOMAXPROCS,
 // go_gc_pause_seconds{q} with the 0.5, 0.9, 0.99 and 1 quantiles of the
 // stop-the-world GC pauses since the process started (bucket upper bounds
@@ -30,6 +30,7 @@ const gcPausesKey = "/sched/pauses/total/gc:seconds"
 // /proc/self/fd exists. Calling it twice is harmless.
 func (r *Registry) RegisterRuntime() error {
 	rt := &runtimeReader{fdDir: "/proc/self/fd"}
+	var err error
 	for _, s := range runtimeSamples {
 		g, err := r.Gauge(Desc{Name: s.name, Help: s.help})
 		if err != nil {
@@ -37,6 +38,12 @@ func (r *Registry) RegisterRuntime() error {
 		}
 		rt.gauges = append(rt.gauges, g)
 		rt.samples = append(rt.samples, metrics.Sample{Name: s.key})
+	}
+	// runtime/metrics' /sched/goroutines counts the runtime's own
+	// goroutines too; go_goroutines is runtime.NumGoroutine, as
+	// client_golang reports it.
+	if rt.goroutines, err = r.Gauge(Desc{Name: "go_goroutines", Help: "Goroutines that currently exist."}); err != nil {
+		return err
 	}
 	pauses, err := r.GaugeVec(Desc{Name: "go_gc_pause_seconds", Help: "Stop-the-world GC pause quantiles since the process started.", Labels: []string{"q"}})
 	if err != nil {
@@ -62,11 +69,12 @@ func (r *Registry) RegisterRuntime() error {
 // runtimeReader copies runtime/metrics into gauges.
 type runtimeReader struct {
 	mu      sync.Mutex
-	samples []metrics.Sample
-	gauges  []*Gauge
-	pauses  *GaugeVec
-	fds     *Gauge
-	fdDir   string
+	samples    []metrics.Sample
+	gauges     []*Gauge
+	goroutines *Gauge
+	pauses     *GaugeVec
+	fds        *Gauge
+	fdDir      string
 }
 
 func (rt *runtimeReader) read() {
@@ -76,6 +84,7 @@ func (rt *runtimeReader) read() {
 	for i, g := range rt.gauges {
 		g.Set(sampleValue(rt.samples[i].Value))
 	}
+	rt.goroutines.Set(float64(runtime.NumGoroutine()))
 	if h := rt.samples[len(rt.gauges)].Value; h.Kind() == metrics.KindFloat64Histogram {
 		hist := h.Float64Histogram()
 		for _, q := range []struct {
