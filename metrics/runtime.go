@@ -68,7 +68,7 @@ func (r *Registry) RegisterRuntime() error {
 
 // runtimeReader copies runtime/metrics into gauges.
 type runtimeReader struct {
-	mu      sync.Mutex
+	mu         sync.Mutex
 	samples    []metrics.Sample
 	gauges     []*Gauge
 	goroutines *Gauge
