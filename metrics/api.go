@@ -157,6 +157,7 @@ type seriesJSON struct {
 // jsonFloat writes NaN and infinities, which JSON cannot carry, as null.
 type jsonFloat float64
 
+// MarshalJSON implements json.Marshaler.
 func (f jsonFloat) MarshalJSON() ([]byte, error) {
 	v := float64(f)
 	if math.IsNaN(v) || math.IsInf(v, 0) {

@@ -98,6 +98,7 @@ type statusWriter struct {
 	wrote bool
 }
 
+// WriteHeader remembers the first status code and passes it on.
 func (w *statusWriter) WriteHeader(code int) {
 	if !w.wrote {
 		w.code, w.wrote = code, true
@@ -105,6 +106,7 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// Write marks the header sent (200 unless WriteHeader said otherwise).
 func (w *statusWriter) Write(b []byte) (int, error) {
 	w.wrote = true
 	return w.ResponseWriter.Write(b)
