@@ -53,8 +53,10 @@ var stampPrefix = []byte(`{"` + TimestampKey + `":`)
 // Restamp appends body to dst with every record stamped before cutoff (µs)
 // re-stamped to now (µs), its original time kept under origKey, so a server
 // that discards records older than its ingest window keeps them. Only lines
-// that start with the encoder's own `{"_timestamp":` prefix are touched. It
-// returns the new body and how many records were re-stamped.
+// that start with the encoder's own `{"_timestamp":` prefix are touched. A
+// record that already carries origKey, one re-stamped before and restored
+// from a backup, keeps that first original time instead of gaining the key
+// twice. It returns the new body and how many records were re-stamped.
 func Restamp(dst, body []byte, cutoff, now int64, origKey string) ([]byte, int) {
 	n := 0
 	for len(body) > 0 {
@@ -71,14 +73,33 @@ func Restamp(dst, body []byte, cutoff, now int64, origKey string) ([]byte, int) 
 		}
 		dst = append(dst, stampPrefix...)
 		dst = strconv.AppendInt(dst, now, 10)
-		dst = append(dst, ',', '"')
-		dst = append(dst, origKey...)
-		dst = append(dst, '"', ':')
-		dst = strconv.AppendInt(dst, ts, 10)
+		if !hasKey(rest, origKey) {
+			dst = append(dst, ',', '"')
+			dst = append(dst, origKey...)
+			dst = append(dst, '"', ':')
+			dst = strconv.AppendInt(dst, ts, 10)
+		}
 		dst = append(dst, rest...)
 		n++
 	}
 	return dst, n
+}
+
+// hasKey reports whether the encoded record line holds the key: its
+// quoted name followed by a colon. Inside a string value the quote after
+// the name would be escaped, so the bytes cannot match there.
+func hasKey(line []byte, key string) bool {
+	for i := 0; ; {
+		j := bytes.Index(line[i:], []byte(key))
+		if j < 0 {
+			return false
+		}
+		at, end := i+j, i+j+len(key)
+		if at > 0 && line[at-1] == '"' && end+1 < len(line) && line[end] == '"' && line[end+1] == ':' {
+			return true
+		}
+		i = at + 1
+	}
 }
 
 // leadingStamp reads the timestamp the encoder writes first in each line,

@@ -47,6 +47,17 @@ func TestRestamp(t *testing.T) {
 		"{\"_timestamp\":99,\"original_timestamp\":20,\"a\":2}\n"+
 		"{\"_timestamp\":30,\"a\":3}\n{\"other\":1}\n", string(out))
 
+	again, n := Restamp(nil, out, 150, 200, "original_timestamp")
+	assert.Equal(t, 3, n)
+	assert.Equal(t, "{\"_timestamp\":200,\"original_timestamp\":10,\"a\":1}\n"+
+		"{\"_timestamp\":200,\"original_timestamp\":20,\"a\":2}\n"+
+		"{\"_timestamp\":200,\"original_timestamp\":30,\"a\":3}\n{\"other\":1}\n", string(again),
+		"a record re-stamped twice keeps its first original time")
+	quoted := []byte("{\"_timestamp\":5,\"msg\":\"\\\"original_timestamp\\\":1\"}\n")
+	out, _ = Restamp(nil, quoted, 25, 99, "original_timestamp")
+	assert.Equal(t, "{\"_timestamp\":99,\"original_timestamp\":5,\"msg\":\"\\\"original_timestamp\\\":1\"}\n", string(out),
+		"the key's name inside a string value is not the key")
+
 	oldest, ok := OldestStamp(body)
 	assert.True(t, ok)
 	assert.Equal(t, int64(10), oldest)
