@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 )
 
 // The emit path: everything Emit does on the caller's goroutine, from the
@@ -46,11 +47,34 @@ func (c *Client) encode(ctx context.Context, es *encState, typ StreamType, r Rec
 	}
 	micros := t.UnixMicro()
 	var id []byte
-	if typ == Logs {
-		id = c.ids.Append(es.id[:0], t)
+	if typ == Logs && c.cfg.idKey != "" {
+		if own, ok := ownID(r.Attrs, c.cfg.idKey); ok {
+			id = append(es.id[:0], own...)
+		} else {
+			id = c.ids.Append(es.id[:0], t)
+		}
 	}
 	es.buf = es.enc.AppendRecord(es.buf[:0], micros, id, r.Attrs)
 	return c.take(ctx, st, es.buf, micros)
+}
+
+// maxOwnID is the longest id a record may bring with it.
+const maxOwnID = 128
+
+// ownID returns the id a record already carries: a top-level string
+// attribute named exactly as the id field, as a record read back from
+// OpenObserve or from a backup has. Keeping it lets the server
+// de-duplicate a record restored twice, or restored into a stream that
+// still holds it.
+func ownID(attrs []slog.Attr, key string) (string, bool) {
+	for i := range attrs {
+		a := &attrs[i]
+		if a.Key == key && a.Value.Kind() == slog.KindString {
+			s := a.Value.String()
+			return s, s != "" && len(s) <= maxOwnID
+		}
+	}
+	return "", false
 }
 
 // stream is c.stream, remembering the last stream this encoder wrote to:

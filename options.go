@@ -207,7 +207,10 @@ func WithConfigFile(path string) Option {
 
 // WithIDField names the field that carries each record's id (a UUIDv7
 // string), used to de-duplicate after a replay, which delivers at least
-// once. Default "o2kit_id"; "" leaves ids out.
+// once. A record that already has a top-level string attribute of that
+// exact name (at most 128 bytes), such as one read back from OpenObserve
+// or restored from a backup, keeps its id. Default "o2kit_id"; "" leaves
+// ids out.
 func WithIDField(name string) Option {
 	return optionFunc(func(c *config) { c.idField = &name })
 }
