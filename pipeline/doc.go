@@ -74,8 +74,8 @@
 // backups. [Verify] reads a backup through against its manifests and names
 // the file and line of any damage. [Restore] sends the records back with
 // Emit, each with its original time (re-stamped by the client, that time
-// kept in original_timestamp, when older than the ingest window) and, through
-// a client built with o2kit.WithIDField(""), its original id; it flushes
+// kept in original_timestamp, when older than the ingest window) and its
+// original id, which the client keeps; it flushes
 // when the client's buffer fills and fails if any record was not stored.
 // The command in examples/o2backup runs all three from the shell.
 package pipeline

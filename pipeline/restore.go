@@ -66,9 +66,11 @@ var ErrRestoreIncomplete = errors.New("pipeline: restore incomplete")
 // Only logs streams can be restored.
 //
 // Records keep the id they were backed up with (the manifest's IDField),
-// so duplicates are found by id, only if c was created with
-// o2kit.WithIDField(""): a client that stamps ids replaces a record's own
-// id field with a new id.
+// so duplicates are found by id: a client keeps the id a record already
+// carries under its id field (o2kit.WithIDField, default o2kit_id), and a
+// client built with o2kit.WithIDField("") passes the field on as it is. A
+// client whose id field has another name than the backup's gives each
+// record a new id besides the old field.
 //
 // The client's memory budget is respected: when Emit reports the buffer
 // full, Restore flushes and emits the record again. At the end it flushes
