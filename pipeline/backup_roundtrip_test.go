@@ -28,17 +28,28 @@ func TestBackupVerifyRestoreRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
 	t0 = time.Now()
-	var calls int
+	var seen []Progress
 	m, err := Backup(ctx, src, BackupOptions{
 		Stream: "orders", Start: start, End: backupEpoch, Dir: dir,
-		PageSize: 3000, FileRecords: 40_000, Progress: func(Progress) { calls++ },
+		PageSize: 3000, FileRecords: 40_000, Progress: func(p Progress) { seen = append(seen, p) },
 	})
 	require.NoError(t, err)
 	t.Logf("backup of %d records in %d file(s), %d bytes, in %s", m.Records, len(m.Files), m.Bytes, time.Since(t0))
 	assert.Equal(t, int64(n), m.Records)
 	assert.Equal(t, o2kit.DefaultIDField, m.IDField)
 	assert.Len(t, m.Files, (n+39_999)/40_000)
-	assert.Greater(t, calls, n/3000)
+	require.Greater(t, len(seen), n/3000, "a report per page at least")
+	for i, p := range seen {
+		assert.Equal(t, int64(n), p.Total, "the total is known from the start")
+		if i > 0 {
+			assert.GreaterOrEqual(t, p.Records, seen[i-1].Records, "records only grow")
+			assert.GreaterOrEqual(t, p.Bytes, seen[i-1].Bytes, "bytes only grow")
+		}
+	}
+	last := seen[len(seen)-1]
+	assert.Equal(t, int64(n), last.Records)
+	assert.Equal(t, m.Bytes, last.Bytes)
+	assert.Equal(t, m.Files[len(m.Files)-1].Name, last.File)
 
 	t0 = time.Now()
 	rep, err := Verify(dir)

@@ -41,11 +41,19 @@ func writeBackup(t *testing.T, dir string, n, per int, c Compression) *Manifest 
 func TestVerifyAcceptsAGoodBackup(t *testing.T) {
 	for _, c := range []Compression{Gzip, Zstd} {
 		dir := t.TempDir()
-		writeBackup(t, dir, 2500, 1000, c)
+		m := writeBackup(t, dir, 2500, 1000, c)
 		rep, err := Verify(dir)
 		require.NoError(t, err, c)
 		assert.Equal(t, int64(2500), rep.Records)
+		assert.Equal(t, m.Bytes, rep.Bytes, "every compressed byte read")
+		require.Len(t, rep.Manifests, 1)
+		assert.Equal(t, m.Files, rep.Manifests[0].Files)
 		require.Len(t, rep.Files, 3)
+		for i, f := range rep.Files {
+			assert.Equal(t, filepath.Join(dir, m.Files[i].Name), f.Path)
+			assert.Equal(t, m.Files[i].Records, f.Records)
+			assert.NoError(t, f.Err)
+		}
 		assert.Equal(t, filepath.Join(dir, "000001-0003.ndjson"+c.ext()), rep.Files[2].Path)
 		assert.Equal(t, int64(500), rep.Files[2].Records)
 	}
