@@ -3,10 +3,11 @@ package behavior
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"net/netip"
 	"slices"
+
+	"github.com/o2kit/o2kit/internal/wire"
 )
 
 // RedactedIP replaces an IP address given as a property value under
@@ -115,14 +116,14 @@ func (s scrubber) any(v slog.Value, depth int) (slog.Value, bool) {
 	x := v.Any()
 	if err, ok := x.(error); ok {
 		if _, marshals := x.(json.Marshaler); !marshals {
-			text := errorText(err)
+			text := wire.ErrorText(err)
 			if r := s.text(text); r != text {
 				return slog.StringValue(r), true
 			}
 			return v, false
 		}
 	}
-	raw, err := marshal(x)
+	raw, err := wire.Marshal(x)
 	if err != nil || !(s.emails && mayHoldEmail(string(raw)) || s.ip != IPRaw && holdsIPText(raw)) {
 		return v, false
 	}
@@ -211,26 +212,4 @@ func holdsIPText(raw []byte) bool {
 		i = j
 	}
 	return false
-}
-
-// errorText is err.Error(), with a panic in the method turned into text,
-// as the client's encoder does.
-func errorText(err error) (text string) {
-	defer func() {
-		if r := recover(); r != nil {
-			text = fmt.Sprintf("!PANIC in Error: %v", r)
-		}
-	}()
-	return err.Error()
-}
-
-// marshal is json.Marshal that turns a panic in a MarshalJSON method into
-// an error, as the client's encoder does.
-func marshal(x any) (raw []byte, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			raw, err = nil, fmt.Errorf("panic in MarshalJSON: %v", r)
-		}
-	}()
-	return json.Marshal(x)
 }

@@ -96,7 +96,7 @@ func (e *Encoder) anyAttr(dst []byte, mark int, x any, depth int) []byte {
 	if err, ok := x.(error); ok {
 		if _, marshals := x.(json.Marshaler); !marshals {
 			dst = append(dst, '"', ':')
-			return AppendString(dst, errorText(err))
+			return AppendString(dst, ErrorText(err))
 		}
 	}
 	key := string(dst[mark+2:])
@@ -163,11 +163,11 @@ func (e *Encoder) any(key string, x any, depth int) {
 	if err, ok := x.(error); ok {
 		if _, marshals := x.(json.Marshaler); !marshals {
 			e.writeKey(key)
-			e.buf = AppendString(e.buf, errorText(err))
+			e.buf = AppendString(e.buf, ErrorText(err))
 			return
 		}
 	}
-	raw, err := marshal(x)
+	raw, err := Marshal(x)
 	if err != nil {
 		e.writeKey(key)
 		e.buf = AppendString(e.buf, "!ERROR:"+err.Error())
@@ -176,10 +176,10 @@ func (e *Encoder) any(key string, x any, depth int) {
 	e.rawJSON(key, raw, depth)
 }
 
-// errorText is err.Error() that turns a panic in the method into a text
+// ErrorText is err.Error() that turns a panic in the method into a text
 // naming it, as slog does for a panicking LogValue, so a faulty error value
 // cannot crash the goroutine that logs it.
-func errorText(err error) (text string) {
+func ErrorText(err error) (text string) {
 	defer func() {
 		if r := recover(); r != nil {
 			text = fmt.Sprintf("!PANIC in Error: %v", r)
@@ -188,9 +188,9 @@ func errorText(err error) (text string) {
 	return err.Error()
 }
 
-// marshal is json.Marshal that turns a panic in a MarshalJSON method into
+// Marshal is json.Marshal that turns a panic in a MarshalJSON method into
 // an error, so a faulty value cannot crash the goroutine that logs it.
-func marshal(x any) (raw []byte, err error) {
+func Marshal(x any) (raw []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			raw, err = nil, fmt.Errorf("panic in MarshalJSON: %v", r)
