@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -92,6 +93,22 @@ func TestSeriesLimitOverflow(t *testing.T) {
 	var buf bytes.Buffer
 	r.WriteText(&buf)
 	assert.Contains(t, buf.String(), `hits_total{user="__overflow__"} 7`)
+
+	early := Must(r.CounterVec(Desc{Name: "early_total", Labels: []string{"a", "b"}}))
+	early.With(OverflowValue, OverflowValue).Inc()
+	for i := range 4 {
+		early.With(fmt.Sprint(i), "x").Inc()
+	}
+	for _, c := range r.Cardinality(0) {
+		if c.Name == "early_total" {
+			assert.Equal(t, 4, c.Series, "three series and the overflow")
+		}
+	}
+	buf.Reset()
+	r.WriteText(&buf)
+	assert.Contains(t, buf.String(), `early_total{a="__overflow__",b="__overflow__"} 2`+"\n")
+	assert.Equal(t, 1, strings.Count(buf.String(), `early_total{a="__overflow__",b="__overflow__"} `),
+		"a label set equal to the overflow series' is that series, not a second one")
 }
 
 func TestTableGrowsAndFindsEverySeries(t *testing.T) {

@@ -8,7 +8,9 @@ import (
 
 // OverflowValue is the value of every label of the overflow series: the
 // series that takes the samples of new label sets once a metric has
-// reached its series limit ([WithSeriesLimit]).
+// reached its series limit ([WithSeriesLimit]). A With call whose values
+// are all OverflowValue returns that series too, so no second series
+// carries its labels.
 const OverflowValue = "__overflow__"
 
 // series is what every instrument does for the collector.
@@ -70,6 +72,9 @@ func (v *vec[S, P]) add(h uint64, values []string) *S {
 	if limit := v.fam.limit; limit > 0 && t.n >= limit && len(values) > 0 {
 		v.fam.stats.overflowed.Add(1)
 		return v.overflow()
+	}
+	if len(values) > 0 && !slices.ContainsFunc(values, func(s string) bool { return s != OverflowValue }) {
+		return v.overflow() // the same labels: one series, not two
 	}
 	e := &entry[S]{hash: h, values: cloneValues(values), s: v.newS()}
 	if t.full() {
