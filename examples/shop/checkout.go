@@ -102,7 +102,7 @@ func (s *shop) reserve(ctx context.Context, o order) error {
 		if l.Product.Warehouse == offlineWarehouse {
 			return errWarehouse
 		}
-		tracing.StockReserved(ctx, l.Product.ID, int64(l.Quantity), l.Product.Warehouse, o.ID)
+		s.record(ctx, tracing.StockReserved(ctx, l.Product.ID, int64(l.Quantity), l.Product.Warehouse, o.ID))
 	}
 	return nil
 }
@@ -118,7 +118,7 @@ func (s *shop) pay(ctx context.Context, o order, card string) error {
 		ev.Status, ev.FailureReason, err = logging.PaymentFailed, "card_declined", errDeclined
 		tracing.RecordError(ctx, err, attribute.String("order.id", o.ID))
 	} else {
-		tracing.PaymentAuthorised(ctx, o.ID, "card", "stripe", tracing.Money{Minor: o.Total, Currency: "EUR"})
+		s.record(ctx, tracing.PaymentAuthorised(ctx, o.ID, "card", "stripe", tracing.Money{Minor: o.Total, Currency: "EUR"}))
 	}
 	s.record(ctx, s.obs.biz.Payment(ctx, ev))
 	s.obs.shop.Payment("stripe", err == nil)
@@ -127,7 +127,7 @@ func (s *shop) pay(ctx context.Context, o order, card string) error {
 
 // complete records a paid order everywhere it counts.
 func (s *shop) complete(ctx context.Context, o order, start time.Time) {
-	tracing.OrderPlaced(ctx, o.ID, tracing.Money{Minor: o.Total, Currency: "EUR"}, o.Items)
+	s.record(ctx, tracing.OrderPlaced(ctx, o.ID, tracing.Money{Minor: o.Total, Currency: "EUR"}, o.Items))
 	s.record(ctx, s.obs.biz.Order(ctx, logging.OrderEvent{Type: logging.OrderPaid, OrderID: o.ID, Amount: logging.EUR(o.Total), Items: o.Items}))
 	for _, l := range o.Lines {
 		s.record(ctx, s.obs.biz.Inventory(ctx, logging.InventoryEvent{SKU: l.Product.ID, Warehouse: l.Product.Warehouse,
