@@ -113,6 +113,9 @@ func cmpOr[T comparable](v, def T) T {
 // server shorten the time range (it says so in the answer), the range is
 // read in windows that short.
 func Backup(ctx context.Context, c *o2kit.Client, opts BackupOptions) (*Manifest, error) {
+	if c == nil {
+		return nil, errNilClient
+	}
 	o, err := opts.withDefaults()
 	if err != nil {
 		return nil, err

@@ -126,6 +126,7 @@ func (s *Selected) ProcessorStats() map[string]int64 {
 
 // Errors of the constructors.
 var (
-	errNilFunc  = errors.New("pipeline: nil function")
+	errNilFunc   = errors.New("pipeline: nil function")
+	errNilClient = errors.New("pipeline: nil client")
 	errEmptyKey = errors.New("pipeline: empty field name")
 )

@@ -39,7 +39,7 @@ var (
 // and drops the rest with [o2kit.ErrDrop]. [WithStreamLimit] sets another
 // limit for a stream; a perSecond of 0 or less leaves streams without one
 // unlimited. Time is read from [WithClock]. RateLimit returns an error for
-// a limit with a burst below 1.
+// a limit with a burst below 1 or a NaN rate.
 func RateLimit(perSecond float64, burst int, opts ...Option) (*RateLimiter, error) {
 	cfg := newConfig(opts)
 	l := &RateLimiter{
@@ -52,7 +52,10 @@ func RateLimit(perSecond float64, burst int, opts ...Option) (*RateLimiter, erro
 		all = append(all, lim)
 	}
 	for _, lim := range all {
-		if lim.rate > 0 && lim.burst < 1 || math.IsNaN(lim.rate) {
+		if math.IsNaN(lim.rate) {
+			return nil, errors.New("pipeline: rate limit of NaN records a second")
+		}
+		if lim.rate > 0 && lim.burst < 1 {
 			return nil, errors.New("pipeline: a rate limit needs a burst of at least 1")
 		}
 	}

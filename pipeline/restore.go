@@ -77,6 +77,9 @@ var ErrRestoreIncomplete = errors.New("pipeline: restore incomplete")
 // and compares the client's counters with the records it emitted; any
 // record not stored is an error matching [ErrRestoreIncomplete].
 func Restore(ctx context.Context, c *o2kit.Client, dir string, opts RestoreOptions) (*RestoreReport, error) {
+	if c == nil {
+		return nil, errNilClient
+	}
 	chain, err := ReadManifests(dir)
 	if err != nil {
 		return nil, err

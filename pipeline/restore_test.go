@@ -112,6 +112,10 @@ func TestRestoreErrors(t *testing.T) {
 	ctx := context.Background()
 	_, err := Restore(ctx, c, t.TempDir(), RestoreOptions{})
 	assert.ErrorContains(t, err, "no backup manifest")
+	_, err = Restore(ctx, nil, t.TempDir(), RestoreOptions{})
+	assert.ErrorIs(t, err, errNilClient)
+	_, err = Backup(ctx, nil, BackupOptions{Stream: "orders", Dir: t.TempDir(), Start: backupEpoch})
+	assert.ErrorIs(t, err, errNilClient)
 
 	dir := t.TempDir()
 	m := writeBackup(t, dir, 3, 3, Gzip)

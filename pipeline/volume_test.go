@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math"
 	"strconv"
 	"testing"
 	"time"
@@ -169,6 +170,10 @@ func TestRateLimit(t *testing.T) {
 	assert.Error(t, err)
 	_, err = RateLimit(0, 0)
 	assert.NoError(t, err)
+	_, err = RateLimit(math.NaN(), 1)
+	assert.ErrorContains(t, err, "NaN")
+	_, err = RateLimit(1, 1, WithStreamLimit("x", math.NaN(), 1))
+	assert.ErrorContains(t, err, "NaN")
 }
 
 // Stream names that need normalising cost no allocation once seen.
