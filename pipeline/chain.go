@@ -128,5 +128,5 @@ func (s *Selected) ProcessorStats() map[string]int64 {
 var (
 	errNilFunc   = errors.New("pipeline: nil function")
 	errNilClient = errors.New("pipeline: nil client")
-	errEmptyKey = errors.New("pipeline: empty field name")
+	errEmptyKey  = errors.New("pipeline: empty field name")
 )
