@@ -103,6 +103,12 @@ func TestIngestValidation(t *testing.T) {
 	h.ServeHTTP(rec, httptest.NewRequest("POST", "/api/metrics", iotest.ErrReader(io.ErrUnexpectedEOF)))
 	assert.Equal(t, http.StatusBadRequest, rec.Code, "a body that breaks off is not too large")
 	assert.Contains(t, rec.Body.String(), "reading the body: unexpected EOF")
+	req := httptest.NewRequest("POST", "/api/metrics", strings.NewReader("\x1f\x8b"))
+	req.Header.Set("Content-Encoding", "gzip")
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	assert.Equal(t, http.StatusUnsupportedMediaType, rec.Code)
+	assert.Contains(t, rec.Body.String(), `body encoded as \"gzip\" (Content-Encoding): send plain JSON`)
 	assert.Zero(t, r.Window().Len())
 }
 

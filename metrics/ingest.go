@@ -18,7 +18,7 @@ import (
 
 // Bounds of [Registry.IngestHandler].
 const (
-	MaxIngestBytes   = 1 << 20 // request body, after any decoding
+	MaxIngestBytes   = 1 << 20 // request body, plain JSON
 	MaxIngestSamples = 5000    // samples per request
 	MaxIngestLabels  = 32      // labels per sample
 	MaxIngestSeries  = 10000   // distinct series ingested over the registry's life
@@ -49,12 +49,17 @@ type inSample struct {
 // value, or not a number"}, naming its index and fault, as OpenObserve
 // does: none of the request's samples is stored, so the sender can fix
 // the batch and send all of it again. A body over [MaxIngestBytes] or with
-// more than [MaxIngestSamples] samples gets 413. Valid samples go to the window
+// more than [MaxIngestSamples] samples gets 413, and a compressed one
+// (any Content-Encoding) 415. Valid samples go to the window
 // store and, with a client, on to OpenObserve. Samples of new series past
 // [MaxIngestSeries], and samples older than their series' newest, are
 // refused one by one. The answer is {"accepted":n,"rejected":m}.
 func (r *Registry) IngestHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if enc := req.Header.Get("Content-Encoding"); enc != "" && !strings.EqualFold(enc, "identity") {
+			apiError(w, http.StatusUnsupportedMediaType, fmt.Errorf("body encoded as %q (Content-Encoding): send plain JSON", enc))
+			return
+		}
 		body, code, err := readBounded(w, req)
 		if err != nil {
 			apiError(w, code, err)
