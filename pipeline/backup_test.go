@@ -126,9 +126,7 @@ func TestBackupOfAMissingStream(t *testing.T) {
 	dir := t.TempDir()
 	_, err := Backup(context.Background(), src, BackupOptions{Stream: "nothing", Start: backupEpoch.Add(-time.Hour), End: backupEpoch, Dir: dir})
 	require.ErrorIs(t, err, o2kit.ErrStreamNotFound)
-	entries, err := os.ReadDir(dir)
-	require.NoError(t, err)
-	assert.Empty(t, entries)
+	assertEmptyDir(t, dir)
 }
 
 func TestBackupOptionErrors(t *testing.T) {
@@ -173,9 +171,7 @@ func TestBackupFailingHalfWayLeavesNothing(t *testing.T) {
 	require.ErrorContains(t, err, "after ")
 	require.Len(t, progress, 3)
 	assert.Equal(t, Progress{File: "000001-0002.ndjson.gz", Records: 150, Total: 500, Bytes: progress[2].Bytes}, progress[2])
-	entries, err := os.ReadDir(dir)
-	require.NoError(t, err)
-	assert.Empty(t, entries)
+	assertEmptyDir(t, dir)
 }
 
 // Metrics streams can be backed up (their samples carry no ids, so pages
@@ -240,4 +236,12 @@ func TestBackupWhileRecordsArrive(t *testing.T) {
 	}
 	assert.EqualValues(t, len(seen), m.Records)
 	t.Logf("%d of the 40 late records made it into the backup", len(seen)-100)
+}
+
+// assertEmptyDir checks that a failed backup left nothing in dir.
+func assertEmptyDir(t *testing.T, dir string) {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Empty(t, entries)
 }
