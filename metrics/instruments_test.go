@@ -3,7 +3,6 @@ package metrics
 import (
 	"bytes"
 	"math"
-	"sync"
 	"testing"
 	"time"
 
@@ -128,40 +127,6 @@ func TestSummaryReservoirIsBounded(t *testing.T) {
 	assert.InDelta(t, 500, s.Quantile(0.5), 100, "a uniform sample keeps the median")
 	_, err := r.Summary(Desc{Name: "bad"}, 1.5)
 	assert.Error(t, err)
-}
-
-func TestInstrumentsConcurrent(t *testing.T) {
-	r := newReg(t)
-	cv := Must(r.CounterVec(Desc{Name: "hits_total", Labels: []string{"route"}}))
-	g := Must(r.Gauge(Desc{Name: "inflight"}))
-	h := Must(r.Histogram(Desc{Name: "lat"}))
-	s := Must(r.Summary(Desc{Name: "sz"}))
-	var wg sync.WaitGroup
-	for w := range 8 {
-		wg.Go(func() {
-			route := []string{"/a", "/b"}[w%2]
-			for range 1000 {
-				cv.With(route).Inc()
-				cv.With(route).Add(0.5)
-				g.Inc()
-				g.Dec()
-				h.Observe(0.2)
-				s.Observe(1)
-			}
-		})
-	}
-	wg.Go(func() {
-		for range 20 {
-			require.NoError(t, r.Flush(t.Context()))
-		}
-	})
-	wg.Wait()
-	assert.Equal(t, 6000.0, cv.With("/a").Value())
-	assert.Equal(t, 6000.0, cv.With("/b").Value())
-	assert.Equal(t, 0.0, g.Value())
-	assert.Equal(t, uint64(8000), h.Count())
-	assert.InDelta(t, 1600, h.Sum(), 1e-6)
-	assert.Equal(t, uint64(8000), s.Count())
 }
 
 func TestHotPathsDoNotAllocate(t *testing.T) {
