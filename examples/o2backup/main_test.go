@@ -72,7 +72,10 @@ func TestBackupVerifyRestore(t *testing.T) {
 	require.NoError(t, err, errs)
 	assert.Equal(t, "restored 2500 record(s) into orders_copy: 2500 stored, 0 failed\n", out)
 	assert.Contains(t, errs, "restore  [##############################] 100%  2500/2500 record(s)")
-	assert.Len(t, dev.Records("default", "orders_copy"), 2500)
+	orig := ids(dev, "orders")
+	require.Len(t, orig, 2500)
+	require.NotContains(t, orig, nil)
+	assert.ElementsMatch(t, orig, ids(dev, "orders_copy"), "every record once, under its own id")
 
 	out, _, err = runCmd(t, "backup", "-stream", "orders", "-dir", dir)
 	require.NoError(t, err)
@@ -104,4 +107,13 @@ func TestUsageErrors(t *testing.T) {
 		_, _, err := runCmd(t, args...)
 		assert.Error(t, err, "%q", args)
 	}
+}
+
+// ids returns the record ids the dev server stored in stream.
+func ids(dev *o2server.Server, stream string) []any {
+	var out []any
+	for _, r := range dev.Records("default", stream) {
+		out = append(out, r[o2kit.DefaultIDField])
+	}
+	return out
 }
