@@ -40,7 +40,11 @@ func ExponentialBuckets(start, factor float64, n int) []float64 {
 // with fixed upper bounds, and keeps their count and sum. Observe is safe
 // for concurrent use, takes no lock and allocates nothing. It rejects NaN
 // (counted in [Stats].Rejected); infinities land in the first bucket that
-// holds them and make the sum infinite, which the export clamps.
+// holds them and make the sum infinite, which the export clamps. A
+// collection reads the buckets and then the sum without stopping
+// observers, so while Observe calls run it may see an observation in a
+// bucket before it reaches the sum; the count is always the +Inf bucket.
+// (client_golang's hot/cold swap avoids that at a cost on every Observe.)
 type Histogram struct {
 	upper  []float64       // shared by the metric's series
 	counts []atomic.Uint64 // per bucket, not cumulative; the last is +Inf
