@@ -42,8 +42,9 @@ func ExponentialBuckets(start, factor float64, n int) []float64 {
 // (counted in [Stats].Rejected); infinities land in the first bucket that
 // holds them and make the sum infinite, which the export clamps. A
 // collection reads the buckets and then the sum without stopping
-// observers, so while Observe calls run it may see an observation in a
-// bucket before it reaches the sum; the count is always the +Inf bucket.
+// observers, so while Observe calls run the sum may count an observation
+// the buckets do not, or the other way round; the exported _count is
+// always the +Inf bucket.
 // (client_golang's hot/cold swap avoids that at a cost on every Observe.)
 type Histogram struct {
 	upper  []float64       // shared by the metric's series
