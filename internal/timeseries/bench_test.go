@@ -25,15 +25,7 @@ func BenchmarkAppend(b *testing.B) {
 			_ = st.Append("http_requests_total", l, t, float64(i))
 		}
 	}
-	t := int64(DefaultCapacity)
-	i := 0
-	b.ReportAllocs()
-	for b.Loop() {
-		_ = st.Append("http_requests_total", ls[i], t, 1)
-		if i++; i == len(ls) {
-			i, t = 0, t+1
-		}
-	}
+	appendInTurn(b, st, ls, DefaultCapacity)
 }
 
 // BenchmarkAppendUnsorted appends with labels in declaration order, not
@@ -44,7 +36,12 @@ func BenchmarkAppendUnsorted(b *testing.B) {
 	for _, l := range ls {
 		l[0], l[2] = l[2], l[0]
 	}
-	t := int64(0)
+	appendInTurn(b, st, ls, 0)
+}
+
+// appendInTurn appends one sample to each series of ls in turn, the
+// timestamp going up by one after each round, starting at t.
+func appendInTurn(b *testing.B, st *Store, ls []Labels, t int64) {
 	i := 0
 	b.ReportAllocs()
 	for b.Loop() {
