@@ -12,29 +12,17 @@ import (
 
 	"github.com/o2kit/o2kit"
 	"github.com/o2kit/o2kit/internal/o2server"
+	"github.com/o2kit/o2kit/internal/o2test"
 	"github.com/o2kit/o2kit/logging"
 )
 
 // pinned is the clock of the examples, so their output is what the server
 // stores, byte for byte.
-func pinned() time.Time { return time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC) }
+var pinned = o2test.Pinned
 
 // devClient starts the embedded dev server and a client of it with the
 // pinned clock and no record ids, to keep the output stable.
-func devClient() (*o2server.Server, *o2kit.Client) {
-	dev := o2server.New(o2server.WithClock(pinned))
-	url, err := dev.Start("127.0.0.1:0")
-	if err != nil {
-		log.Fatal(err)
-	}
-	user, password := dev.RootUser()
-	client, err := o2kit.New(o2kit.WithEndpoint(url), o2kit.WithBasicAuth(user, password),
-		o2kit.WithClock(pinned), o2kit.WithIDField(""))
-	if err != nil {
-		log.Fatal(err)
-	}
-	return dev, client
-}
+func devClient() (*o2server.Server, *o2kit.Client) { return o2test.Example() }
 
 func printJSON(v any) {
 	out, _ := json.Marshal(v)

@@ -22,6 +22,7 @@ import (
 
 	"github.com/o2kit/o2kit"
 	"github.com/o2kit/o2kit/internal/o2server"
+	"github.com/o2kit/o2kit/internal/o2test"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -59,9 +60,7 @@ func goldenClient(t *testing.T, w *wire) *o2kit.Client {
 	t.Helper()
 	srv := o2server.New(o2server.WithClock(pinned))
 	hs := httptest.NewServer(w.wrap(srv))
-	user, pass := srv.RootUser()
-	c, err := o2kit.New(o2kit.WithEndpoint(hs.URL), o2kit.WithBasicAuth(user, pass),
-		o2kit.WithClock(pinned), o2kit.WithIDField(""))
+	c, err := o2kit.New(o2test.Options(srv, hs.URL)...)
 	require.NoError(t, err)
 	t.Cleanup(func() {
 		_ = c.Shutdown(context.Background())

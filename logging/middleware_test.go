@@ -10,8 +10,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/o2kit/o2kit"
 )
 
 func shopMux(logger *slog.Logger) *http.ServeMux {
@@ -105,7 +103,6 @@ func TestMiddlewareKeepsFlusher(t *testing.T) {
 	}))
 	w := serve(h, "GET", "/stream", "")
 	assert.True(t, w.Flushed)
-	_ = o2kit.FieldRequestID
 }
 
 // A panicking handler is logged as a 500 and the panic goes on.

@@ -3,10 +3,8 @@ package logging
 import (
 	"context"
 	"log/slog"
-	"strings"
 	"testing"
 	"testing/slogtest"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -73,6 +71,4 @@ func TestLevelNames(t *testing.T) {
 	} {
 		require.Equal(t, want, levelName(l), l.String())
 	}
-	_ = strings.ToUpper
-	_ = time.Now
 }
