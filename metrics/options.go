@@ -61,10 +61,15 @@ func (c config) windowCap() int {
 	return windowMetricsAtLimit*(limit+1) + MaxIngestSeries
 }
 
+// MinInterval is the shortest collection interval [NewRegistry] accepts:
+// a shorter one would spend the process on collecting.
+const MinInterval = 100 * time.Millisecond
+
 // WithInterval sets how often the registry collects its metrics and sends
 // them to OpenObserve. Default 15 s; zero means the default. A negative
 // value turns the timer off: samples are then collected only by
-// [Registry.Flush] and [Registry.Shutdown].
+// [Registry.Flush] and [Registry.Shutdown]. A positive value below
+// [MinInterval] makes NewRegistry fail.
 func WithInterval(d time.Duration) Option {
 	return optionFunc(func(c *config) {
 		if d != 0 {

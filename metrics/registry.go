@@ -61,6 +61,9 @@ func NewRegistry(client *o2kit.Client, opts ...Option) (*Registry, error) {
 	for _, o := range opts {
 		o.apply(&cfg)
 	}
+	if cfg.interval > 0 && cfg.interval < MinInterval {
+		return nil, fmt.Errorf("metrics: interval %s is below the minimum %s", cfg.interval, MinInterval)
+	}
 	if cfg.summaryWindow < 0 {
 		return nil, fmt.Errorf("metrics: summary window %s is negative", cfg.summaryWindow)
 	}

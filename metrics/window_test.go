@@ -279,3 +279,11 @@ func TestSilentSeriesMakeRoomInTheSameCollection(t *testing.T) {
 	assert.Zero(t, r.Stats().WindowRejected)
 	assert.Empty(t, errs.all())
 }
+
+func TestIntervalBelowTheMinimumIsRefused(t *testing.T) {
+	_, err := NewRegistry(nil, WithInterval(time.Nanosecond))
+	assert.ErrorContains(t, err, "below the minimum")
+	r, err := NewRegistry(nil, WithInterval(MinInterval))
+	require.NoError(t, err)
+	require.NoError(t, r.Shutdown(t.Context()))
+}
