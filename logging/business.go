@@ -2,6 +2,7 @@ package logging
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -16,23 +17,58 @@ import (
 // any extra attributes. Required fields are checked before anything is
 // sent: a missing one is a *[FieldError] returned to the caller, and no
 // record is written. Safe for concurrent use.
-type Business struct {
+type Business struct{ w writer }
+
+// NewBusiness returns a business-event writer on client. Options used:
+// [WithStream] (default the client's Streams().BusinessEvents),
+// [WithService] and [WithClock]. With a nil client every method returns
+// [ErrNoClient].
+func NewBusiness(client *o2kit.Client, opts ...Option) *Business {
+	return &Business{w: newWriter(client, opts, func(s o2kit.Streams) string { return s.BusinessEvents })}
+}
+
+// ErrNoClient is returned by the writers, Search and Stats when they were
+// given a nil *o2kit.Client.
+var ErrNoClient = errors.New("logging: no o2kit client")
+
+// writer is what Business and Audit share: the stream their events go
+// to and what every event carries.
+type writer struct {
 	client  *o2kit.Client
 	stream  string
 	service string
 	now     func() time.Time
 }
 
-// NewBusiness returns a business-event writer on client. Options used:
-// [WithStream] (default the client's Streams().BusinessEvents),
-// [WithService] and [WithClock].
-func NewBusiness(client *o2kit.Client, opts ...Option) *Business {
+func newWriter(client *o2kit.Client, opts []Option, stream func(o2kit.Streams) string) writer {
 	cfg := newConfig(opts)
-	b := &Business{client: client, stream: cfg.stream, service: cfg.service, now: cfg.now}
-	if b.stream == "" {
-		b.stream = client.Streams().BusinessEvents
+	w := writer{client: client, stream: cfg.stream, service: cfg.service, now: cfg.now}
+	if w.stream == "" && client != nil {
+		w.stream = stream(client.Streams())
 	}
-	return b
+	return w
+}
+
+// event writes one event after its checks passed: event_type, service,
+// the event's fields, the context's ids an event field does not already
+// name, then extra.
+func (w writer) event(ctx context.Context, eventType string, fields, extra []slog.Attr) error {
+	if w.client == nil {
+		return ErrNoClient
+	}
+	attrs := make([]slog.Attr, 0, 2+len(fields)+6+len(extra))
+	attrs = append(attrs, slog.String("event_type", eventType))
+	if w.service != "" {
+		attrs = append(attrs, slog.String(FieldService, w.service))
+	}
+	attrs = append(attrs, fields...)
+	attrs = appendContextOnce(attrs, ctx)
+	attrs = append(attrs, extra...)
+	var t time.Time
+	if w.now != nil {
+		t = w.now()
+	}
+	return w.client.Emit(ctx, o2kit.Record{Stream: w.stream, Time: t, Attrs: attrs})
 }
 
 // FieldError says which field of an event or entry is missing or wrong.
@@ -46,53 +82,6 @@ type FieldError struct {
 // order_id is required".
 func (e *FieldError) Error() string {
 	return fmt.Sprintf("logging: %s: %s %s", e.Event, e.Field, e.Reason)
-}
-
-// Money is an amount in the currency's minor unit (cents for EUR, yen for
-// JPY) and its ISO 4217 code. Money is never a float.
-type Money struct {
-	Minor    int64
-	Currency string
-}
-
-// EUR returns minor cents of euro, for brevity in tests and examples.
-func EUR(minor int64) Money { return Money{Minor: minor, Currency: "EUR"} }
-
-// check reports what is wrong with m, or "".
-func (m Money) check() string {
-	if len(m.Currency) != 3 {
-		return "must have a 3-letter ISO 4217 currency"
-	}
-	for i := 0; i < 3; i++ {
-		if c := m.Currency[i]; c < 'A' || c > 'Z' {
-			return "must have a 3-letter ISO 4217 currency"
-		}
-	}
-	if m.Minor < 0 {
-		return "must not be negative"
-	}
-	return ""
-}
-
-func (m Money) attrs(prefix string) []slog.Attr {
-	return []slog.Attr{slog.Int64(prefix+"_minor", m.Minor), slog.String("currency", m.Currency)}
-}
-
-// emit writes one event after its checks passed.
-func (b *Business) emit(ctx context.Context, eventType string, fields, extra []slog.Attr) error {
-	attrs := make([]slog.Attr, 0, 4+len(fields)+len(extra)+6)
-	attrs = append(attrs, slog.String("event_type", eventType))
-	if b.service != "" {
-		attrs = append(attrs, slog.String(FieldService, b.service))
-	}
-	attrs = append(attrs, fields...)
-	attrs = appendContextOnce(attrs, ctx)
-	attrs = append(attrs, extra...)
-	var t time.Time
-	if b.now != nil {
-		t = b.now()
-	}
-	return b.client.Emit(ctx, o2kit.Record{Stream: b.stream, Time: t, Attrs: attrs})
 }
 
 // checker collects the first problem of an event.

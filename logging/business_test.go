@@ -41,6 +41,23 @@ func TestBusinessRequiredFields(t *testing.T) {
 		{"audit without action", "action", a.Log(ctx, AuditEvent{Actor: "a", Resource: "r", Outcome: OutcomeSuccess})},
 		{"audit with bad ip", "ip", a.Log(ctx, AuditEvent{Actor: "a", Action: "x", Resource: "r", Outcome: OutcomeDenied, IP: "300.1.1.1"})},
 		{"audit outcome", "outcome", a.Log(ctx, AuditEvent{Actor: "a", Action: "x", Resource: "r", Outcome: "ok"})},
+		{"audit without actor", "actor", a.Log(ctx, AuditEvent{Action: "x", Resource: "r", Outcome: OutcomeSuccess})},
+		{"audit without resource", "resource", a.Log(ctx, AuditEvent{Actor: "a", Action: "x", Outcome: OutcomeSuccess})},
+		{"paid without amount", "amount_minor", b.Order(ctx, OrderEvent{Type: OrderPaid, OrderID: "o"})},
+		{"refunded without amount", "amount_minor", b.Order(ctx, OrderEvent{Type: OrderRefunded, OrderID: "o", Reason: "r"})},
+		{"refunded without reason", "reason", b.Order(ctx, OrderEvent{Type: OrderRefunded, OrderID: "o", Amount: EUR(1)})},
+		{"shipped without id", "order_id", b.Order(ctx, OrderEvent{Type: OrderShipped})},
+		{"delivered without id", "order_id", b.Order(ctx, OrderEvent{Type: OrderDelivered})},
+		{"made-up currency", "amount_minor", b.Order(ctx, OrderEvent{Type: OrderPaid, OrderID: "o", Amount: Money{Minor: 1, Currency: "ABC"}})},
+		{"amount without currency", "amount_minor", b.Order(ctx, OrderEvent{Type: OrderShipped, OrderID: "o", Amount: Money{Minor: 1}})},
+		{"logout without user", "user_id", b.UserAction(ctx, UserAction{Type: UserLogout})},
+		{"register without user", "user_id", b.UserAction(ctx, UserAction{Type: UserRegister})},
+		{"profile change without user", "user_id", b.UserAction(ctx, UserAction{Type: UserProfileChange})},
+		{"payment without method", "method", b.Payment(ctx, PaymentEvent{OrderID: "o", Provider: "p", Amount: EUR(1), Status: PaymentCaptured})},
+		{"payment without amount", "amount_minor", b.Payment(ctx, PaymentEvent{OrderID: "o", Method: "card", Provider: "p", Status: PaymentAuthorized})},
+		{"payment in no currency", "amount_minor", b.Payment(ctx, PaymentEvent{OrderID: "o", Method: "card", Provider: "p", Amount: Money{Minor: 1, Currency: "E"}, Status: PaymentRefunded})},
+		{"negative latency", "latency_ms", b.Payment(ctx, PaymentEvent{OrderID: "o", Method: "card", Provider: "p", Amount: EUR(1), Status: PaymentCaptured, Latency: -1})},
+		{"stock without warehouse", "warehouse", b.Inventory(ctx, InventoryEvent{SKU: "s", Change: 1, Reason: StockRestock})},
 	}
 	for _, c := range cases {
 		var fe *FieldError
@@ -65,25 +82,6 @@ func TestBusinessEventsReachTheStream(t *testing.T) {
 	assert.Equal(t, int64(500), recs[1]["amount_minor"])
 }
 
-func TestRedact(t *testing.T) {
-	in := []slog.Attr{
-		slog.String("password", "p"), slog.String("DB-Password", "p"), slog.String("x_api_key", "k"),
-		slog.String("Authorization", "Basic x"), slog.String("refresh_token", "t"), slog.String("card_number", "4111"),
-		slog.Group("db", slog.String("secret", "s"), slog.String("host", "h")),
-		slog.String("shipping", "ok"), slog.String("pinned", "ok"), slog.String("keyboard", "ok"),
-	}
-	out := Redact(in)
-	m := attrMap(out)
-	for _, k := range []string{"password", "DB-Password", "x_api_key", "Authorization", "refresh_token", "card_number"} {
-		assert.Equal(t, Redacted, m[k], k)
-	}
-	assert.Equal(t, map[string]any{"secret": Redacted, "host": "h"}, m["db"])
-	for _, k := range []string{"shipping", "pinned", "keyboard"} {
-		assert.Equal(t, "ok", m[k], k)
-	}
-	assert.Equal(t, "p", in[0].Value.String(), "the input is not modified")
-}
-
 // The audit stream keeps 365 days once the client provisions retention.
 func TestAuditRetention(t *testing.T) {
 	d := newDev(t)
@@ -95,4 +93,25 @@ func TestAuditRetention(t *testing.T) {
 	}
 	d.getJSON(t, "/api/default/streams/audit/schema?type=logs", &schema)
 	assert.Equal(t, 365, schema.Settings.DataRetention)
+}
+
+// Money is checked against the ISO 4217 codes, current and withdrawn.
+func TestCurrencies(t *testing.T) {
+	for _, ok := range []string{"EUR", "USD", "JPY", "CNY", "CHF", "DEM", "VES", "SLE", "ZWG"} {
+		assert.Empty(t, Money{Currency: ok}.check(), ok)
+	}
+	for _, bad := range []string{"", "eur", "EURO", "EU", "ABC", "XXX", "E R", "€", "US$", "UR ", "D E"} {
+		assert.NotEmpty(t, Money{Currency: bad}.check(), bad)
+	}
+}
+
+// Writers built on a nil client say so instead of panicking, and still
+// check the event first.
+func TestNilClient(t *testing.T) {
+	ctx := context.Background()
+	b, a := NewBusiness(nil), NewAudit(nil)
+	assert.ErrorIs(t, b.Order(ctx, OrderEvent{Type: OrderShipped, OrderID: "o"}), ErrNoClient)
+	assert.ErrorIs(t, a.Log(ctx, AuditEvent{Actor: "a", Action: "x", Resource: "r", Outcome: OutcomeSuccess}), ErrNoClient)
+	var fe *FieldError
+	assert.ErrorAs(t, b.Order(ctx, OrderEvent{Type: OrderShipped}), &fe)
 }

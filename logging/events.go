@@ -44,7 +44,7 @@ func (b *Business) UserAction(ctx context.Context, e UserAction, extra ...slog.A
 	if len(e.Changed) > 0 {
 		fields = appendNonEmpty(fields, "changed", strings.Join(e.Changed, ","))
 	}
-	return b.emit(ctx, e.Type, fields, extra)
+	return b.w.event(ctx, e.Type, fields, extra)
 }
 
 // Order event types.
@@ -97,7 +97,7 @@ func (b *Business) Order(ctx context.Context, e OrderEvent, extra ...slog.Attr) 
 	}
 	fields = appendNonEmpty(fields, "carrier", e.Carrier)
 	fields = appendNonEmpty(fields, "reason", e.Reason)
-	return b.emit(ctx, e.Type, fields, extra)
+	return b.w.event(ctx, e.Type, fields, extra)
 }
 
 // Payment statuses; the event type is "payment_" and the status.
@@ -146,7 +146,7 @@ func (b *Business) Payment(ctx context.Context, e PaymentEvent, extra ...slog.At
 	fields = append(fields, slog.String("status", e.Status))
 	fields = appendNonEmpty(fields, "failure_reason", e.FailureReason)
 	fields = append(fields, slog.Float64("latency_ms", float64(e.Latency)/float64(time.Millisecond)))
-	return b.emit(ctx, "payment_"+e.Status, fields, extra)
+	return b.w.event(ctx, "payment_"+e.Status, fields, extra)
 }
 
 // Inventory change reasons.
@@ -188,7 +188,7 @@ func (b *Business) Inventory(ctx context.Context, e InventoryEvent, extra ...slo
 	fields := []slog.Attr{slog.String("sku", e.SKU), slog.String("warehouse", e.Warehouse),
 		slog.Int64("change", e.Change), slog.String("reason", e.Reason), slog.Int64("stock_after", e.StockAfter)}
 	fields = appendNonEmpty(fields, "order_id", e.OrderID)
-	return b.emit(ctx, "inventory_change", fields, extra)
+	return b.w.event(ctx, "inventory_change", fields, extra)
 }
 
 func appendNonEmpty(dst []slog.Attr, key, value string) []slog.Attr {

@@ -1,0 +1,108 @@
+package logging
+
+import (
+	"cmp"
+	"log/slog"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/o2kit/o2kit"
+)
+
+// Redacted replaces the value of an attribute that holds a secret.
+const Redacted = "[REDACTED]"
+
+// Redact returns attrs with the value of every attribute whose key names a
+// secret replaced by [Redacted]: password, passwd, pwd, secret, token,
+// api_key, apikey, authorization, cookie, set-cookie, credential,
+// private_key, card_number, cvv, pin, otp and the like, in any case and
+// spelling OpenObserve normalises alike (X-Api-Key, apiKey, client_secret).
+// A key is judged as OpenObserve stores it, joined to its groups' names,
+// so a group "api" holding "key" is api_key and redacted; a group named
+// like a secret is redacted whole. Maps with string keys, such as an
+// http.Header, are read as groups. LogValuers are resolved first. attrs is
+// not modified.
+func Redact(attrs []slog.Attr) []slog.Attr { return redact(attrs, "", 0) }
+
+func redact(attrs []slog.Attr, prefix string, depth int) []slog.Attr {
+	out := make([]slog.Attr, 0, len(attrs))
+	for _, a := range attrs {
+		path := joinKey(prefix, o2kit.FieldName(a.Key))
+		if isSecret(path) {
+			out = append(out, slog.String(a.Key, Redacted))
+			continue
+		}
+		v := a.Value.Resolve()
+		if g, ok := asGroup(v); ok {
+			if depth >= maxDepth {
+				out = append(out, slog.String(a.Key, Redacted)) // too deep to judge
+				continue
+			}
+			v = slog.GroupValue(redact(g, path, depth+1)...)
+		}
+		out = append(out, slog.Attr{Key: a.Key, Value: v})
+	}
+	return out
+}
+
+func joinKey(prefix, key string) string {
+	switch {
+	case prefix == "":
+		return key
+	case key == "":
+		return prefix
+	}
+	return prefix + "_" + key
+}
+
+// asGroup returns the attrs of a group, or of a map with string keys in
+// key order, which the encoder would write as a nested object.
+func asGroup(v slog.Value) ([]slog.Attr, bool) {
+	if v.Kind() == slog.KindGroup {
+		return v.Group(), true
+	}
+	if v.Kind() != slog.KindAny {
+		return nil, false
+	}
+	m := reflect.ValueOf(v.Any())
+	if m.Kind() != reflect.Map || m.Type().Key().Kind() != reflect.String {
+		return nil, false
+	}
+	attrs := make([]slog.Attr, 0, m.Len())
+	for it := m.MapRange(); it.Next(); {
+		attrs = append(attrs, slog.Any(it.Key().String(), it.Value().Interface()))
+	}
+	slices.SortFunc(attrs, func(a, b slog.Attr) int { return cmp.Compare(a.Key, b.Key) })
+	return attrs, true
+}
+
+// secretWords mark a key as a secret when they are a whole '_'-separated
+// part, or run of parts, of it: "pin" in "card_pin", not in "shipping".
+var secretWords = []string{
+	"api_key", "access_key", "private_key", "card_number", "card_no", "credit_card", "session_key",
+	"pan", "pin", "pwd", "otp", "cvv", "cvc", "signature", "passphrase", "credential", "credentials",
+}
+
+// secretParts mark a key as a secret wherever they occur in it, such as
+// "accesstoken", "db_password" or "setcookie".
+var secretParts = []string{
+	"password", "passwd", "secret", "token", "apikey", "authorization", "cookie",
+	"privatekey", "cardnumber", "creditcard", "bearer",
+}
+
+// isSecret reports whether the normalised key names a secret.
+func isSecret(key string) bool {
+	k := "_" + key + "_"
+	for _, w := range secretWords {
+		if strings.Contains(k, "_"+w+"_") {
+			return true
+		}
+	}
+	for _, p := range secretParts {
+		if strings.Contains(k, p) {
+			return true
+		}
+	}
+	return false
+}
