@@ -62,7 +62,8 @@ func WithDefaultService(name string) APIOption {
 //	GET  /api/logs/search  [Search]: q, level, service, user_id, trace_id, request_id, start, end, limit
 //	GET  /api/logs/stats   [Stats]: service, interval, start, end
 //
-// start and end are RFC 3339 times or Unix microseconds. Every error is a
+// start and end are RFC 3339 times or Unix microseconds. With a nil client
+// every route answers 503. Every error is a
 // JSON object {"error": ..., "field": ...} naming the parameter or entry
 // field at fault; a search the server fails is a 502.
 //
@@ -97,7 +98,7 @@ func NewAPI(client *o2kit.Client, opts ...APIOption) http.Handler {
 	if cfg.maxEntries < 1 {
 		cfg.maxEntries = 1000
 	}
-	if cfg.stream == "" {
+	if cfg.stream == "" && client != nil {
 		cfg.stream = client.Streams().ApplicationLogs
 	}
 	a := &api{client: client, cfg: cfg}
@@ -105,10 +106,14 @@ func NewAPI(client *o2kit.Client, opts ...APIOption) http.Handler {
 	mux.HandleFunc("POST /api/logs", a.ingest)
 	mux.HandleFunc("GET /api/logs/search", a.search)
 	mux.HandleFunc("GET /api/logs/stats", a.stats)
-	if cfg.auth != nil {
-		return cfg.auth(mux)
+	var h http.Handler = mux
+	if client == nil {
+		h = http.HandlerFunc(noClient)
 	}
-	return mux
+	if cfg.auth != nil {
+		return cfg.auth(h)
+	}
+	return h
 }
 
 type api struct {
@@ -163,6 +168,10 @@ func (a *api) stats(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"buckets": buckets})
+}
+
+func noClient(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusServiceUnavailable, apiError{Error: ErrNoClient.Error()})
 }
 
 // badQuery answers 400 for a query the caller got wrong and 502 when the

@@ -47,11 +47,12 @@ func New(client *o2kit.Client, opts ...Option) *slog.Logger {
 // NewHandler returns a handler that writes to client's
 // Streams().ApplicationLogs (or the [WithStream] stream). With
 // [WithConsole] or [WithHandlers] it starts one background goroutine,
-// stopped by [Handler.Close].
+// stopped by [Handler.Close]. With a nil client Handle returns
+// [ErrNoClient] and records reach only the console and other handlers.
 func NewHandler(client *o2kit.Client, opts ...Option) *Handler {
 	cfg := newConfig(opts)
 	c := &core{client: client, cfg: cfg, stream: cfg.stream}
-	if c.stream == "" {
+	if c.stream == "" && client != nil {
 		c.stream = client.Streams().ApplicationLogs
 	}
 	c.sampler = newSampler(cfg.sampling)

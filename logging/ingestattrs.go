@@ -15,6 +15,9 @@ import (
 // unit is told by its size, as OpenObserve does; null or absent is zero.
 func parseTimestamp(v json.RawMessage) (time.Time, string) {
 	const reason = "must be an RFC 3339 string or an integer Unix time"
+	if string(v) == "null" {
+		return time.Time{}, ""
+	}
 	if s, ok := jsonString(v); ok {
 		t, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {

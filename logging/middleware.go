@@ -43,8 +43,12 @@ func SampleSuccess(n int) MiddlewareOption {
 // with o2kit.ContextWithRequest, so every later log line of the request
 // carries it. The matched pattern is copied back to r.Pattern when next
 // returns, as the mux itself does, so middleware outside this one can
-// label the request by route.
+// label the request by route. A nil logger is slog.Default(), as it is
+// when Middleware is called.
 func Middleware(logger *slog.Logger, opts ...MiddlewareOption) func(http.Handler) http.Handler {
+	if logger == nil {
+		logger = slog.Default()
+	}
 	cfg := mwConfig{sampleEvery: 1, message: "http request"}
 	for _, o := range opts {
 		if o != nil {

@@ -38,6 +38,9 @@ const maxScratch = 256
 // ship assembles the record's attributes and emits it.
 func (h *Handler) ship(ctx context.Context, r *slog.Record) error {
 	c := h.c
+	if c.client == nil {
+		return ErrNoClient
+	}
 	s := c.scratch.Get().(*scratch)
 	top := append(s.top[:0], slog.String(FieldLevel, levelName(r.Level)))
 	if c.cfg.service != "" {

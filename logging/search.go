@@ -131,8 +131,12 @@ func quote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }
 
-// Search returns the log records matching q, newest first.
+// Search returns the log records matching q, newest first. A query that
+// cannot be run is a *[QueryError] naming the field at fault.
 func Search(ctx context.Context, client *o2kit.Client, q Query) ([]Entry, error) {
+	if client == nil {
+		return nil, ErrNoClient
+	}
 	if q.Stream == "" {
 		q.Stream = client.Streams().ApplicationLogs
 	}
@@ -140,7 +144,11 @@ func Search(ctx context.Context, client *o2kit.Client, q Query) ([]Entry, error)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := client.Search(ctx, o2kit.SearchRequest{SQL: sql, Start: q.Start, End: q.End, Size: -1})
+	start, end, err := window(q.Start, q.End)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := client.Search(ctx, o2kit.SearchRequest{SQL: sql, Start: start, End: end, Size: -1})
 	if err != nil {
 		return nil, err
 	}
@@ -153,6 +161,21 @@ func Search(ctx context.Context, client *o2kit.Client, q Query) ([]Entry, error)
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// window fills in a time range as the client would (a zero end is now, a
+// zero start 15 minutes before end) and checks that it is not empty.
+func window(start, end time.Time) (time.Time, time.Time, error) {
+	if end.IsZero() {
+		end = time.Now()
+	}
+	if start.IsZero() {
+		start = end.Add(-15 * time.Minute)
+	}
+	if !start.Before(end) {
+		return start, end, &QueryError{Field: "start", Reason: "must be before end"}
+	}
+	return start, end, nil
 }
 
 func decodeEntry(raw json.RawMessage) (Entry, error) {

@@ -3,6 +3,7 @@ package logging
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -49,9 +50,17 @@ func (q StatsQuery) SQL() (string, error) {
 	return b.String(), nil
 }
 
+// MaxBuckets is the most time buckets one [Stats] call may span: the
+// time range divided by the interval.
+const MaxBuckets = 10000
+
 // Stats counts records by level per time bucket, oldest bucket first;
-// buckets without records are left out.
+// buckets without records are left out. A query that cannot be run, or
+// whose range holds more than [MaxBuckets] intervals, is a *[QueryError].
 func Stats(ctx context.Context, client *o2kit.Client, q StatsQuery) ([]Bucket, error) {
+	if client == nil {
+		return nil, ErrNoClient
+	}
 	if q.Stream == "" {
 		q.Stream = client.Streams().ApplicationLogs
 	}
@@ -59,12 +68,19 @@ func Stats(ctx context.Context, client *o2kit.Client, q StatsQuery) ([]Bucket, e
 	if err != nil {
 		return nil, err
 	}
+	start, end, err := window(q.Start, q.End)
+	if err != nil {
+		return nil, err
+	}
+	if n := end.Sub(start) / intervalOf(q.Interval); n > MaxBuckets {
+		return nil, &QueryError{Field: "interval", Reason: fmt.Sprintf("gives %d buckets over the time range, more than %d", n, MaxBuckets)}
+	}
 	type row struct {
 		Bucket string `json:"bucket"`
 		Level  string `json:"level"`
 		N      int64  `json:"n"`
 	}
-	rows, _, err := o2kit.SearchAs[row](ctx, client, o2kit.SearchRequest{SQL: sql, Start: q.Start, End: q.End, Size: -1})
+	rows, _, err := o2kit.SearchAs[row](ctx, client, o2kit.SearchRequest{SQL: sql, Start: start, End: end, Size: -1})
 	if err != nil {
 		return nil, err
 	}
@@ -77,6 +93,17 @@ func Stats(ctx context.Context, client *o2kit.Client, q StatsQuery) ([]Bucket, e
 		out = append(out, Bucket{Time: t, Level: r.Level, Count: r.N})
 	}
 	return out, nil
+}
+
+// intervalOf returns the width of a valid interval ("" is a minute).
+func intervalOf(interval string) time.Duration {
+	m := intervalPattern.FindStringSubmatch(interval)
+	if m == nil {
+		return time.Minute
+	}
+	n, _ := strconv.Atoi(m[1])
+	unit := map[string]time.Duration{"second": time.Second, "minute": time.Minute, "hour": time.Hour, "day": 24 * time.Hour}[m[2]]
+	return time.Duration(n) * unit
 }
 
 // parseBucket reads a timestamp column, an ISO time without a zone, as UTC.
