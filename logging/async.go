@@ -101,8 +101,22 @@ func (a *async) close(ctx context.Context) error {
 	})
 	select {
 	case <-a.done:
+		a.discard()
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
+	}
+}
+
+// discard counts as dropped what a producer queued after run had
+// returned: it had seen the queue open an instant before close.
+func (a *async) discard() {
+	for {
+		select {
+		case <-a.queue:
+			a.dropped.Add(1)
+		default:
+			return
+		}
 	}
 }

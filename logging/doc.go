@@ -4,10 +4,27 @@
 // [New] returns an *slog.Logger whose [Handler] writes every record to the
 // client's application-logs stream. Build it once in main after o2kit.New
 // (slog.SetDefault is up to you); client.Shutdown flushes what is left.
-// With [WithConsole] or [WithHandlers] the handler also fans records out,
-// with samber/slog-multi, on one background goroutine behind a bounded
-// queue, so a slow or failing console never holds back shipping; stop it
-// with [Handler.Close] (logger.Handler().(*logging.Handler).Close(ctx)).
+//
+// # Lifecycle
+//
+// Without [WithConsole] and [WithHandlers] the handler starts nothing and
+// needs no closing. With either, it fans records out, with samber/slog-multi,
+// on one background goroutine behind a bounded queue, so a slow or failing
+// console never holds back shipping. That goroutine belongs to the caller
+// of [New] or [NewHandler], who stops it with [Handler.Close] when the
+// program ends, before client.Shutdown; the client does not know of it.
+// Build the handler with NewHandler to keep it at hand:
+//
+//	h := logging.NewHandler(client, logging.WithConsole(os.Stderr))
+//	defer client.Shutdown(ctx) // runs last
+//	defer h.Close(ctx)         // writes the queued console lines first
+//	slog.SetDefault(slog.New(h))
+//
+// or reach it from a logger New returned, or one derived from it with With
+// or WithGroup: logger.Handler().(*logging.Handler).Close(ctx). Close stops
+// the goroutine for the handler and every handler derived from it; they go
+// on writing to OpenObserve. A handler never closed keeps one idle
+// goroutine until the program exits (goleak reports it in tests).
 //
 // # The log schema
 //
@@ -39,8 +56,10 @@
 // [Business.Payment] and [Business.Inventory]. Required fields are checked
 // first; a missing one is a *[FieldError] and nothing is written.
 // [NewAudit] writes who did what to which resource, with which outcome and
-// from where, to the audit stream, redacting secrets ([Redact]); the
-// client's Provision gives that stream its 365-day retention.
+// from where, to the audit stream, redacting secrets ([Redact]). Call
+// client.Provision(ctx) once at start: it gives the audit stream its
+// 365-day retention (and the other streams theirs); see [Audit] for an
+// audit stream of another name.
 //
 // # HTTP
 //

@@ -40,6 +40,8 @@ type core struct {
 }
 
 // New returns a logger whose handler is [NewHandler](client, opts...).
+// With [WithConsole] or [WithHandlers], close that handler when done (see
+// the package documentation's Lifecycle).
 func New(client *o2kit.Client, opts ...Option) *slog.Logger {
 	return slog.New(NewHandler(client, opts...))
 }

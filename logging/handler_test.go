@@ -231,3 +231,34 @@ func TestConsoleAndHandlers(t *testing.T) {
 	assert.Equal(t, int64(1), h.Dropped())
 	assert.Len(t, d.records(t, "application-logs"), 2)
 }
+
+// Close is reachable from the logger New returns, through any logger
+// derived from it, and stops the console for all of them.
+func TestCloseFromTheLogger(t *testing.T) {
+	d := newDev(t)
+	var console bytes.Buffer
+	logger := New(d.client, WithClock(pinned), WithConsole(&console))
+	derived := logger.With("a", 1).WithGroup("g")
+	derived.Info("before")
+	h, ok := derived.Handler().(*Handler)
+	require.True(t, ok)
+	require.NoError(t, h.Close(context.Background()))
+	assert.Contains(t, console.String(), "before")
+	logger.Info("after")
+	assert.NotContains(t, console.String(), "after", "the console is stopped for the parent too")
+	assert.Len(t, d.records(t, "application-logs"), 2, "shipping goes on")
+	assert.NoError(t, New(d.client).Handler().(*Handler).Close(context.Background()), "nothing to close")
+}
+
+// Close honours its context while the console is stuck.
+func TestCloseGivesUpWithTheContext(t *testing.T) {
+	d := newDev(t)
+	w := &blockingWriter{release: make(chan struct{})}
+	h := NewHandler(d.client, WithConsole(w))
+	slog.New(h).Info("stuck")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	assert.ErrorIs(t, h.Close(ctx), context.Canceled)
+	close(w.release)
+	require.NoError(t, h.Close(context.Background()))
+}

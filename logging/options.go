@@ -69,8 +69,9 @@ func WithLevel(l slog.Leveler) Option {
 // queue, so a slow or failing w never delays or breaks shipping to
 // OpenObserve: when the queue is full the console line is dropped and
 // counted (see [Handler.Dropped]). Queuing copies the record, which
-// allocates for records of more than five attributes. Default none; nil
-// adds nothing.
+// allocates for records of more than five attributes. The goroutine is
+// stopped by [Handler.Close] (see the package documentation's Lifecycle).
+// Default none; nil adds nothing.
 func WithConsole(w io.Writer) Option {
 	return optionFunc(func(c *config) { c.console = w })
 }
@@ -103,7 +104,8 @@ func WithSource(on bool) Option {
 }
 
 // WithSampling rate-limits repeated DEBUG and INFO records (see
-// [Sampling]); WARN and ERROR records are never sampled. Default off.
+// [Sampling]); WARN and ERROR records are never sampled. Bursts are
+// judged by the records' own times, not by [WithClock]. Default off.
 func WithSampling(s Sampling) Option {
 	return optionFunc(func(c *config) { c.sampling = s })
 }
