@@ -25,6 +25,7 @@ type VerifyError struct {
 	Err  error
 }
 
+// Error returns the file, the line when known, and what is wrong.
 func (e *VerifyError) Error() string {
 	if e.Line > 0 {
 		return fmt.Sprintf("pipeline: %s: line %d: %v", e.File, e.Line, e.Err)
@@ -32,6 +33,7 @@ func (e *VerifyError) Error() string {
 	return fmt.Sprintf("pipeline: %s: %v", e.File, e.Err)
 }
 
+// Unwrap returns the cause, such as [ErrChecksum] or [ErrCount].
 func (e *VerifyError) Unwrap() error { return e.Err }
 
 // VerifyReport is what [Verify] found.
