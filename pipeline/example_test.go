@@ -12,27 +12,15 @@ import (
 
 	"github.com/o2kit/o2kit"
 	"github.com/o2kit/o2kit/internal/o2server"
+	"github.com/o2kit/o2kit/internal/o2test"
 	"github.com/o2kit/o2kit/pipeline"
 )
 
-// pinnedClock is the clock of the examples, so their output is what the
-// server stores, byte for byte.
-func pinnedClock() time.Time { return time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC) }
-
 // exampleClient starts the dev server and a client of it running
-// processors; stop ends both.
+// processors, with the pinned clock and without record ids so the output is
+// what the server stores, byte for byte; stop ends both.
 func exampleClient(processors ...o2kit.Processor) (client *o2kit.Client, dev *o2server.Server, stop func()) {
-	dev = o2server.New(o2server.WithClock(pinnedClock))
-	url, err := dev.Start("127.0.0.1:0")
-	if err != nil {
-		log.Fatal(err)
-	}
-	user, password := dev.RootUser()
-	client, err = o2kit.New(o2kit.WithEndpoint(url), o2kit.WithBasicAuth(user, password),
-		o2kit.WithClock(pinnedClock), o2kit.WithIDField(""), o2kit.WithProcessors(processors...))
-	if err != nil {
-		log.Fatal(err)
-	}
+	dev, client = o2test.Example(o2kit.WithProcessors(processors...))
 	return client, dev, func() {
 		_ = client.Shutdown(context.Background())
 		_ = dev.Close()
@@ -173,7 +161,7 @@ func ExampleForStreams() {
 func ExampleSample() {
 	sampler, _ := pipeline.Sample(1, pipeline.WithLevelRate(slog.LevelDebug, 0.1),
 		pipeline.WithRandom(func() float64 { return 0.5 })) // a fixed draw, for a stable output
-	dedupe, _ := pipeline.Dedupe(time.Minute, pipeline.WithKeyFields("message"), pipeline.WithClock(pinnedClock))
+	dedupe, _ := pipeline.Dedupe(time.Minute, pipeline.WithKeyFields("message"), pipeline.WithClock(o2test.Pinned))
 	client, _, stop := exampleClient(sampler, dedupe)
 	defer stop()
 	ctx := context.Background()
