@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/o2kit/o2kit"
+	"github.com/o2kit/o2kit/internal/o2server"
 )
 
 func call(t *testing.T, h http.Handler, method, target, body string) (int, map[string]any) {
@@ -191,4 +193,33 @@ func FuzzPostLogs(f *testing.F) {
 			t.Fatalf("status %d", w.Code)
 		}
 	})
+}
+
+// When the client's buffer fills midway through a valid batch the answer
+// is 503 with Retry-After and the number of leading entries taken; those,
+// and only those, reach the server, so the caller resends the rest.
+func TestPostLogsReportsWhatWasTakenWhenFull(t *testing.T) {
+	d := newDev(t, o2kit.WithBatchBytes(1024), o2kit.WithMaxBufferedBytes(2048), o2kit.WithFlushInterval(time.Hour))
+	// Hold every delivery until the batch is answered, so what the buffer
+	// holds depends on bytes alone.
+	var held atomic.Bool
+	held.Store(true)
+	d.Server.SetFaultFunc(func(*http.Request) (o2server.Fault, bool) { return o2server.Fault{Hang: true}, held.Load() })
+	entry := `{"message": "` + strings.Repeat("x", 200) + `", "timestamp": "2026-11-25T09:30:00Z"}`
+	body := "[" + strings.Repeat(entry+",", 39) + entry + "]"
+	w := httptest.NewRecorder()
+	NewAPI(d.client).ServeHTTP(w, httptest.NewRequest("POST", "/api/logs", strings.NewReader(body)))
+	require.Equal(t, http.StatusServiceUnavailable, w.Code, w.Body.String())
+	assert.Equal(t, "1", w.Header().Get("Retry-After"))
+	var out struct {
+		Error    string `json:"error"`
+		Accepted int    `json:"accepted"`
+	}
+	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &out))
+	assert.Positive(t, out.Accepted)
+	assert.Less(t, out.Accepted, 40)
+	assert.Equal(t, o2kit.ErrOverflow.Error(), out.Error)
+	held.Store(false)
+	d.Server.ReleaseHangs()
+	assert.Len(t, d.records(t, "application-logs"), out.Accepted)
 }

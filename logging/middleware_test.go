@@ -129,3 +129,22 @@ func TestMiddlewareHandsTheRouteOutward(t *testing.T) {
 	serve(outer, "GET", "/orders/o-7", "")
 	assert.Equal(t, "GET /orders/{id}", seen, "middleware outside sees the pattern the mux matched")
 }
+
+// A caller's request id is kept only when it is 1 to 128 printable ASCII
+// characters without spaces; anything else is replaced by a fresh one.
+func TestRequestIDSanitised(t *testing.T) {
+	for in, kept := range map[string]bool{
+		"req-7": true, "0af7651916cd43dd8448eb211c80319c": true, strings.Repeat("a", 128): true,
+		"a/b:c=d+e_f.g": true, "": false, strings.Repeat("a", 129): false, "bad id": false,
+		"tab\tid": false, "new\nline": false, "crlf\r\nX-Evil: 1": false, "ünïcode": false, "\x7f": false,
+	} {
+		got := requestID(in)
+		if kept {
+			assert.Equal(t, in, got, "%q", in)
+			continue
+		}
+		assert.NotEqual(t, in, got, "%q", in)
+		assert.Regexp(t, `^[0-9a-f]{32}$`, got, "%q", in)
+	}
+	assert.NotEqual(t, requestID(""), requestID(""), "made ids differ")
+}
