@@ -81,10 +81,13 @@ func WithDefaultService(name string) APIOption {
 // with 400 and "entries", the list of every entry and field at fault, and
 // nothing of the batch is written: a client can fix the entries and send
 // the batch again without duplicating any. A body that is not a JSON array
-// gets 400, a body over [WithMaxBody] 413, more entries than
-// [WithMaxEntries] 400. A valid batch gets 202 {"accepted": n}: every
-// entry was taken. If the client's buffer fills midway, the answer is 503
-// with Retry-After and "accepted", the number of leading entries taken.
+// gets 400 with field "body" and where the problem was found, a body
+// over [WithMaxBody] 413, more entries than [WithMaxEntries] 400. A valid
+// batch gets 202 {"accepted": n}: every entry was taken. The one
+// exception to all-or-nothing: if the client's buffer fills midway, the
+// answer is 503 with Retry-After and "accepted", the number of leading
+// entries taken; send the entries from that index on again, not the whole
+// batch.
 func NewAPI(client *o2kit.Client, opts ...APIOption) http.Handler {
 	cfg := apiConfig{maxBody: 1 << 20, maxEntries: 1000}
 	for _, o := range opts {

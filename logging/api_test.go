@@ -62,8 +62,9 @@ func TestPostLogsRejectsBadInput(t *testing.T) {
 		status     int
 		field      string
 	}{
-		{"invalid JSON", `[{"message": "x"`, 400, ""},
-		{"not an array", `{"message": "x"}`, 400, ""},
+		{"invalid JSON", `[{"message": "x"`, 400, "body"},
+		{"not an array", `{"message": "x"}`, 400, "body"},
+		{"stray character", `[{"message": "x"}, !]`, 400, "body"},
 		{"entry not an object", `[` + good + `, 7]`, 400, ""},
 		{"missing message", `[` + good + `, {"level": "info"}]`, 400, "message"},
 		{"message not a string", `[{"message": 42}]`, 400, "message"},
@@ -88,6 +89,8 @@ func TestPostLogsRejectsBadInput(t *testing.T) {
 		}
 	}
 	assert.Empty(t, d.records(t, "application-logs"), "nothing of a bad batch is written")
+	_, out := call(t, h, "POST", "/api/logs", `[{"message": "x"}, !]`)
+	assert.Contains(t, out["error"], "after 20 bytes")
 
 	// Every problem of a batch is listed, by entry.
 	code, out := call(t, h, "POST", "/api/logs", `[{"level": "x", "message": "a"}, `+good+`, {"message": ""}]`)

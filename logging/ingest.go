@@ -30,12 +30,12 @@ func (a *api) ingest(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusRequestEntityTooLarge, apiError{Error: fmt.Sprintf("body exceeds %d bytes", a.cfg.maxBody)})
 			return
 		}
-		writeJSON(w, http.StatusBadRequest, apiError{Error: "reading body: " + err.Error()})
+		writeJSON(w, http.StatusBadRequest, apiError{Error: "reading body: " + err.Error(), Field: "body"})
 		return
 	}
 	var raw []json.RawMessage
 	if err := json.Unmarshal(body, &raw); err != nil {
-		writeJSON(w, http.StatusBadRequest, apiError{Error: "body must be a JSON array of entries: " + err.Error()})
+		writeJSON(w, http.StatusBadRequest, apiError{Error: "body must be a JSON array of entries: " + jsonProblem(err), Field: "body"})
 		return
 	}
 	if len(raw) > a.cfg.maxEntries {
@@ -55,6 +55,20 @@ func (a *api) ingest(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, http.StatusAccepted, map[string]any{"accepted": len(recs)})
+}
+
+// jsonProblem describes a decoding error with the byte offset it was
+// found at, when the decoder knows it.
+func jsonProblem(err error) string {
+	var syn *json.SyntaxError
+	if errors.As(err, &syn) {
+		return fmt.Sprintf("%s, after %d bytes", err, syn.Offset)
+	}
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) {
+		return fmt.Sprintf("found a JSON %s, after %d bytes", typ.Value, typ.Offset)
+	}
+	return err.Error()
 }
 
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {

@@ -184,3 +184,32 @@ func TestStatsOnTheDevServer(t *testing.T) {
 		{Time: epoch, Level: "INFO", Count: 2},
 	}, got)
 }
+
+// FuzzStatsSQL: an interval is either refused or one of the few shapes
+// histogram accepts, and the service only ever appears as one literal.
+func FuzzStatsSQL(f *testing.F) {
+	for _, s := range []string{"5 minutes", "1 minute'); DROP TABLE x; --", "' OR '1'='1", "1 day", "9999 seconds", "\x00"} {
+		f.Add(s, s)
+	}
+	f.Fuzz(func(t *testing.T, interval, service string) {
+		sql, err := StatsQuery{Interval: interval, Service: service}.SQL()
+		if err != nil {
+			var qe *QueryError
+			require.ErrorAs(t, err, &qe)
+			assert.Equal(t, "interval", qe.Field)
+			return
+		}
+		shape, lits := skeleton(t, sql)
+		want := `SELECT histogram(_timestamp, ?) AS bucket, level, count(*) AS n FROM "application_logs"`
+		if service != "" {
+			want += ` WHERE service = ?`
+		}
+		assert.Equal(t, want+` GROUP BY bucket, level ORDER BY bucket, level`, shape)
+		require.NotEmpty(t, lits)
+		assert.Regexp(t, `^[1-9][0-9]{0,3} (second|minute|hour|day)s?$`, lits[0])
+		assert.Positive(t, intervalOf(lits[0]))
+		if service != "" {
+			assert.Equal(t, strings.ReplaceAll(service, "\x00", ""), lits[1])
+		}
+	})
+}
