@@ -150,11 +150,7 @@ func (a *api) search(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	entries, err := Search(r.Context(), a.client, q)
-	if err != nil {
-		badQuery(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"entries": entries})
+	answer(w, "entries", entries, err)
 }
 
 func (a *api) stats(w http.ResponseWriter, r *http.Request) {
@@ -166,11 +162,16 @@ func (a *api) stats(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	buckets, err := Stats(r.Context(), a.client, q)
+	answer(w, "buckets", buckets, err)
+}
+
+// answer writes {key: v}, or the error as [badQuery] does.
+func answer(w http.ResponseWriter, key string, v any, err error) {
 	if err != nil {
 		badQuery(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"buckets": buckets})
+	writeJSON(w, http.StatusOK, map[string]any{key: v})
 }
 
 func noClient(w http.ResponseWriter, _ *http.Request) {

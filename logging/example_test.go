@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -163,4 +164,34 @@ func ExampleNewAPI() {
 	// 400 {"error":"logging: entries[1]: level must be one of debug, info, warn, error","field":"level","entries":[{"event":"entries[1]","field":"level","reason":"must be one of debug, info, warn, error"}]}
 	// 202 {"accepted":1}
 	// [{"_timestamp":1795599000000000,"cart_items":2,"level":"INFO","message":"checkout opened","service":"web"}]
+}
+
+// An audit record: who did what to which resource, from where, with the
+// secrets among its attributes redacted. Provision gives the audit stream
+// its 365-day retention.
+func ExampleAudit() {
+	dev, client := devClient()
+	defer dev.Close()
+	ctx := context.Background()
+	defer client.Shutdown(ctx)
+	if err := client.Provision(ctx); err != nil {
+		log.Fatal(err)
+	}
+
+	audit := logging.NewAudit(client, logging.WithService("admin"), logging.WithClock(pinned))
+	err := audit.Log(ctx, logging.AuditEvent{
+		Actor: "admin-3", Action: "user.password.reset", Resource: "user/u-1001",
+		Outcome: logging.OutcomeSuccess, IP: "203.0.113.9",
+		Attrs: []slog.Attr{slog.Group("new", slog.String("password", "hunter2")), slog.String("ticket", "SUP-12")},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	if err := client.Flush(ctx); err != nil {
+		log.Fatal(err)
+	}
+	printJSON(dev.Records("default", "audit")[0])
+	// Output:
+	// {"_timestamp":1795599000000000,"action":"user.password.reset","actor":"admin-3","event_type":"audit","ip":"203.0.113.9","new_password":"[REDACTED]","outcome":"success","resource":"user/u-1001","service":"admin","ticket":"SUP-12"}
 }

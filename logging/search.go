@@ -134,21 +134,18 @@ func quote(s string) string {
 // Search returns the log records matching q, newest first. A query that
 // cannot be run is a *[QueryError] naming the field at fault.
 func Search(ctx context.Context, client *o2kit.Client, q Query) ([]Entry, error) {
-	if client == nil {
-		return nil, ErrNoClient
-	}
-	if q.Stream == "" {
-		q.Stream = client.Streams().ApplicationLogs
+	if err := useClient(client, &q.Stream); err != nil {
+		return nil, err
 	}
 	sql, err := q.SQL()
 	if err != nil {
 		return nil, err
 	}
-	start, end, err := window(q.Start, q.End)
+	req, err := searchRequest(sql, q.Start, q.End)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := client.Search(ctx, o2kit.SearchRequest{SQL: sql, Start: start, End: end, Size: -1})
+	resp, err := client.Search(ctx, req)
 	if err != nil {
 		return nil, err
 	}
@@ -161,6 +158,24 @@ func Search(ctx context.Context, client *o2kit.Client, q Query) ([]Entry, error)
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// useClient checks that there is a client and fills in its logs stream
+// when stream is empty.
+func useClient(client *o2kit.Client, stream *string) error {
+	if client == nil {
+		return ErrNoClient
+	}
+	if *stream == "" {
+		*stream = client.Streams().ApplicationLogs
+	}
+	return nil
+}
+
+// searchRequest asks for every row of sql between start and end.
+func searchRequest(sql string, start, end time.Time) (o2kit.SearchRequest, error) {
+	start, end, err := window(start, end)
+	return o2kit.SearchRequest{SQL: sql, Start: start, End: end, Size: -1}, err
 }
 
 // window fills in a time range as the client would (a zero end is now, a

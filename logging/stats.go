@@ -58,21 +58,18 @@ const MaxBuckets = 10000
 // buckets without records are left out. A query that cannot be run, or
 // whose range holds more than [MaxBuckets] intervals, is a *[QueryError].
 func Stats(ctx context.Context, client *o2kit.Client, q StatsQuery) ([]Bucket, error) {
-	if client == nil {
-		return nil, ErrNoClient
-	}
-	if q.Stream == "" {
-		q.Stream = client.Streams().ApplicationLogs
+	if err := useClient(client, &q.Stream); err != nil {
+		return nil, err
 	}
 	sql, err := q.SQL()
 	if err != nil {
 		return nil, err
 	}
-	start, end, err := window(q.Start, q.End)
+	req, err := searchRequest(sql, q.Start, q.End)
 	if err != nil {
 		return nil, err
 	}
-	if n := end.Sub(start) / intervalOf(q.Interval); n > MaxBuckets {
+	if n := req.End.Sub(req.Start) / intervalOf(q.Interval); n > MaxBuckets {
 		return nil, &QueryError{Field: "interval", Reason: fmt.Sprintf("gives %d buckets over the time range, more than %d", n, MaxBuckets)}
 	}
 	type row struct {
@@ -80,7 +77,7 @@ func Stats(ctx context.Context, client *o2kit.Client, q StatsQuery) ([]Bucket, e
 		Level  string `json:"level"`
 		N      int64  `json:"n"`
 	}
-	rows, _, err := o2kit.SearchAs[row](ctx, client, o2kit.SearchRequest{SQL: sql, Start: start, End: end, Size: -1})
+	rows, _, err := o2kit.SearchAs[row](ctx, client, req)
 	if err != nil {
 		return nil, err
 	}
