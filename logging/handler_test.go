@@ -262,3 +262,14 @@ func TestCloseGivesUpWithTheContext(t *testing.T) {
 	close(w.release)
 	require.NoError(t, h.Close(context.Background()))
 }
+
+// Odd option values fall back to defaults or bounds instead of failing.
+func TestOptionBounds(t *testing.T) {
+	assert.Equal(t, maxQueueSize, newConfig([]Option{WithQueueSize(1 << 40)}).queue)
+	assert.Equal(t, 1024, newConfig([]Option{WithQueueSize(-3)}).queue)
+	c := newConfig([]Option{nil, WithLevel(nil), WithHandlers(nil, nil)})
+	assert.Equal(t, slog.LevelInfo, c.level.Level())
+	assert.Empty(t, c.handlers)
+	assert.Nil(t, newSampler(Sampling{First: -1, Thereafter: -1}))
+	assert.Equal(t, int64(time.Second), newSampler(Sampling{First: 1, Tick: -time.Hour}).tick)
+}

@@ -92,10 +92,13 @@ func WithHandlers(hs ...slog.Handler) Option {
 
 // WithQueueSize sets how many records the background queue of
 // [WithConsole] and [WithHandlers] holds before it drops. Default 1024;
-// values below 1 keep the default.
+// values below 1 keep the default, values above 65536 are cut to it (the
+// queue is allocated whole).
 func WithQueueSize(n int) Option {
-	return optionFunc(func(c *config) { c.queue = n })
+	return optionFunc(func(c *config) { c.queue = min(n, maxQueueSize) })
 }
+
+const maxQueueSize = 1 << 16
 
 // WithSource adds the caller's source_file, source_line and
 // source_function to every record. Default off.
