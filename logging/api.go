@@ -71,7 +71,9 @@ func WithDefaultService(name string) APIOption {
 //
 //	message      string, required, at most 32 KiB
 //	level        "debug", "info", "warn" (or "warning"), "error", any case; default info
-//	timestamp    RFC 3339 string, or Unix time as an integer in s, ms, µs or ns; default now
+//	timestamp    RFC 3339 string, or Unix time as an integer in s, ms, µs or ns; default now;
+//	             at most 24 hours ahead (older than the server's window is re-stamped by
+//	             the client, its own time kept in original_timestamp)
 //	service      string; default [WithDefaultService]
 //	user_id, session_id, request_id   strings, at most 256 bytes
 //	trace_id, span_id                 32 and 16 lower-case hex digits

@@ -72,6 +72,7 @@ func TestPostLogsRejectsBadInput(t *testing.T) {
 		{"level not a string", `[{"message": "x", "level": 3}]`, 400, "level"},
 		{"bad timestamp", `[{"message": "x", "timestamp": "yesterday"}]`, 400, "timestamp"},
 		{"negative timestamp", `[{"message": "x", "timestamp": -5}]`, 400, "timestamp"},
+		{"timestamp far ahead", `[{"message": "x", "timestamp": "2100-01-01T00:00:00Z"}]`, 400, "timestamp"},
 		{"bad trace id", `[{"message": "x", "trace_id": "XYZ"}]`, 400, "trace_id"},
 		{"user id not a string", `[{"message": "x", "user_id": {"id": 1}}]`, 400, "user_id"},
 		{"unknown field", `[{"message": "x", "colour": "red"}]`, 400, "colour"},

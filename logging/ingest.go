@@ -20,6 +20,9 @@ const (
 	maxMessage = 32 << 10
 	maxID      = 256
 	maxDepth   = 8
+	// maxAhead is how far in the future OpenObserve takes a record
+	// (ZO_INGEST_ALLOWED_IN_FUTURE's default).
+	maxAhead = 24 * time.Hour
 )
 
 func (a *api) ingest(w http.ResponseWriter, r *http.Request) {
@@ -136,6 +139,9 @@ func (e *entry) field(name, k string, v json.RawMessage) {
 	switch k {
 	case "timestamp":
 		t, reason := parseTimestamp(v)
+		if reason == "" && t.After(time.Now().Add(maxAhead)) {
+			reason = "must not be more than 24 hours ahead (the server discards such records)"
+		}
 		if reason != "" {
 			e.fail(name, k, reason)
 		}
