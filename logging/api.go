@@ -89,7 +89,8 @@ func WithDefaultService(name string) APIOption {
 // exception to all-or-nothing: if the client's buffer fills midway, the
 // answer is 503 with Retry-After and "accepted", the number of leading
 // entries taken; send the entries from that index on again, not the whole
-// batch.
+// batch. An entry whose record is larger than the client's batch byte
+// limit is likewise refused, with 413 and its index in "field".
 func NewAPI(client *o2kit.Client, opts ...APIOption) http.Handler {
 	cfg := apiConfig{maxBody: 1 << 20, maxEntries: 1000}
 	for _, o := range opts {

@@ -227,3 +227,16 @@ func TestPostLogsReportsWhatWasTakenWhenFull(t *testing.T) {
 	d.Server.ReleaseHangs()
 	assert.Len(t, d.records(t, "application-logs"), out.Accepted)
 }
+
+// An entry too large for a batch is a 413 naming it, after the entries
+// before it were taken; resending it cannot help, so no Retry-After.
+func TestPostLogsEntryLargerThanABatch(t *testing.T) {
+	d := newDev(t, o2kit.WithBatchBytes(1024))
+	small := `{"message": "small", "timestamp": "2026-11-25T09:30:00Z"}`
+	big := `{"message": "` + strings.Repeat("x", 2000) + `", "timestamp": "2026-11-25T09:30:00Z"}`
+	code, out := call(t, NewAPI(d.client), "POST", "/api/logs", "["+small+","+big+"]")
+	assert.Equal(t, http.StatusRequestEntityTooLarge, code)
+	assert.Equal(t, "entries[1]", out["field"])
+	assert.Equal(t, float64(1), out["accepted"])
+	assert.Len(t, d.records(t, "application-logs"), 1)
+}

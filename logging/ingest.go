@@ -50,12 +50,25 @@ func (a *api) ingest(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, apiError{Error: bad[0].Error(), Field: bad[0].Field, Entries: bad})
 		return
 	}
+	a.emitAll(w, r, recs)
+}
+
+// emitAll hands a checked batch to the client: 202 when it took every
+// record; when it refused one, the number taken before it and 413 for an
+// entry larger than a batch (resending cannot help), else 503.
+func (a *api) emitAll(w http.ResponseWriter, r *http.Request, recs []o2kit.Record) {
 	for i, rec := range recs {
-		if err := a.client.Emit(r.Context(), rec); err != nil {
+		err := a.client.Emit(r.Context(), rec)
+		switch {
+		case err == nil:
+			continue
+		case errors.Is(err, o2kit.ErrRecordTooLarge):
+			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{"error": err.Error(), "field": "entries[" + strconv.Itoa(i) + "]", "accepted": i})
+		default:
 			w.Header().Set("Retry-After", "1")
 			writeJSON(w, http.StatusServiceUnavailable, map[string]any{"error": err.Error(), "accepted": i})
-			return
 		}
+		return
 	}
 	writeJSON(w, http.StatusAccepted, map[string]any{"accepted": len(recs)})
 }

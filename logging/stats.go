@@ -58,19 +58,9 @@ const MaxBuckets = 10000
 // buckets without records are left out. A query that cannot be run, or
 // whose range holds more than [MaxBuckets] intervals, is a *[QueryError].
 func Stats(ctx context.Context, client *o2kit.Client, q StatsQuery) ([]Bucket, error) {
-	if err := useClient(client, &q.Stream); err != nil {
-		return nil, err
-	}
-	sql, err := q.SQL()
+	req, err := q.request(client)
 	if err != nil {
 		return nil, err
-	}
-	req, err := searchRequest(sql, q.Start, q.End)
-	if err != nil {
-		return nil, err
-	}
-	if n := req.End.Sub(req.Start) / intervalOf(q.Interval); n > MaxBuckets {
-		return nil, &QueryError{Field: "interval", Reason: fmt.Sprintf("gives %d buckets over the time range, more than %d", n, MaxBuckets)}
 	}
 	type row struct {
 		Bucket string `json:"bucket"`
@@ -90,6 +80,25 @@ func Stats(ctx context.Context, client *o2kit.Client, q StatsQuery) ([]Bucket, e
 		out = append(out, Bucket{Time: t, Level: r.Level, Count: r.N})
 	}
 	return out, nil
+}
+
+// request checks q and returns the search that answers it.
+func (q StatsQuery) request(client *o2kit.Client) (o2kit.SearchRequest, error) {
+	if err := useClient(client, &q.Stream); err != nil {
+		return o2kit.SearchRequest{}, err
+	}
+	sql, err := q.SQL()
+	if err != nil {
+		return o2kit.SearchRequest{}, err
+	}
+	req, err := searchRequest(sql, q.Start, q.End)
+	if err != nil {
+		return req, err
+	}
+	if n := req.End.Sub(req.Start) / intervalOf(q.Interval); n > MaxBuckets {
+		return req, &QueryError{Field: "interval", Reason: fmt.Sprintf("gives %d buckets over the time range, more than %d", n, MaxBuckets)}
+	}
+	return req, nil
 }
 
 // intervalOf returns the width of a valid interval ("" is a minute).
