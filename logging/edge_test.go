@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -118,4 +119,37 @@ func TestMiddlewareNilLoggerIsDefault(t *testing.T) {
 	defer slog.SetDefault(old)
 	serve(Middleware(nil)(http.NotFoundHandler()), "GET", "/x", "")
 	assert.Contains(t, buf.String(), "status=404")
+}
+
+// Deriving a handler never changes the one it came from, however the
+// derivations interleave, and concurrent derivations do not race.
+func TestDerivingLeavesTheParentAlone(t *testing.T) {
+	d := newDev(t)
+	l := New(d.client, WithClock(pinned))
+	_ = l.With("a", 1)
+	l.Info("parent")
+	g := l.WithGroup("g")
+	_ = g.With("b", 2)
+	_ = g.WithGroup("h").With("x", 0)
+	g.Info("group parent", "c", 3)
+	ga := g.With("d", 4)
+	_ = ga.With("e", 5)
+	ga.Info("sibling")
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() { _ = ga.With("n", i).WithGroup("k").With("m", i) })
+	}
+	wg.Wait()
+	want := []map[string]any{
+		{"message": "parent"},
+		{"message": "group parent", "g_c": int64(3)},
+		{"message": "sibling", "g_d": int64(4)},
+	}
+	recs := d.records(t, "application-logs")
+	require.Len(t, recs, len(want))
+	for i, r := range recs {
+		delete(r, "_timestamp")
+		delete(r, "level")
+		assert.Equal(t, want[i], r)
+	}
 }

@@ -123,8 +123,11 @@ func (h *Handler) WithGroup(name string) slog.Handler {
 	return h2
 }
 
+// clone copies the frames, so that the derived handler's changes to its
+// innermost frame never reach h; the attrs slices are clipped, so appends
+// copy them too.
 func (h *Handler) clone() *Handler {
-	return &Handler{c: h.c, frames: slices.Clip(h.frames), side: h.side}
+	return &Handler{c: h.c, frames: slices.Clone(h.frames), side: h.side}
 }
 
 // Close stops the background goroutine of [WithConsole] and
