@@ -53,6 +53,7 @@ func TestBusinessRequiredFields(t *testing.T) {
 		{"logout without user", "user_id", b.UserAction(ctx, UserAction{Type: UserLogout})},
 		{"register without user", "user_id", b.UserAction(ctx, UserAction{Type: UserRegister})},
 		{"profile change without user", "user_id", b.UserAction(ctx, UserAction{Type: UserProfileChange})},
+		{"profile change of nothing", "changed", b.UserAction(ctx, UserAction{Type: UserProfileChange, UserID: "u"})},
 		{"payment without method", "method", b.Payment(ctx, PaymentEvent{OrderID: "o", Provider: "p", Amount: EUR(1), Status: PaymentCaptured})},
 		{"payment without amount", "amount_minor", b.Payment(ctx, PaymentEvent{OrderID: "o", Method: "card", Provider: "p", Status: PaymentAuthorized})},
 		{"payment in no currency", "amount_minor", b.Payment(ctx, PaymentEvent{OrderID: "o", Method: "card", Provider: "p", Amount: Money{Minor: 1, Currency: "E"}, Status: PaymentRefunded})},

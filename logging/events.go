@@ -22,7 +22,7 @@ type UserAction struct {
 	Method  string // how: "password", "oauth:google", "sms"...
 	Failed  bool   // the action did not succeed (a wrong password)
 	Reason  string // why it failed, or what changed; required when Failed
-	Changed []string
+	Changed []string // the profile fields changed; required for a successful UserProfileChange
 }
 
 // UserAction writes a user action: event_type, user_id, method, success,
@@ -34,6 +34,8 @@ func (b *Business) UserAction(ctx context.Context, e UserAction, extra ...slog.A
 	c.require("user_id", user)
 	if e.Failed {
 		c.require("reason", e.Reason)
+	} else if e.Type == UserProfileChange && len(e.Changed) == 0 {
+		c.fail("changed", "is required for a profile change")
 	}
 	if err := c.result(); err != nil {
 		return err
