@@ -17,11 +17,11 @@ const (
 
 // UserAction is a user's login, logout, registration or profile change.
 type UserAction struct {
-	Type    string // UserLogin, UserLogout, UserRegister or UserProfileChange; required
-	UserID  string // required; defaults to the user in the context
-	Method  string // how: "password", "oauth:google", "sms"...
-	Failed  bool   // the action did not succeed (a wrong password)
-	Reason  string // why it failed, or what changed; required when Failed
+	Type    string   // UserLogin, UserLogout, UserRegister or UserProfileChange; required
+	UserID  string   // required; defaults to the user in the context
+	Method  string   // how: "password", "oauth:google", "sms"...
+	Failed  bool     // the action did not succeed (a wrong password)
+	Reason  string   // why it failed, or what changed; required when Failed
 	Changed []string // the profile fields changed; required for a successful UserProfileChange
 }
 
