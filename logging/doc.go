@@ -64,13 +64,21 @@
 // # HTTP
 //
 // [Middleware] logs each request (method, route, status, bytes, latency)
-// with a request id taken from X-Request-ID or made, and puts the id in the
-// context for the request's other log lines.
+// at INFO, 4xx at WARN and 5xx at ERROR, with a request id taken from
+// X-Request-ID when it is sane or made, and puts the id in the context for
+// the request's other log lines. [SampleSuccess] thins the records of
+// successful requests; failures are always logged.
 //
 // # Reading back
 //
 // [Search] and [Stats] query the server with SQL built from a [Query] or
-// [StatsQuery]; values are only ever quoted literals. [NewAPI] mounts them,
-// and POST /api/logs for entries from other services and front-ends, as
-// HTTP handlers, behind the service's own auth with [WithAuth].
+// [StatsQuery]; values are only ever quoted literals, and a query the
+// caller got wrong is a *[QueryError] naming the field. [NewAPI] mounts
+// them, and POST /api/logs for entries from other services and
+// front-ends, as HTTP handlers, behind the service's own auth with
+// [WithAuth]. A batch of entries is checked whole and written whole or
+// not at all (see [NewAPI] for the one exception, a full buffer).
+//
+// Every constructor takes the shared *o2kit.Client; given nil, nothing
+// panics: writes and reads return [ErrNoClient] and the API answers 503.
 package logging
