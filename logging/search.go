@@ -17,7 +17,7 @@ import (
 type Query struct {
 	Stream    string    // default the client's Streams().ApplicationLogs
 	Text      string    // case-insensitive substring of message
-	Level     string    // DEBUG, INFO, WARN or ERROR (any case)
+	Level     string    // DEBUG, INFO, WARN (or WARNING) or ERROR, any case
 	Service   string    // exact
 	UserID    string    // exact
 	TraceID   string    // exact, 32 hex digits
@@ -68,9 +68,9 @@ func (q Query) SQL() (string, error) {
 	}
 	var where []string
 	if q.Level != "" {
-		l := strings.ToUpper(q.Level)
-		if l != "DEBUG" && l != "INFO" && l != "WARN" && l != "ERROR" {
-			return "", &QueryError{Field: "level", Reason: "must be DEBUG, INFO, WARN or ERROR"}
+		l, ok := levelOf(q.Level)
+		if !ok {
+			return "", &QueryError{Field: "level", Reason: "must be DEBUG, INFO, WARN (or WARNING) or ERROR"}
 		}
 		where = append(where, "level = "+quote(l))
 	}

@@ -24,6 +24,10 @@ func TestQuerySQL(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, `SELECT * FROM "shop_drop_table_x_" ORDER BY _timestamp DESC LIMIT 100`, sql)
 
+	sql, err = Query{Level: "Warning"}.SQL()
+	require.NoError(t, err)
+	assert.Contains(t, sql, "level = 'WARN'", "the level names POST /api/logs takes")
+
 	for q, field := range map[*Query]string{
 		{Level: "FATAL"}: "level", {TraceID: "xyz"}: "trace_id", {Limit: -1}: "limit",
 		{Limit: MaxLimit + 1}: "limit", {Stream: "***"}: "stream",
