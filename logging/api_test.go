@@ -78,6 +78,7 @@ func TestPostLogsRejectsBadInput(t *testing.T) {
 		{"unknown field", `[{"message": "x", "colour": "red"}]`, 400, "colour"},
 		{"attributes not an object", `[{"message": "x", "attributes": [1]}]`, 400, "attributes"},
 		{"attribute shadows schema", `[{"message": "x", "attributes": {"Level": "ERROR"}}]`, 400, "attributes.Level"},
+		{"nested attribute shadows schema", `[{"message": "x", "attributes": {"trace": {"ID": "f"}}}]`, 400, "attributes.trace.ID"},
 		{"too many entries", `[` + strings.Repeat(good+",", 3) + good + `]`, 400, "entries"},
 		{"oversized body", `[{"message": "` + strings.Repeat("x", 4096) + `"}]`, 413, ""},
 	}

@@ -62,16 +62,13 @@ func parseAttributes(v json.RawMessage) ([]slog.Attr, string, string) {
 	if err := d.Decode(&obj); err != nil || obj == nil {
 		return nil, "attributes", "must be a JSON object"
 	}
-	for k := range obj {
-		if slices.Contains(reservedKeys, o2kit.FieldName(k)) {
-			return nil, "attributes." + k, "is a schema field; set it at the top of the entry"
-		}
-	}
-	attrs, field, reason := toAttrs(obj, "attributes", 0)
+	attrs, field, reason := toAttrs(obj, "attributes", "", 0)
 	return attrs, field, reason
 }
 
-func toAttrs(obj map[string]any, path string, depth int) ([]slog.Attr, string, string) {
+// toAttrs turns obj into attrs; path names it for errors, flat is the
+// name its keys flatten under.
+func toAttrs(obj map[string]any, path, flat string, depth int) ([]slog.Attr, string, string) {
 	if depth >= maxDepth {
 		return nil, path, "nests too deep"
 	}
@@ -80,9 +77,13 @@ func toAttrs(obj map[string]any, path string, depth int) ([]slog.Attr, string, s
 		if k == "" {
 			return nil, path, "has an empty key"
 		}
+		name := joinKey(flat, o2kit.FieldName(k))
+		if slices.Contains(reservedKeys, name) {
+			return nil, path + "." + k, "is stored as " + name + ", a schema field; set it at the top of the entry"
+		}
 		switch x := obj[k].(type) {
 		case map[string]any:
-			g, field, reason := toAttrs(x, path+"."+k, depth+1)
+			g, field, reason := toAttrs(x, path+"."+k, name, depth+1)
 			if reason != "" {
 				return nil, field, reason
 			}
