@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/o2kit/o2kit"
 )
 
 // A missing or wrong field is an error naming it, and nothing is written.
@@ -93,6 +95,23 @@ func TestAuditRetention(t *testing.T) {
 		} `json:"settings"`
 	}
 	d.getJSON(t, "/api/default/streams/audit/schema?type=logs", &schema)
+	assert.Equal(t, 365, schema.Settings.DataRetention)
+}
+
+// An audit stream of another name gets its retention as Audit's doc says:
+// from o2kit.WithRetention on the client, applied by Provision.
+func TestAuditRetentionOfAnotherStream(t *testing.T) {
+	d := newDev(t, o2kit.WithRetention("security-audit", 365))
+	a := NewAudit(d.client, WithStream("security-audit"), WithClock(pinned))
+	require.NoError(t, a.Log(context.Background(), AuditEvent{Actor: "a", Action: "x", Resource: "r", Outcome: OutcomeSuccess}))
+	require.Len(t, d.records(t, "security-audit"), 1)
+	require.NoError(t, d.client.Provision(context.Background()))
+	var schema struct {
+		Settings struct {
+			DataRetention int `json:"data_retention"`
+		} `json:"settings"`
+	}
+	d.getJSON(t, "/api/default/streams/security_audit/schema?type=logs", &schema)
 	assert.Equal(t, 365, schema.Settings.DataRetention)
 }
 
