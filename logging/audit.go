@@ -42,7 +42,7 @@ type AuditEvent struct {
 	Outcome  string      // OutcomeSuccess, OutcomeFailure or OutcomeDenied; required
 	IP       string      // from where; checked when set
 	Reason   string      // why, such as the denial's cause
-	Attrs    []slog.Attr // more detail; secrets are redacted
+	Attrs    []slog.Attr // more detail; secrets are redacted; may not override the fields above
 }
 
 // Log writes e with event_type "audit", or returns a *[FieldError]

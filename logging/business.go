@@ -16,7 +16,8 @@ import (
 // has an event_type, the event's fields, service, the context's ids and
 // any extra attributes. Required fields are checked before anything is
 // sent: a missing one is a *[FieldError] returned to the caller, and no
-// record is written. Safe for concurrent use.
+// record is written; so is an extra attribute stored under the name of one
+// the event sets. Safe for concurrent use.
 type Business struct{ w writer }
 
 // NewBusiness returns a business-event writer on client. Options used:
@@ -51,7 +52,9 @@ func newWriter(client *o2kit.Client, opts []Option, stream func(o2kit.Streams) s
 
 // event writes one event after its checks passed: event_type, service,
 // the event's fields, the context's ids an event field does not already
-// name, then extra.
+// name, then extra, which may not store a field under any of those names
+// (OpenObserve keeps the last of two, so an extra outcome would forge an
+// audit record's).
 func (w writer) event(ctx context.Context, eventType string, fields, extra []slog.Attr) error {
 	if w.client == nil {
 		return ErrNoClient
@@ -63,6 +66,9 @@ func (w writer) event(ctx context.Context, eventType string, fields, extra []slo
 	}
 	attrs = append(attrs, fields...)
 	attrs = appendContextOnce(attrs, ctx)
+	if name := clash(attrs, extra, "", 0); name != "" {
+		return &FieldError{Event: eventType, Field: name, Reason: "is set by the event; an extra attribute may not override it"}
+	}
 	attrs = append(attrs, extra...)
 	var t time.Time
 	if w.now != nil {
@@ -131,6 +137,25 @@ func withUser(ctx context.Context, id string) string {
 		return id
 	}
 	return o2kit.UserFromContext(ctx)
+}
+
+// clash returns the stored name of the first of extra, flattened under
+// prefix, that one of fixed already has, or "".
+func clash(fixed, extra []slog.Attr, prefix string, depth int) string {
+	for _, a := range extra {
+		name := joinKey(prefix, o2kit.FieldName(a.Key))
+		v := a.Value.Resolve()
+		if v.Kind() == slog.KindGroup && depth < maxDepth {
+			if c := clash(fixed, v.Group(), name, depth+1); c != "" {
+				return c
+			}
+			continue
+		}
+		if name != "" && slices.ContainsFunc(fixed, func(f slog.Attr) bool { return f.Key == name }) {
+			return name
+		}
+	}
+	return ""
 }
 
 // appendContextOnce appends the ids in ctx whose keys dst does not have

@@ -135,3 +135,32 @@ func TestNilClient(t *testing.T) {
 	var fe *FieldError
 	assert.ErrorAs(t, b.Order(ctx, OrderEvent{Type: OrderShipped}), &fe)
 }
+
+// Extra attributes may not override what the event sets: OpenObserve
+// keeps the last of two equal keys, so an extra outcome would forge an
+// audit record.
+func TestExtrasCannotOverrideEventFields(t *testing.T) {
+	d := newDev(t)
+	b, a := NewBusiness(d.client, WithClock(pinned)), NewAudit(d.client, WithClock(pinned), WithService("admin"))
+	ctx := o2kit.ContextWithRequest(context.Background(), "req-1")
+	cases := []struct {
+		field string
+		err   error
+	}{
+		{"outcome", a.Log(ctx, AuditEvent{Actor: "a", Action: "x", Resource: "r", Outcome: OutcomeDenied,
+			Attrs: []slog.Attr{slog.String("Outcome", OutcomeSuccess)}})},
+		{"service", a.Log(ctx, AuditEvent{Actor: "a", Action: "x", Resource: "r", Outcome: OutcomeDenied,
+			Attrs: []slog.Attr{slog.String("service", "other")}})},
+		{"order_id", b.Order(ctx, OrderEvent{Type: OrderShipped, OrderID: "o-1"}, slog.Group("order", slog.String("id", "o-2")))},
+		{"request_id", b.Order(ctx, OrderEvent{Type: OrderShipped, OrderID: "o-1"}, slog.String("request_id", "forged"))},
+		{"event_type", b.Inventory(ctx, InventoryEvent{SKU: "s", Warehouse: "w", Change: 1, Reason: StockRestock}, slog.String("event_type", "x"))},
+	}
+	for _, c := range cases {
+		var fe *FieldError
+		require.ErrorAs(t, c.err, &fe, c.field)
+		assert.Equal(t, c.field, fe.Field)
+	}
+	require.NoError(t, b.Order(ctx, OrderEvent{Type: OrderShipped, OrderID: "o-1"}, slog.String("session_id", "s-1"), slog.Group("parcel", slog.Int("count", 2))))
+	assert.Len(t, d.records(t, "business-events"), 1)
+	assert.Empty(t, d.records(t, "audit"))
+}
