@@ -16,9 +16,9 @@ import (
 // the set ones must match.
 type Query struct {
 	Stream    string    // default the client's Streams().ApplicationLogs
-	Text      string    // case-insensitive substring of message
+	Text      string    // case-insensitive substring of message, at most 32 KiB (API parameter q)
 	Level     string    // DEBUG, INFO, WARN (or WARNING) or ERROR, any case
-	Service   string    // exact
+	Service   string    // exact; this and the other ids at most 256 bytes
 	UserID    string    // exact
 	TraceID   string    // exact, 32 hex digits
 	RequestID string    // exact
@@ -81,9 +81,15 @@ func (q Query) SQL() (string, error) {
 		{FieldService, q.Service}, {o2kit.FieldUserID, q.UserID},
 		{o2kit.FieldTraceID, q.TraceID}, {o2kit.FieldRequestID, q.RequestID},
 	} {
+		if len(f.v) > maxID {
+			return "", &QueryError{Field: f.col, Reason: fmt.Sprintf("must be at most %d bytes", maxID)}
+		}
 		if f.v != "" {
 			where = append(where, f.col+" = "+quote(f.v))
 		}
+	}
+	if len(q.Text) > maxMessage {
+		return "", &QueryError{Field: "q", Reason: fmt.Sprintf("must be at most %d bytes", maxMessage)}
 	}
 	if q.Text != "" {
 		where = append(where, "str_match_ignore_case(message, "+quote(q.Text)+")")
