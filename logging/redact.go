@@ -1,8 +1,11 @@
 package logging
 
 import (
-	"cmp"
+	"bytes"
+	"encoding"
+	"encoding/json"
 	"log/slog"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -20,9 +23,10 @@ const Redacted = "[REDACTED]"
 // spelling OpenObserve normalises alike (X-Api-Key, apiKey, client_secret).
 // A key is judged as OpenObserve stores it, joined to its groups' names,
 // so a group "api" holding "key" is api_key and redacted; a group named
-// like a secret is redacted whole. Maps with string keys, such as an
-// http.Header, are read as groups. LogValuers are resolved first. attrs is
-// not modified.
+// like a secret is redacted whole. Maps and structs, such as an
+// http.Header or a user record, are read as the JSON objects they are
+// stored as, so their fields are judged alike. LogValuers are resolved
+// first. attrs is not modified.
 func Redact(attrs []slog.Attr) []slog.Attr { return redact(attrs, "", 0) }
 
 func redact(attrs []slog.Attr, prefix string, depth int) []slog.Attr {
@@ -56,25 +60,56 @@ func joinKey(prefix, key string) string {
 	return prefix + "_" + key
 }
 
-// asGroup returns the attrs of a group, or of a map with string keys in
-// key order, which the encoder would write as a nested object.
+// asGroup returns the attrs of a group, or of a map or struct value read
+// as the JSON object the encoder would write for it (keys in order), so
+// that its fields are judged too. Errors and text marshalers, which are
+// stored as text, are left alone.
 func asGroup(v slog.Value) ([]slog.Attr, bool) {
 	if v.Kind() == slog.KindGroup {
 		return v.Group(), true
 	}
-	if v.Kind() != slog.KindAny {
+	if v.Kind() != slog.KindAny || !objectLike(v.Any()) {
 		return nil, false
 	}
-	m := reflect.ValueOf(v.Any())
-	if m.Kind() != reflect.Map || m.Type().Key().Kind() != reflect.String {
+	obj, ok := asObject(v.Any())
+	if !ok {
 		return nil, false
 	}
-	attrs := make([]slog.Attr, 0, m.Len())
-	for it := m.MapRange(); it.Next(); {
-		attrs = append(attrs, slog.Any(it.Key().String(), it.Value().Interface()))
+	attrs := make([]slog.Attr, 0, len(obj))
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
+		attrs = append(attrs, slog.Any(k, obj[k]))
 	}
-	slices.SortFunc(attrs, func(a, b slog.Attr) int { return cmp.Compare(a.Key, b.Key) })
 	return attrs, true
+}
+
+// objectLike reports whether x would be written as a JSON object.
+func objectLike(x any) bool {
+	switch x.(type) {
+	case error, encoding.TextMarshaler, nil:
+		return false
+	}
+	t := reflect.TypeOf(x)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t.Kind() == reflect.Map || t.Kind() == reflect.Struct
+}
+
+// asObject marshals x and reads it back as an object, numbers kept as
+// written; a MarshalJSON that fails or panics gives false.
+func asObject(x any) (obj map[string]any, ok bool) {
+	defer func() {
+		if recover() != nil {
+			obj, ok = nil, false
+		}
+	}()
+	raw, err := json.Marshal(x)
+	if err != nil {
+		return nil, false
+	}
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	return obj, d.Decode(&obj) == nil && obj != nil
 }
 
 // secretWords mark a key as a secret when they are a whole '_'-separated

@@ -2,13 +2,25 @@ package logging
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
+
+type keys struct{ PrivateKey, Fingerprint string }
+
+type user struct {
+	Name     string
+	Password string `json:"password"`
+	Age      int
+	Keys     keys
+}
 
 func TestRedact(t *testing.T) {
 	secrets := []string{
@@ -28,6 +40,8 @@ func TestRedact(t *testing.T) {
 		slog.Group("auth", slog.String("password", "p")),
 		slog.Any("headers", http.Header{"Authorization": {"Basic eA=="}, "Accept": {"*/*"}}),
 		slog.Any("form", map[string]any{"user": "u", "nested": map[string]string{"passwd": "p"}}),
+		slog.Any("user", &user{Name: "ann", Password: "pw", Age: 41, Keys: keys{PrivateKey: "-----BEGIN", Fingerprint: "ab:cd"}}),
+		slog.Time("at", time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)), slog.Any("err", errors.New("boom")),
 		slog.String("shipping", "ok"), slog.String("pinned", "ok"), slog.String("keyboard", "ok"),
 		slog.String("spanner", "ok"), slog.Int("cookies_accepted_count", 1),
 	)
@@ -41,7 +55,11 @@ func TestRedact(t *testing.T) {
 	assert.Equal(t, map[string]any{"number": Redacted, "brand": "visa"}, m["card"])
 	assert.Equal(t, map[string]any{"inner": map[string]any{"token": Redacted}}, m["outer"])
 	assert.Equal(t, map[string]any{"password": Redacted}, m["auth"])
-	assert.Equal(t, map[string]any{"Accept": []string{"*/*"}, "Authorization": Redacted}, m["headers"])
+	assert.Equal(t, map[string]any{"Accept": []any{"*/*"}, "Authorization": Redacted}, m["headers"])
+	assert.Equal(t, map[string]any{"Name": "ann", "password": Redacted, "Age": json.Number("41"),
+		"Keys": map[string]any{"PrivateKey": Redacted, "Fingerprint": "ab:cd"}}, m["user"])
+	assert.Equal(t, time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC), m["at"], "a time stays a time")
+	assert.Equal(t, "boom", m["err"].(error).Error(), "an error stays an error")
 	assert.Equal(t, map[string]any{"user": "u", "nested": map[string]any{"passwd": Redacted}}, m["form"])
 	for _, k := range []string{"shipping", "pinned", "keyboard", "spanner"} {
 		assert.Equal(t, "ok", m[k], k)
