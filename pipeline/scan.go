@@ -10,14 +10,19 @@ type piiMatch struct {
 // from left to right; it allocates nothing.
 type piiScanner struct {
 	kinds kindSet
+	exact bool // try every match start, without the tests of scanpre.go (for tests)
 }
 
 // Byte classes of the scan loop, one table load per byte.
 const (
-	clTrigger = 1 << iota // may start a match: digits, "+(@:", 'b', 'B', and 'J' of a JWT's "eyJ"
+	clTrigger = 1 << iota // may start a match: "+(@", 'b', 'B', and 'J' of a JWT's "eyJ"
 	clWord                // continues a word (see isWordByte)
 	clAlnum               // a letter or digit: starts a match only at a word's start
 	clJoiner              // joins the words around it into one token (see isJoiner)
+	clDigit               // a digit, which may start a match
+	clColon               // ':', which may be part of an IPv6 address
+
+	allTriggers = clTrigger | clDigit | clColon
 )
 
 var class = func() (t [256]uint8) {
@@ -33,17 +38,26 @@ var class = func() (t [256]uint8) {
 			t[c] |= clJoiner
 		}
 	}
-	for _, c := range []byte("0123456789+(@:bBJ") {
+	for _, c := range []byte("+(@bBJ") {
 		t[c] |= clTrigger
 	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] |= clDigit
+	}
+	t[':'] |= clColon
 	return t
 }()
 
 // next returns the first match in s at or after from.
 func (sc *piiScanner) next(s string, from int) (piiMatch, bool) {
 	noIPv6 := from // colons before it are inside a run that is no IPv6 address
+	trig, checked := uint8(allTriggers), uint8(0)
+	firstDigit := len(s) // the first number start: the check waits for a second
+	if sc.exact {
+		checked = clDigit | clColon
+	}
 	for i := from; i < len(s); i++ {
-		i = skipPlain(s, i)
+		i = skipPlain(s, i, trig)
 		if i == len(s) {
 			break
 		}
@@ -59,6 +73,13 @@ func (sc *piiScanner) next(s string, from int) (piiMatch, bool) {
 		ok := false
 		switch c := s[i]; {
 		case isDigit(c):
+			if checked&clDigit == 0 && i > firstDigit {
+				if checked |= clDigit; !numbersAhead(s[i:]) {
+					trig &^= clDigit
+					continue
+				}
+			}
+			firstDigit = min(firstDigit, i)
 			var end int
 			if m, ok, end = sc.digits(s, i); !ok {
 				i = end - 1
@@ -70,6 +91,12 @@ func (sc *piiScanner) next(s string, from int) (piiMatch, bool) {
 		case c == '@':
 			m, ok = sc.email(s, i, from)
 		case c == ':':
+			if checked&clColon == 0 {
+				if checked |= clColon; !ipv6Ahead(s[from:]) {
+					trig &^= clColon
+					continue
+				}
+			}
 			if i >= noIPv6 && colonMayBeIPv6(s, i) {
 				m, ok, noIPv6 = sc.ipv6(s, i, from)
 			}
@@ -188,14 +215,14 @@ func cardGroups(g []int) bool {
 	return len(g) >= 4
 }
 
-// skipPlain returns the index of the first byte at or after i that may
-// start a match, or len(s).
-func skipPlain(s string, i int) int {
+// skipPlain returns the index of the first byte at or after i of a class
+// in trig, which may start a match, or len(s).
+func skipPlain(s string, i int, trig uint8) int {
 	rest := s[i:]
-	for len(rest) >= 4 && (class[rest[0]]|class[rest[1]]|class[rest[2]]|class[rest[3]])&clTrigger == 0 {
+	for len(rest) >= 4 && (class[rest[0]]|class[rest[1]]|class[rest[2]]|class[rest[3]])&trig == 0 {
 		rest = rest[4:] // most bytes start nothing: skip them four at a time
 	}
-	for len(rest) > 0 && class[rest[0]]&clTrigger == 0 {
+	for len(rest) > 0 && class[rest[0]]&trig == 0 {
 		rest = rest[1:]
 	}
 	return len(s) - len(rest)

@@ -1,0 +1,44 @@
+package pipeline
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// FuzzScanShortcuts checks that the tests of scanpre.go lose no match: the
+// scanner finds the same spans with and without them.
+func FuzzScanShortcuts(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add(s)
+	}
+	for _, s := range []string{
+		"at 12:30:45 call 415-555-0123", "v 1 2.3 then 192.168.1.20", "3 items, 129.90 EUR, 138 1234 5678",
+		"t 12:30 and 2001:db8:0:0:0:0:0:1", "x 1 y 2 z +86 138 1234 5678", "a 1 (415) 555-0123",
+	} {
+		f.Add(s)
+	}
+	fast, exact := piiScanner{kinds: allKinds()}, piiScanner{kinds: allKinds(), exact: true}
+	f.Fuzz(func(t *testing.T, in string) {
+		for from := 0; from <= len(in); {
+			m1, ok1 := fast.next(in, from)
+			m2, ok2 := exact.next(in, from)
+			if ok1 != ok2 || m1 != m2 {
+				t.Fatalf("%q from %d: %+v %v, exact %+v %v", in, from, m1, ok1, m2, ok2)
+			}
+			if !ok1 {
+				break
+			}
+			from = m1.end
+		}
+	})
+}
+
+func TestScanShortcutsRuleOut(t *testing.T) {
+	assert.False(t, numbersAhead("129.90 EUR, ready at 12:30:45"))
+	assert.True(t, numbersAhead("129.90 EUR, call 415-555-0123"))
+	assert.True(t, numbersAhead("1 from 10.0.0.1"))
+	assert.False(t, ipv6Ahead("ready at 12:30:45"))
+	assert.True(t, ipv6Ahead("peer fe80::1"))
+	assert.True(t, ipv6Ahead("1:2:3:4:5:6:7:8"))
+}
