@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"time"
 
@@ -194,4 +195,35 @@ func ExampleAudit() {
 	printJSON(dev.Records("default", "audit")[0])
 	// Output:
 	// {"_timestamp":1795599000000000,"action":"user.password.reset","actor":"admin-3","event_type":"audit","ip":"203.0.113.9","new_password":"[REDACTED]","outcome":"success","resource":"user/u-1001","service":"admin","ticket":"SUP-12"}
+}
+
+// With a console or other handlers the handler runs one goroutine, which
+// its owner stops with Close before shutting the client down.
+func ExampleNewHandler() {
+	dev, client := devClient()
+	defer dev.Close()
+	ctx := context.Background()
+	defer client.Shutdown(ctx) // runs last
+
+	noTime := func(_ []string, a slog.Attr) slog.Attr {
+		if a.Key == slog.TimeKey {
+			return slog.Attr{}
+		}
+		return a
+	}
+	h := logging.NewHandler(client, logging.WithService("checkout"), logging.WithClock(pinned),
+		logging.WithHandlers(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{ReplaceAttr: noTime})))
+	logger := slog.New(h)
+	logger.Info("order placed", "order_id", "ord-1")
+
+	if err := h.Close(ctx); err != nil { // writes the queued lines, stops the goroutine
+		log.Fatal(err)
+	}
+	if err := client.Flush(ctx); err != nil {
+		log.Fatal(err)
+	}
+	printJSON(dev.Records("default", "application_logs")[0])
+	// Output:
+	// level=INFO msg="order placed" order_id=ord-1
+	// {"_timestamp":1795599000000000,"level":"INFO","message":"order placed","order_id":"ord-1","service":"checkout"}
 }
