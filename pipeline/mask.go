@@ -103,38 +103,37 @@ func (m *Masker) attrs(attrs []slog.Attr, depth int) ([]slog.Attr, bool) {
 	return out, out != nil
 }
 
-// value returns the masked value of a, or changed false when a has
-// nothing to mask. Keys never change.
+// value returns the masked value of a, or changed false (and no value)
+// when a has nothing to mask. Keys never change.
 func (m *Masker) value(a *slog.Attr, depth int) (masked slog.Value, changed bool) {
-	v := a.Value
-	kind := v.Kind()
+	kind := a.Value.Kind()
 	if kind != slog.KindGroup && !m.secrets.ruledOut(a.Key) && m.secrets.match(a.Key) {
 		m.counts[KindSecret].Add(1)
-		return slog.StringValue(m.secret(v)), true
+		return slog.StringValue(m.secret(a.Value)), true
 	}
-	if m.exempt.has(a.Key) {
-		return v, false
+	if len(m.exempt) != 0 && m.exempt.has(a.Key) {
+		return slog.Value{}, false
 	}
 	switch kind {
 	case slog.KindString:
-		if s, ok := m.text(v.String()); ok {
+		if s, ok := m.text(a.Value.String()); ok {
 			return slog.StringValue(s), true
 		}
 	case slog.KindGroup: // a group named as a secret has its members checked one by one
 		if depth >= m.maxDepth {
-			return v, false
+			return slog.Value{}, false
 		}
-		if inner, ok := m.attrs(v.Group(), depth+1); ok {
+		if inner, ok := m.attrs(a.Value.Group(), depth+1); ok {
 			return slog.GroupValue(inner...), true
 		}
 	case slog.KindLogValuer:
-		return m.value(&slog.Attr{Key: a.Key, Value: v.Resolve()}, depth+1)
+		return m.value(&slog.Attr{Key: a.Key, Value: a.Value.Resolve()}, depth+1)
 	case slog.KindAny:
-		if x, ok := m.anyValue(v.Any(), depth); ok {
+		if x, ok := m.anyValue(a.Value.Any(), depth); ok {
 			return slog.AnyValue(x), true
 		}
 	}
-	return v, false
+	return slog.Value{}, false
 }
 
 // text masks s; ok is false, and nothing allocated, when s holds nothing
