@@ -1,16 +1,12 @@
 package bench
 
 import (
-	"compress/gzip"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"sync"
-	"time"
 )
 
 // Peer names under which [PeerSink] counts events.
@@ -47,14 +43,9 @@ func (s *PeerSink) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	var body io.Reader = r.Body
-	if r.Header.Get("Content-Encoding") == "gzip" {
-		zr, err := gzip.NewReader(r.Body)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		body = zr
+	body, ok := requestBody(w, r)
+	if !ok {
+		return
 	}
 	var req struct {
 		Batch []json.RawMessage `json:"batch"`
@@ -84,33 +75,7 @@ func StartPeerSink(run string) (*Server, error) {
 	}
 	cmd := exec.Command(exe, "-test.run=^"+run+"$", "-test.count=1")
 	cmd.Env = append(os.Environ(), peerSinkEnv+"=1")
-	cmd.Stderr = os.Stderr
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		return nil, err
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	stop := func() error {
-		_ = stdin.Close()
-		return cmd.Wait()
-	}
-	var hello childHello
-	if err := json.NewDecoder(stdout).Decode(&hello); err != nil {
-		return nil, errors.Join(fmt.Errorf("bench: peer sink: %w", err), stop())
-	}
-	go func() { _, _ = io.Copy(io.Discard, stdout) }() // the test runner's own lines
-	hc := &http.Client{Timeout: 10 * time.Second}
-	return &Server{
-		URL:   hello.URL,
-		count: func(org, stream string) (int64, error) { return askCount(hc, hello.URL, org, stream) },
-		stop:  stop,
-	}, nil
+	return spawn(cmd, "peer sink")
 }
 
 // ServePeerSink reports whether this process was started by

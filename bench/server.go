@@ -96,6 +96,15 @@ func StartChild(kind Kind) (*Server, error) {
 	}
 	cmd := exec.Command(exe)
 	cmd.Env = append(os.Environ(), childEnv+"="+string(kind))
+	return spawn(cmd, "child server")
+}
+
+// spawn starts cmd, a copy of this test binary that serves one
+// server, reads the hello it writes first on stdout and returns the
+// server it names. The child stops when Close closes its stdin. Whatever
+// else the child writes on stdout (the test runner's own lines) is read
+// and dropped.
+func spawn(cmd *exec.Cmd, what string) (*Server, error) {
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -112,10 +121,12 @@ func StartChild(kind Kind) (*Server, error) {
 		_ = stdin.Close()
 		return cmd.Wait()
 	}
+	out := bufio.NewReader(stdout)
 	var hello childHello
-	if err := json.NewDecoder(bufio.NewReader(stdout)).Decode(&hello); err != nil {
-		return nil, errors.Join(fmt.Errorf("bench: child server: %w", err), stop())
+	if err := json.NewDecoder(out).Decode(&hello); err != nil {
+		return nil, errors.Join(fmt.Errorf("bench: %s: %w", what, err), stop())
 	}
+	go func() { _, _ = io.Copy(io.Discard, out) }()
 	hc := &http.Client{Timeout: 10 * time.Second}
 	return &Server{
 		URL: hello.URL, User: hello.User, Password: hello.Password,

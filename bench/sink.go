@@ -41,14 +41,9 @@ func (s *otlpSink) logs(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
 		return
 	}
-	var body io.Reader = r.Body
-	if r.Header.Get("Content-Encoding") == "gzip" {
-		zr, err := gzip.NewReader(r.Body)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		body = zr
+	body, ok := requestBody(w, r)
+	if !ok {
+		return
 	}
 	raw, err := io.ReadAll(io.LimitReader(body, 200<<20))
 	if err != nil {
@@ -76,4 +71,18 @@ func (s *otlpSink) logs(w http.ResponseWriter, r *http.Request) {
 	resp, _ := proto.Marshal(&collogs.ExportLogsServiceResponse{})
 	w.Header().Set("Content-Type", "application/x-protobuf")
 	_, _ = w.Write(resp)
+}
+
+// requestBody is r's body, gunzipped when it says it is gzip. A body that
+// is not gzip as it says is answered with 400 and ok false.
+func requestBody(w http.ResponseWriter, r *http.Request) (body io.Reader, ok bool) {
+	if r.Header.Get("Content-Encoding") != "gzip" {
+		return r.Body, true
+	}
+	zr, err := gzip.NewReader(r.Body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return nil, false
+	}
+	return zr, true
 }

@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"compress/gzip"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -141,14 +140,9 @@ func StartSpanSink() (*Server, error) {
 }
 
 func discardSpans(w http.ResponseWriter, r *http.Request) {
-	var body io.Reader = r.Body
-	if r.Header.Get("Content-Encoding") == "gzip" {
-		zr, err := gzip.NewReader(r.Body)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		body = zr
+	body, ok := requestBody(w, r)
+	if !ok {
+		return
 	}
 	if _, err := io.Copy(io.Discard, body); err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
