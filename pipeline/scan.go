@@ -48,8 +48,21 @@ var class = func() (t [256]uint8) {
 	return t
 }()
 
-// next returns the first match in s at or after from.
+// next returns the first match in s at or after from, the end of the
+// match before (or 0). The text before from is not looked at: it stands
+// for a match, which the mask replaces, so the scan of s finds what a
+// scan of the masked text finds.
 func (sc *piiScanner) next(s string, from int) (piiMatch, bool) {
+	m, ok := sc.first(s[from:])
+	if ok {
+		m.start, m.end = m.start+from, m.end+from
+	}
+	return m, ok
+}
+
+// first returns the first match in s.
+func (sc *piiScanner) first(s string) (piiMatch, bool) {
+	const from = 0
 	noIPv6 := from // colons before it are inside a run that is no IPv6 address
 	trig, checked := uint8(allTriggers), uint8(0)
 	firstDigit := len(s) // the first number start: the check waits for a second

@@ -42,3 +42,17 @@ func TestScanShortcutsRuleOut(t *testing.T) {
 	assert.True(t, ipv6Ahead("peer fe80::1"))
 	assert.True(t, ipv6Ahead("1:2:3:4:5:6:7:8"))
 }
+
+// Text after a match is scanned as it is after the match's replacement, so
+// masking twice changes nothing more.
+func TestMaskTwiceSameAsOnce(t *testing.T) {
+	m := MaskPII()
+	for in, want := range map[string]string{
+		":BeArer 00000000,BeArer 00000000":  ":BeArer [token],BeArer [token]",
+		"jane@example.com,+86 138 1234 5678": "[email],[phone]",
+	} {
+		out := m.MaskString(in)
+		assert.Equal(t, want, out)
+		assert.Equal(t, out, m.MaskString(out))
+	}
+}
