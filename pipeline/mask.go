@@ -11,13 +11,14 @@ import (
 
 // Masker replaces personal data in records. Create it with [MaskPII].
 type Masker struct {
-	sc       piiScanner
-	mode     strategyMode
-	hash     *hasher
-	secrets  secretKeys
-	exempt   keySet // keys whose values are not scanned
-	counts   [kindEnd]atomic.Int64
-	maxDepth int
+	sc         piiScanner
+	mode       strategyMode
+	hash       *hasher
+	secrets    secretKeys
+	exempt     keySet // keys whose values are not scanned
+	secretKeys *secretCache
+	counts     [kindEnd]atomic.Int64
+	maxDepth   int
 }
 
 var (
@@ -48,11 +49,12 @@ var (
 func MaskPII(opts ...Option) *Masker {
 	cfg := newConfig(opts)
 	m := &Masker{
-		sc:       piiScanner{kinds: kindsOf(cfg.kinds)},
-		mode:     cfg.strategy.mode,
-		secrets:  newSecretKeys(cfg.secretKeys),
-		exempt:   newKeySet(cfg.exemptKeys),
-		maxDepth: 64,
+		sc:         piiScanner{kinds: kindsOf(cfg.kinds)},
+		mode:       cfg.strategy.mode,
+		secrets:    newSecretKeys(cfg.secretKeys),
+		exempt:     newKeySet(cfg.exemptKeys),
+		secretKeys: new(secretCache),
+		maxDepth:   64,
 	}
 	if m.mode == hashMode {
 		m.hash = newHasher(cfg.strategy.key)
@@ -107,7 +109,7 @@ func (m *Masker) attrs(attrs []slog.Attr, depth int) ([]slog.Attr, bool) {
 // when a has nothing to mask. Keys never change.
 func (m *Masker) value(a *slog.Attr, depth int) (masked slog.Value, changed bool) {
 	kind := a.Value.Kind()
-	if kind != slog.KindGroup && !m.secrets.ruledOut(a.Key) && m.secrets.match(a.Key) {
+	if kind != slog.KindGroup && m.isSecret(a.Key) {
 		m.counts[KindSecret].Add(1)
 		return slog.StringValue(m.secret(a.Value)), true
 	}

@@ -79,7 +79,7 @@ func (m *Masker) stringMap(in map[string]string) (map[string]string, bool) {
 	var out map[string]string
 	for k, v := range in {
 		masked, ok := "", false
-		if m.secrets.match(k) {
+		if m.isSecret(k) {
 			masked, ok = m.secret(slog.StringValue(v)), true
 			m.counts[KindSecret].Add(1)
 		} else if !m.exempt.has(k) {
@@ -100,7 +100,7 @@ func (m *Masker) anyMap(in map[string]any, depth int) (map[string]any, bool) {
 	for k, v := range in {
 		var masked any
 		ok := false
-		if _, isMap := v.(map[string]any); !isMap && m.secrets.match(k) {
+		if _, isMap := v.(map[string]any); !isMap && m.isSecret(k) {
 			masked, ok = m.secret(slog.AnyValue(v)), true
 			m.counts[KindSecret].Add(1)
 		} else if !m.exempt.has(k) {
