@@ -48,7 +48,7 @@ func TestScanShortcutsRuleOut(t *testing.T) {
 func TestMaskTwiceSameAsOnce(t *testing.T) {
 	m := MaskPII()
 	for in, want := range map[string]string{
-		":BeArer 00000000,BeArer 00000000":  ":BeArer [token],BeArer [token]",
+		":BeArer 00000000,BeArer 00000000":   ":BeArer [token],BeArer [token]",
 		"jane@example.com,+86 138 1234 5678": "[email],[phone]",
 	} {
 		out := m.MaskString(in)
