@@ -77,9 +77,7 @@ func (sc *piiScanner) first(s string) (piiMatch, bool) {
 		if class[s[i]]&clAlnum != 0 && s[i] != 'J' && i > 0 && !startsToken(s, i) {
 			// Digits and letters start a match only at a token's start
 			// (a JWT's J checks its own): skip the rest of this word.
-			for i+1 < len(s) && class[s[i+1]]&clAlnum != 0 {
-				i++
-			}
+			i = wordEnd(s, i+1) - 1
 			continue
 		}
 		var m piiMatch
@@ -226,6 +224,19 @@ func cardGroups(g []int) bool {
 		}
 	}
 	return len(g) >= 4
+}
+
+// wordEnd returns the index of the first byte at or after i that is not a
+// letter or digit, or len(s).
+func wordEnd(s string, i int) int {
+	rest := s[i:]
+	for len(rest) >= 4 && class[rest[0]]&class[rest[1]]&class[rest[2]]&class[rest[3]]&clAlnum != 0 {
+		rest = rest[4:] // skip four at a time, as skipPlain
+	}
+	for len(rest) > 0 && class[rest[0]]&clAlnum != 0 {
+		rest = rest[1:]
+	}
+	return len(s) - len(rest)
 }
 
 // skipPlain returns the index of the first byte at or after i of a class
