@@ -27,6 +27,11 @@ type Client struct {
 	budget *budget
 	track  *tracker
 
+	// logHead is the processors a log record goes through when static
+	// holds the fields of the static tail of the processors, nil otherwise.
+	logHead []Processor
+	static  *wire.Static
+
 	encoders sync.Pool   // *encState
 	batches  sync.Pool   // *batch, with its body's memory
 	spare    chan []byte // bodies detached from their batches, for new ones
@@ -103,6 +108,7 @@ func New(opts ...Option) (*Client, error) {
 	if c.errs == nil {
 		c.errs = newStderrHandler(cfg.now)
 	}
+	c.logHead, c.static = splitStatic(cfg.processors, cfg.idKey)
 	c.encoders.New = func() any { return &encState{enc: wire.Encoder{IDKey: cfg.idKey}} }
 	c.batches.New = func() any { return new(batch) }
 	c.streams.Store(&streamSet{byKey: map[streamKey]*stream{}})

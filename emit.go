@@ -5,21 +5,27 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+
+	"github.com/o2kit/o2kit/internal/wire"
 )
 
 // The emit path: everything Emit does on the caller's goroutine, from the
 // processors to the record's bytes in its stream's open batch.
 
 func (c *Client) emit(ctx context.Context, typ StreamType, r Record) error {
-	if len(c.cfg.processors) > 0 {
+	ps, static := c.cfg.processors, (*wire.Static)(nil)
+	if typ == Logs && c.static != nil {
+		ps, static = c.logHead, c.static
+	}
+	if len(ps) > 0 {
 		var keep bool
 		var err error
-		if r, keep, err = c.process(ctx, typ, r); !keep {
+		if r, keep, err = c.process(ctx, ps, typ, r); !keep {
 			return err
 		}
 	}
 	es := c.encoders.Get().(*encState)
-	err := c.encode(ctx, es, typ, r)
+	err := c.encode(ctx, es, typ, r, static)
 	if cap(es.buf) <= 64<<10 {
 		c.encoders.Put(es)
 	}
@@ -27,7 +33,8 @@ func (c *Client) emit(ctx context.Context, typ StreamType, r Record) error {
 }
 
 // encode encodes r with es and moves it into its stream's open batch.
-func (c *Client) encode(ctx context.Context, es *encState, typ StreamType, r Record) error {
+// The fields of static that r lacks are appended.
+func (c *Client) encode(ctx context.Context, es *encState, typ StreamType, r Record, static *wire.Static) error {
 	st := es.stream(c, typ, r.Stream)
 	if st == nil {
 		return ErrNoStream
@@ -54,7 +61,7 @@ func (c *Client) encode(ctx context.Context, es *encState, typ StreamType, r Rec
 			id = c.ids.Append(es.id[:0], t)
 		}
 	}
-	es.buf = es.enc.AppendRecord(es.buf[:0], micros, id, r.Attrs)
+	es.buf = es.enc.AppendRecordStatic(es.buf[:0], micros, id, r.Attrs, static)
 	return c.take(ctx, st, es.buf, micros)
 }
 
@@ -110,9 +117,9 @@ func (c *Client) take(ctx context.Context, st *stream, rec []byte, micros int64)
 	return nil
 }
 
-// process runs the processors; keep is false when one dropped the record.
-func (c *Client) process(ctx context.Context, typ StreamType, r Record) (Record, bool, error) {
-	for _, p := range c.cfg.processors {
+// process runs the processors ps; keep is false when one dropped the record.
+func (c *Client) process(ctx context.Context, ps []Processor, typ StreamType, r Record) (Record, bool, error) {
+	for _, p := range ps {
 		out, err := p.Process(ctx, r)
 		if err == nil {
 			r = out

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 
 	"github.com/o2kit/o2kit"
 	"github.com/o2kit/o2kit/internal/norm"
@@ -16,8 +17,9 @@ import (
 type Chain []o2kit.Processor
 
 var (
-	_ o2kit.Processor     = Chain(nil)
-	_ o2kit.StatsReporter = Chain(nil)
+	_ o2kit.Processor      = Chain(nil)
+	_ o2kit.StatsReporter  = Chain(nil)
+	_ o2kit.StaticSplitter = Chain(nil)
 )
 
 // Process runs the processors of c in order.
@@ -32,6 +34,45 @@ func (c Chain) Process(ctx context.Context, r o2kit.Record) (o2kit.Record, error
 		}
 	}
 	return r, nil
+}
+
+// SplitStatic returns the chain without its last processors that are
+// [o2kit.StaticFielder]s, such as [Enrich], and their fields, so that the
+// client encodes them once (see [o2kit.StaticFielder]); ok is false when
+// the last processor is not one. rest is nil when nothing is left.
+func (c Chain) SplitStatic() (rest o2kit.Processor, static []slog.Attr, ok bool) {
+	n := len(c)
+	var parts [][]slog.Attr // last first
+	for ; n > 0; n-- {
+		if c[n-1] == nil {
+			continue
+		}
+		f, isStatic := c[n-1].(o2kit.StaticFielder)
+		if !isStatic {
+			break
+		}
+		attrs, constant := f.StaticAttrs()
+		if !constant {
+			break
+		}
+		parts = append(parts, attrs)
+	}
+	if len(parts) == 0 {
+		return c, nil, false
+	}
+	for i := len(parts) - 1; i >= 0; i-- {
+		// A key an earlier processor adds is always present for a later one.
+		earlier := len(static)
+		for _, a := range parts[i] {
+			if !slices.ContainsFunc(static[:earlier], func(b slog.Attr) bool { return b.Key == a.Key }) {
+				static = append(static, a)
+			}
+		}
+	}
+	if n == 0 {
+		return nil, static, true
+	}
+	return c[:n:n], static, true
 }
 
 // ProcessorStats sums the counters of the processors in c that keep

@@ -24,7 +24,10 @@ type Enricher struct {
 	lens  uint64 // bit n: a static field's key has n bytes (n < 64)
 }
 
-var _ o2kit.Processor = (*Enricher)(nil)
+var (
+	_ o2kit.Processor     = (*Enricher)(nil)
+	_ o2kit.StaticFielder = (*Enricher)(nil)
+)
 
 // Enrich returns a processor that appends attrs to every record that does
 // not already have a top-level field with the same key: a record's own
@@ -94,6 +97,37 @@ func (e *Enricher) present(attrs []slog.Attr, depth int) (have uint64) {
 		}
 	}
 	return have
+}
+
+// StaticAttrs returns the static fields, for the client to encode them
+// once (see [o2kit.StaticFielder]) when Enrich is the last processor. ok
+// is false when a value may change between records: one of kind Any or
+// LogValuer, in groups too.
+func (e *Enricher) StaticAttrs() (attrs []slog.Attr, ok bool) {
+	for _, a := range e.attrs {
+		if !constant(a.Value, 0) {
+			return nil, false
+		}
+	}
+	return e.attrs, true
+}
+
+// constant reports whether v always encodes the same.
+func constant(v slog.Value, depth int) bool {
+	switch v.Kind() {
+	case slog.KindAny, slog.KindLogValuer:
+		return false
+	case slog.KindGroup:
+		if depth >= maxInline {
+			return false
+		}
+		for _, a := range v.Group() {
+			if !constant(a.Value, depth+1) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // Host returns the host field: the name the kernel reports (os.Hostname),
