@@ -73,16 +73,30 @@ const maxOwnID = 128
 // OpenObserve or from a backup has. Keeping it lets the server
 // de-duplicate a record restored twice, or restored into a stream that
 // still holds it.
+// Groups with an empty key are inline (their attributes stand at the top
+// level), so they are searched too, as deep as the encoder goes.
 func ownID(attrs []slog.Attr, key string) (string, bool) {
+	return ownIDAt(attrs, key, 0)
+}
+
+func ownIDAt(attrs []slog.Attr, key string, depth int) (string, bool) {
 	for i := range attrs {
 		a := &attrs[i]
-		if a.Key == key && a.Value.Kind() == slog.KindString {
+		switch {
+		case a.Key == key && a.Value.Kind() == slog.KindString:
 			s := a.Value.String()
 			return s, s != "" && len(s) <= maxOwnID
+		case a.Key == "" && a.Value.Kind() == slog.KindGroup && depth < maxInlineDepth:
+			if s, ok := ownIDAt(a.Value.Group(), key, depth+1); ok || s != "" {
+				return s, ok
+			}
 		}
 	}
 	return "", false
 }
+
+// maxInlineDepth bounds the search of nested inline groups for an id.
+const maxInlineDepth = 8
 
 // stream is c.stream, remembering the last stream this encoder wrote to:
 // records come mostly from one logger at a time, and a map lookup hashes

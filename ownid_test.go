@@ -20,6 +20,7 @@ func TestRecordKeepsItsOwnID(t *testing.T) {
 		{slog.String("case", "empty"), slog.String("o2kit_id", "")},
 		{slog.String("case", "long"), slog.String("o2kit_id", long)},
 		{slog.String("case", "nested"), slog.Group("o2kit", slog.String("id", own))},
+		{slog.String("case", "inline"), slog.Group("", slog.Group("", slog.String("o2kit_id", own+"-inline")))},
 	} {
 		require.NoError(t, c.Emit(t.Context(), Record{Stream: "ids", Attrs: attrs}))
 	}
@@ -28,8 +29,9 @@ func TestRecordKeepsItsOwnID(t *testing.T) {
 	for _, r := range srv.Records("default", "ids") {
 		byCase[r["case"].(string)] = r
 	}
-	require.Len(t, byCase, 5)
+	require.Len(t, byCase, 6)
 	assert.Equal(t, own, byCase["own"]["o2kit_id"], "a record read back or restored keeps its id")
+	assert.Equal(t, own+"-inline", byCase["inline"]["o2kit_id"], "an inline group's attributes stand at the top level")
 	for _, k := range []string{"number", "empty", "long", "nested"} {
 		id, _ := byCase[k]["o2kit_id"].(string)
 		assert.Len(t, id, 36, "%s: a field that is not a usable id gets a new one", k)
