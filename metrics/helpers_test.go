@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -43,7 +44,7 @@ func (b *bodies) wrap(h http.Handler) http.Handler {
 		raw, _ := io.ReadAll(r.Body)
 		body := raw
 		if r.Header.Get("Content-Encoding") == "gzip" {
-			zr, err := gzip.NewReader(bytesReader(raw))
+			zr, err := gzip.NewReader(bytes.NewReader(raw))
 			if err == nil {
 				body, _ = io.ReadAll(zr)
 			}
@@ -51,7 +52,7 @@ func (b *bodies) wrap(h http.Handler) http.Handler {
 		b.mu.Lock()
 		b.list = append(b.list, body)
 		b.mu.Unlock()
-		r.Body = io.NopCloser(bytesReader(raw))
+		r.Body = io.NopCloser(bytes.NewReader(raw))
 		h.ServeHTTP(w, r)
 	})
 }
