@@ -2,6 +2,7 @@ package o2server
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -53,27 +54,18 @@ func decodeParams(raw string, fields, bools []string) (promParams, string) {
 		}
 		k, v, _ := strings.Cut(pair, "=")
 		k, v = formDecode(k), formDecode(v)
-		if !contains(fields, k) {
+		if !slices.Contains(fields, k) {
 			continue
 		}
 		if _, dup := out[k]; dup {
 			return nil, "duplicate field `" + k + "`"
 		}
-		if contains(bools, k) && v != "true" && v != "false" {
+		if slices.Contains(bools, k) && v != "true" && v != "false" {
 			return nil, k + ": provided string was not `true` or `false`"
 		}
 		out[k] = v
 	}
 	return out, ""
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // formDecode percent-decodes leniently as form_urlencoded does: '+' is a

@@ -151,7 +151,7 @@ func handlePromLabels(c *call) {
 			continue
 		}
 		for _, f := range st.fields {
-			if f.name != "_timestamp" && f.name != valueLabel && f.name != hashLabel {
+			if isLabelField(f.name) {
 				out = append(out, f.name)
 			}
 		}
