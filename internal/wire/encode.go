@@ -91,7 +91,8 @@ func (e *Encoder) attr(dst []byte, a *slog.Attr, depth int) []byte {
 }
 
 // anyAttr appends a value of kind Any whose key dst[mark+2:] holds: an
-// error's text at once, anything else through the slow path of [Encoder.any].
+// error that is not a json.Marshaler as its text, anything else through
+// the slow path of [Encoder.any].
 func (e *Encoder) anyAttr(dst []byte, mark int, x any, depth int) []byte {
 	if err, ok := x.(error); ok {
 		if _, marshals := x.(json.Marshaler); !marshals {
@@ -157,16 +158,9 @@ func appendValue(dst []byte, kind slog.Kind, v slog.Value) []byte {
 	return dst
 }
 
-// any writes a value of kind Any: an error as its text, anything else as
-// encoding/json renders it, with objects flattened under key.
+// any writes a value of kind Any, other than the errors [Encoder.anyAttr]
+// writes, as encoding/json renders it, with objects flattened under key.
 func (e *Encoder) any(key string, x any, depth int) {
-	if err, ok := x.(error); ok {
-		if _, marshals := x.(json.Marshaler); !marshals {
-			e.writeKey(key)
-			e.buf = AppendString(e.buf, ErrorText(err))
-			return
-		}
-	}
 	raw, err := Marshal(x)
 	if err != nil {
 		e.writeKey(key)
