@@ -108,12 +108,13 @@ func (a *api) parseAll(raw []json.RawMessage) ([]o2kit.Record, []*FieldError) {
 	return recs, bad
 }
 
-// entry is what an entry holds once its fields are checked.
+// entry is what an entry holds once its fields are checked; its checker
+// keeps the first problem, named after the entry.
 type entry struct {
-	fields  map[string]string // schema fields, by name
-	at      time.Time
-	attrs   []slog.Attr
-	problem *FieldError
+	checker
+	fields map[string]string // schema fields, by name
+	at     time.Time
+	attrs  []slog.Attr
 }
 
 func (a *api) parseEntry(raw json.RawMessage, name string) (o2kit.Record, *FieldError) {
@@ -121,15 +122,13 @@ func (a *api) parseEntry(raw json.RawMessage, name string) (o2kit.Record, *Field
 	if err := json.Unmarshal(raw, &obj); err != nil || obj == nil {
 		return o2kit.Record{}, &FieldError{Event: name, Field: "", Reason: "must be a JSON object"}
 	}
-	e := entry{fields: map[string]string{FieldLevel: "INFO", FieldService: a.cfg.service}}
+	e := entry{checker: checker{event: name}, fields: map[string]string{FieldLevel: "INFO", FieldService: a.cfg.service}}
 	for _, k := range slices.Sorted(maps.Keys(obj)) {
-		e.field(name, k, obj[k])
+		e.field(k, obj[k])
 	}
-	if e.problem == nil && e.fields[FieldMessage] == "" {
-		e.fail(name, FieldMessage, "is required")
-	}
-	if e.problem != nil {
-		return o2kit.Record{}, e.problem
+	e.require(FieldMessage, e.fields[FieldMessage])
+	if e.err != nil {
+		return o2kit.Record{}, e.err
 	}
 	attrs := make([]slog.Attr, 0, 9+len(e.attrs))
 	for _, k := range []string{FieldLevel, FieldService, FieldMessage, o2kit.FieldUserID, o2kit.FieldSessionID,
@@ -141,14 +140,8 @@ func (a *api) parseEntry(raw json.RawMessage, name string) (o2kit.Record, *Field
 	return o2kit.Record{Stream: a.cfg.stream, Time: e.at, Attrs: append(attrs, e.attrs...)}, nil
 }
 
-func (e *entry) fail(name, field, reason string) {
-	if e.problem == nil {
-		e.problem = &FieldError{Event: name, Field: field, Reason: reason}
-	}
-}
-
 // field checks one field of an entry.
-func (e *entry) field(name, k string, v json.RawMessage) {
+func (e *entry) field(k string, v json.RawMessage) {
 	switch k {
 	case "timestamp":
 		t, reason := parseTimestamp(v)
@@ -156,44 +149,44 @@ func (e *entry) field(name, k string, v json.RawMessage) {
 			reason = "must not be more than 24 hours ahead (the server discards such records)"
 		}
 		if reason != "" {
-			e.fail(name, k, reason)
+			e.fail(k, reason)
 		}
 		e.at = t
 	case FieldLevel:
 		s, ok := jsonString(v)
 		l, known := levelOf(s)
 		if !ok || !known {
-			e.fail(name, k, "must be one of debug, info, warn, error")
+			e.fail(k, "must be one of debug, info, warn, error")
 		}
 		e.fields[k] = l
 	case FieldMessage:
-		e.str(name, k, v, maxMessage, nil)
+		e.str(k, v, maxMessage, nil)
 	case FieldService, o2kit.FieldUserID, o2kit.FieldSessionID, o2kit.FieldRequestID:
-		e.str(name, k, v, maxID, nil)
+		e.str(k, v, maxID, nil)
 	case o2kit.FieldTraceID:
-		e.str(name, k, v, 32, traceIDPattern.MatchString)
+		e.str(k, v, 32, traceIDPattern.MatchString)
 	case o2kit.FieldSpanID:
-		e.str(name, k, v, 16, func(s string) bool { return len(s) == 16 && traceIDPattern.MatchString(s+s) })
+		e.str(k, v, 16, func(s string) bool { return len(s) == 16 && traceIDPattern.MatchString(s+s) })
 	case "attributes":
 		attrs, field, reason := parseAttributes(v)
 		if reason != "" {
-			e.fail(name, field, reason)
+			e.fail(field, reason)
 		}
 		e.attrs = attrs
 	default:
-		e.fail(name, k, "is not a known field (put it in attributes)")
+		e.fail(k, "is not a known field (put it in attributes)")
 	}
 }
 
-func (e *entry) str(name, k string, v json.RawMessage, limit int, valid func(string) bool) {
+func (e *entry) str(k string, v json.RawMessage, limit int, valid func(string) bool) {
 	s, ok := jsonString(v)
 	switch {
 	case !ok:
-		e.fail(name, k, "must be a string")
+		e.fail(k, "must be a string")
 	case len(s) > limit:
-		e.fail(name, k, fmt.Sprintf("must be at most %d bytes", limit))
+		e.fail(k, fmt.Sprintf("must be at most %d bytes", limit))
 	case valid != nil && s != "" && !valid(s):
-		e.fail(name, k, "is malformed")
+		e.fail(k, "is malformed")
 	}
 	e.fields[k] = s
 }
