@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/o2kit/o2kit"
 )
@@ -46,14 +47,10 @@ func (d Desc) fullName() string {
 		return d.Name
 	}
 	u := "_" + d.Unit
-	if hasSuffix(d.Name, u) || hasSuffix(d.Name, u+"_total") {
+	if strings.HasSuffix(d.Name, u) || strings.HasSuffix(d.Name, u+"_total") {
 		return d.Name
 	}
 	return d.Name + u
-}
-
-func hasSuffix(s, suffix string) bool {
-	return len(s) >= len(suffix) && s[len(s)-len(suffix):] == suffix
 }
 
 // validate checks the name, the unit and the label names of d.
@@ -80,7 +77,7 @@ func validLabel(l string) error {
 	switch {
 	case !validLabelName(l):
 		return fmt.Errorf("%w: label %q: want [a-zA-Z_][a-zA-Z0-9_]*", ErrInvalidName, l)
-	case len(l) >= 2 && l[:2] == "__":
+	case strings.HasPrefix(l, "__"):
 		return fmt.Errorf("%w: label %q: names starting with __ are reserved", ErrInvalidName, l)
 	case slices.Contains(reservedLabels, l):
 		return fmt.Errorf("%w: label %q is reserved", ErrInvalidName, l)
