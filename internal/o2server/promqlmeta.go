@@ -137,8 +137,23 @@ func handlePromLabels(c *call) {
 	if !ok {
 		return
 	}
+	c.promOverlapping(req, func(out []string, st *stream) []string {
+		for _, f := range st.fields {
+			if isLabelField(f.name) {
+				out = append(out, f.name)
+			}
+		}
+		return out
+	})
+}
+
+// promOverlapping answers the sorted, distinct strings fn adds for each
+// metrics stream (or only the one the selector names) whose data overlaps
+// the range. A start after end drops the connection: the server's stats
+// check asserts start <= end and panics.
+func (c *call) promOverlapping(req metaRequest, fn func(out []string, st *stream) []string) {
 	if req.start > req.end {
-		c.drop() // the stats check asserts start <= end and panics
+		c.drop()
 		return
 	}
 	db := c.org.dbs[typeMetrics]
@@ -146,14 +161,8 @@ func handlePromLabels(c *call) {
 	var out []string
 	db.mu.Lock()
 	for _, n := range db.order {
-		st := db.streams[n]
-		if named && n != name || !overlaps(st, req) {
-			continue
-		}
-		for _, f := range st.fields {
-			if isLabelField(f.name) {
-				out = append(out, f.name)
-			}
+		if st := db.streams[n]; (!named || n == name) && overlaps(st, req) {
+			out = fn(out, st)
 		}
 	}
 	db.mu.Unlock()

@@ -22,29 +22,15 @@ func handlePromLabelValues(c *call) {
 		return
 	}
 	label := c.param("name")
-	db := c.org.dbs[typeMetrics]
 	name, named := req.metricName()
 	if label == labels.MetricName {
-		if req.start > req.end {
-			c.drop() // the stats check asserts start <= end and panics
-			return
-		}
-		var out []string
-		db.mu.Lock()
-		for _, n := range db.order {
-			if (!named || n == name) && overlaps(db.streams[n], req) {
-				out = append(out, n)
-			}
-		}
-		db.mu.Unlock()
-		slices.Sort(out)
-		c.promStrings(out)
+		c.promOverlapping(req, func(out []string, st *stream) []string { return append(out, st.name) })
 		return
 	}
 	var out []string
 	if named {
 		var err error
-		if out, err = db.labelValues(c.ctx(), name, label, req); err != nil {
+		if out, err = c.org.dbs[typeMetrics].labelValues(c.ctx(), name, label, req); err != nil {
 			c.promInternal(err)
 			return
 		}
