@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -131,7 +132,7 @@ func (r *Registry) export(now time.Time, pts []point) error {
 		err := r.client.EmitAs(context.Background(), o2kit.Metrics, o2kit.Record{Stream: stream, Time: now, Attrs: r.attrs})
 		if err != nil {
 			dropped++
-			first = cmpOr(first, err)
+			first = cmp.Or(first, err)
 		}
 	}
 	r.stats.exports.Add(1)
@@ -141,13 +142,6 @@ func (r *Registry) export(now time.Time, pts []point) error {
 		return fmt.Errorf("metrics: export: client dropped samples (%d left out of %d): %w", dropped, len(pts), first)
 	}
 	return nil
-}
-
-func cmpOr(a, b error) error {
-	if a != nil {
-		return a
-	}
-	return b
 }
 
 // wireValue is v as OpenObserve takes it: NaN cannot be stored, so it is
