@@ -23,8 +23,10 @@ func (f mwOptionFunc) applyMiddleware(c *mwConfig) { f(c) }
 
 type mwConfig struct {
 	sampleEvery uint64
-	message     string
 }
+
+// requestMessage is the message of every request record.
+const requestMessage = "http request"
 
 // SampleSuccess logs one in every n requests answered below 400; those
 // answered 4xx and 5xx are always logged. Default 1 (all); values below 1
@@ -49,7 +51,7 @@ func Middleware(logger *slog.Logger, opts ...MiddlewareOption) func(http.Handler
 	if logger == nil {
 		logger = slog.Default()
 	}
-	cfg := mwConfig{sampleEvery: 1, message: "http request"}
+	cfg := mwConfig{sampleEvery: 1}
 	for _, o := range opts {
 		if o != nil {
 			o.applyMiddleware(&cfg)
@@ -70,7 +72,7 @@ func Middleware(logger *slog.Logger, opts ...MiddlewareOption) func(http.Handler
 				// goes on to net/http, which aborts the response.
 				if p := recover(); p != nil {
 					rec.status = http.StatusInternalServerError
-					logRequest(logger, cfg.message, r, rec, time.Since(start))
+					logRequest(logger, r, rec, time.Since(start))
 					panic(p)
 				}
 			}()
@@ -78,12 +80,12 @@ func Middleware(logger *slog.Logger, opts ...MiddlewareOption) func(http.Handler
 			if rec.status < 400 && cfg.sampleEvery > 1 && seen.Add(1)%cfg.sampleEvery != 1 {
 				return
 			}
-			logRequest(logger, cfg.message, r, rec, time.Since(start))
+			logRequest(logger, r, rec, time.Since(start))
 		})
 	}
 }
 
-func logRequest(logger *slog.Logger, msg string, r *http.Request, rec *recorder, took time.Duration) {
+func logRequest(logger *slog.Logger, r *http.Request, rec *recorder, took time.Duration) {
 	level := slog.LevelInfo
 	switch {
 	case rec.status >= 500:
@@ -102,7 +104,7 @@ func logRequest(logger *slog.Logger, msg string, r *http.Request, rec *recorder,
 		slog.Int64("bytes", rec.bytes),
 		slog.Float64("latency_ms", float64(took)/float64(time.Millisecond)),
 	)
-	logger.LogAttrs(r.Context(), level, msg, attrs...)
+	logger.LogAttrs(r.Context(), level, requestMessage, attrs...)
 }
 
 // requestID returns the caller's id when it is sane, or a new random one.
