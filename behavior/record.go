@@ -1,6 +1,7 @@
 package behavior
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 
@@ -49,7 +50,7 @@ func (t *Tracker) begin(ctx context.Context, name string, m Meta) (*event, error
 	e.attrs = append(e.attrs[:0], slog.String(FieldEvent, name), slog.String(FieldEventID, id))
 	e.attrs = o2kit.AppendContextAttrs(e.attrs, ctx)
 	user, session := o2kit.UserFromContext(ctx), o2kit.SessionFromContext(ctx)
-	e.session, e.actor = firstOf(session, anonOf(v), user), firstOf(user, anonOf(v), session)
+	e.session, e.actor = cmp.Or(session, anonOf(v), user), cmp.Or(user, anonOf(v), session)
 	if v != nil {
 		e.attrs = t.appendVisitor(e.attrs, v, bot)
 	}
@@ -146,13 +147,4 @@ func anonOf(v *Visitor) string {
 		return ""
 	}
 	return v.AnonymousID
-}
-
-func firstOf(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }
