@@ -76,6 +76,12 @@ func (k *kahan) value() float64 {
 
 // Sum returns the sum of the finite samples.
 func Sum(samples []Sample) (float64, bool) {
+	k, n := finiteSum(samples)
+	return k.value(), n > 0
+}
+
+// finiteSum adds up the finite samples and counts them.
+func finiteSum(samples []Sample) (kahan, int) {
 	var k kahan
 	n := 0
 	for _, s := range samples {
@@ -84,7 +90,7 @@ func Sum(samples []Sample) (float64, bool) {
 			n++
 		}
 	}
-	return k.value(), n > 0
+	return k, n
 }
 
 // Count returns the number of finite samples; ok is false when it is 0.
@@ -102,21 +108,21 @@ func Count(samples []Sample) (float64, bool) {
 // overflow, the mean is computed from the values divided by the count
 // first, so Avg of finite samples is always finite.
 func Avg(samples []Sample) (float64, bool) {
-	sum, ok := Sum(samples)
-	if !ok {
+	k, count := finiteSum(samples)
+	if count == 0 {
 		return 0, false
 	}
-	n, _ := Count(samples)
+	sum, n := k.value(), float64(count)
 	if !math.IsInf(sum, 0) {
 		return sum / n, true
 	}
-	var k kahan
+	var scaled kahan
 	for _, s := range samples {
 		if finite(s.V) {
-			k.add(s.V / n)
+			scaled.add(s.V / n)
 		}
 	}
-	return k.value(), true
+	return scaled.value(), true
 }
 
 // Min returns the smallest finite sample.
