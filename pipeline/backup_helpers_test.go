@@ -13,12 +13,15 @@ import (
 
 	"github.com/o2kit/o2kit"
 	"github.com/o2kit/o2kit/internal/o2server"
+	"github.com/o2kit/o2kit/internal/o2test"
 )
 
-// backupEpoch is "now" in the backup tests, unless a test moves the clock.
-var backupEpoch = time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)
+// backupEpoch is "now" in the tests that run a [testClock], unless a test
+// moves the clock: the pinned time of the package's other tests.
+var backupEpoch = o2test.Epoch
 
-// testClock is a clock the dev server and the clients share; tests move it.
+// testClock is a clock tests move by hand, such as one the dev server and
+// the clients share.
 type testClock struct{ now atomic.Int64 }
 
 func newTestClock(t time.Time) *testClock {
@@ -27,8 +30,9 @@ func newTestClock(t time.Time) *testClock {
 	return c
 }
 
-func (c *testClock) Now() time.Time  { return time.Unix(0, c.now.Load()).UTC() }
-func (c *testClock) set(t time.Time) { c.now.Store(t.UnixNano()) }
+func (c *testClock) Now() time.Time      { return time.Unix(0, c.now.Load()).UTC() }
+func (c *testClock) set(t time.Time)     { c.now.Store(t.UnixNano()) }
+func (c *testClock) add(d time.Duration) { c.now.Add(int64(d)) }
 
 // backupEnv is a dev server and a clock for one test.
 type backupEnv struct {

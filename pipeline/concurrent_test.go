@@ -11,22 +11,23 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/o2kit/o2kit"
+	"github.com/o2kit/o2kit/internal/o2test"
 )
 
 // Every processor is used by many goroutines at once; run under -race.
 func TestProcessorsConcurrently(t *testing.T) {
-	clock := newFakeClock()
+	clock := newTestClock(o2test.Epoch)
 	contract, err := NewContract("c", "", []Rule{Require("order_id")})
 	require.NoError(t, err)
 	lookup, err := Lookup("user_id", func(_ context.Context, id string) ([]slog.Attr, error) {
 		return []slog.Attr{slog.String("tier", "t-"+id)}, nil
-	}, WithCache(4, time.Second), WithClock(clock.now))
+	}, WithCache(4, time.Second), WithClock(clock.Now))
 	require.NoError(t, err)
 	sample, err := Sample(0.5)
 	require.NoError(t, err)
-	dedupe, err := Dedupe(time.Second, WithMaxKeys(8), WithClock(clock.now))
+	dedupe, err := Dedupe(time.Second, WithMaxKeys(8), WithClock(clock.Now))
 	require.NoError(t, err)
-	limit, err := RateLimit(1000, 10, WithClock(clock.now))
+	limit, err := RateLimit(1000, 10, WithClock(clock.Now))
 	require.NoError(t, err)
 	chain := Chain{
 		MaskPII(WithStrategy(Hash([]byte("k")))), Enrich(Service("s")), lookup, contract,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -12,22 +11,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/o2kit/o2kit"
+	"github.com/o2kit/o2kit/internal/o2test"
 )
 
-// fakeClock is a clock the test moves by hand.
-type fakeClock struct{ t atomic.Int64 }
-
-func newFakeClock() *fakeClock {
-	c := &fakeClock{}
-	c.t.Store(time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC).UnixNano())
-	return c
-}
-
-func (c *fakeClock) now() time.Time      { return time.Unix(0, c.t.Load()).UTC() }
-func (c *fakeClock) add(d time.Duration) { c.t.Add(int64(d)) }
-
 func TestLookup(t *testing.T) {
-	clock := newFakeClock()
+	clock := newTestClock(o2test.Epoch)
 	calls := map[string]int{}
 	tiers := func(_ context.Context, id string) ([]slog.Attr, error) {
 		calls[id]++
@@ -39,7 +27,7 @@ func TestLookup(t *testing.T) {
 		}
 		return nil, nil
 	}
-	l, err := Lookup("user.id", tiers, WithCache(2, time.Minute), WithClock(clock.now))
+	l, err := Lookup("user.id", tiers, WithCache(2, time.Minute), WithClock(clock.Now))
 	require.NoError(t, err)
 	rec := func(id string) o2kit.Record {
 		return o2kit.Record{Attrs: []slog.Attr{slog.Group("user", slog.String("id", id))}}

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/o2kit/o2kit"
+	"github.com/o2kit/o2kit/internal/o2test"
 )
 
 // kept reports whether p lets r through.
@@ -97,8 +98,8 @@ func TestParseLevel(t *testing.T) {
 }
 
 func TestDedupe(t *testing.T) {
-	clock := newFakeClock()
-	d, err := Dedupe(time.Minute, WithClock(clock.now), WithKeyFields("code", "req.path"))
+	clock := newTestClock(o2test.Epoch)
+	d, err := Dedupe(time.Minute, WithClock(clock.Now), WithKeyFields("code", "req.path"))
 	require.NoError(t, err)
 	rec := func(stream, code, path string, extra int) o2kit.Record {
 		return o2kit.Record{Stream: stream, Attrs: []slog.Attr{
@@ -123,13 +124,13 @@ func TestDedupe(t *testing.T) {
 }
 
 func TestDedupeWholeRecordAndBound(t *testing.T) {
-	clock := newFakeClock()
-	d, err := Dedupe(time.Hour, WithClock(clock.now), WithMaxKeys(3))
+	clock := newTestClock(o2test.Epoch)
+	d, err := Dedupe(time.Hour, WithClock(clock.Now), WithMaxKeys(3))
 	require.NoError(t, err)
 	rec := func(attrs ...slog.Attr) o2kit.Record { return o2kit.Record{Stream: "s", Attrs: attrs} }
 	values := []slog.Attr{
 		slog.String("a", "x"), slog.Int("a", 1), slog.Uint64("a", 1), slog.Float64("a", 1), slog.Bool("a", true),
-		slog.Time("a", clock.now()), slog.Duration("a", 1), slog.Group("a", slog.Int("b", 1)), slog.Any("a", []int{1}),
+		slog.Time("a", clock.Now()), slog.Duration("a", 1), slog.Group("a", slog.Int("b", 1)), slog.Any("a", []int{1}),
 	}
 	for _, v := range values {
 		assert.True(t, kept(t, d, rec(v)), v.String())
@@ -140,8 +141,8 @@ func TestDedupeWholeRecordAndBound(t *testing.T) {
 }
 
 func TestRateLimit(t *testing.T) {
-	clock := newFakeClock()
-	l, err := RateLimit(2, 3, WithClock(clock.now), WithStreamLimit("Audit", 0, 0), WithStreamLimit("slow", 0.5, 1))
+	clock := newTestClock(o2test.Epoch)
+	l, err := RateLimit(2, 3, WithClock(clock.Now), WithStreamLimit("Audit", 0, 0), WithStreamLimit("slow", 0.5, 1))
 	require.NoError(t, err)
 	app := o2kit.Record{Stream: "app"}
 	for range 3 {
