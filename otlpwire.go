@@ -21,13 +21,13 @@ var otlpNesting = [...]protowire.Number{1, 2, 2}
 const contentOTLP = "application/x-protobuf"
 
 // protoField is one field of a message: its number, its whole encoding
-// (tag and value), and for a length-delimited field the value's bytes.
+// (tag and value), its wire type, and for a length-delimited field
+// (BytesType) the value's bytes.
 type protoField struct {
 	num   protowire.Number
 	raw   []byte
 	value []byte
 	typ   protowire.Type
-	bytes bool
 }
 
 var errBadProto = errors.New("malformed protobuf")
@@ -47,7 +47,6 @@ func protoFields(msg []byte) ([]protoField, error) {
 		f := protoField{num: num, raw: msg[:n+m], typ: typ}
 		if typ == protowire.BytesType {
 			f.value, _ = protowire.ConsumeBytes(msg[n:])
-			f.bytes = true
 		}
 		out = append(out, f)
 		msg = msg[n+m:]
@@ -65,7 +64,7 @@ func countNested(msg []byte, level int) (int, error) {
 	}
 	n := 0
 	for _, f := range fs {
-		if f.num != otlpNesting[level] || !f.bytes {
+		if f.num != otlpNesting[level] || f.typ != protowire.BytesType {
 			continue
 		}
 		if level == len(otlpNesting)-1 {
@@ -95,7 +94,7 @@ func splitNested(msg []byte, level int) (a, b []byte, ok bool) {
 	}
 	var kids, rest []protoField
 	for _, f := range fs {
-		if f.num == otlpNesting[level] && f.bytes {
+		if f.num == otlpNesting[level] && f.typ == protowire.BytesType {
 			kids = append(kids, f)
 		} else {
 			rest = append(rest, f)
@@ -179,7 +178,7 @@ func otlpAnswerProto(body []byte) (int64, string, error) {
 	var rejected int64
 	var msg string
 	for _, f := range fs {
-		if f.num != 1 || !f.bytes {
+		if f.num != 1 || f.typ != protowire.BytesType {
 			continue
 		}
 		inner, err := protoFields(f.value)
@@ -194,7 +193,7 @@ func otlpAnswerProto(body []byte) (int64, string, error) {
 					return 0, "", errBadProto
 				}
 				rejected = int64(v)
-			case g.num == 2 && g.bytes:
+			case g.num == 2 && g.typ == protowire.BytesType:
 				msg = string(g.value)
 			}
 		}
