@@ -1,11 +1,11 @@
 package logging
 
 import (
+	"bytes"
 	"encoding/json"
 	"log/slog"
 	"maps"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/o2kit/o2kit"
@@ -56,7 +56,7 @@ var reservedKeys = []string{"_timestamp", FieldLevel, FieldService, FieldMessage
 // parseAttributes turns a JSON object into attrs, nested objects into
 // groups, in key order. It returns the field at fault and why on error.
 func parseAttributes(v json.RawMessage) ([]slog.Attr, string, string) {
-	d := json.NewDecoder(strings.NewReader(string(v)))
+	d := json.NewDecoder(bytes.NewReader(v))
 	d.UseNumber()
 	var obj map[string]any
 	if err := d.Decode(&obj); err != nil || obj == nil {

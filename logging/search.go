@@ -1,6 +1,7 @@
 package logging
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -201,7 +202,7 @@ func window(start, end time.Time) (time.Time, time.Time, error) {
 
 func decodeEntry(raw json.RawMessage) (Entry, error) {
 	var e Entry
-	d := json.NewDecoder(strings.NewReader(string(raw)))
+	d := json.NewDecoder(bytes.NewReader(raw))
 	d.UseNumber()
 	if err := d.Decode(&e.Fields); err != nil {
 		return e, err
