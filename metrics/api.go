@@ -101,26 +101,23 @@ func (r *Registry) SeriesHandler() http.Handler {
 			r.promSeries(req.Context(), w, q)
 			return
 		}
-		_, to, ms, err := r.selection(q)
+		_, end, ms, err := r.selection(q)
 		if err != nil {
 			apiError(w, http.StatusBadRequest, err)
 			return
 		}
-		from := to - time.Hour.Milliseconds()
-		if v := q.Get("from"); v != "" {
-			if from, err = parseTime(v); err != nil {
-				apiError(w, http.StatusBadRequest, fmt.Errorf("from: %w", err))
-				return
-			}
+		from, err := timeParam(q, "from", time.UnixMilli(end).Add(-time.Hour))
+		if err != nil {
+			apiError(w, http.StatusBadRequest, err)
+			return
 		}
-		if v := q.Get("to"); v != "" {
-			if to, err = parseTime(v); err != nil {
-				apiError(w, http.StatusBadRequest, fmt.Errorf("to: %w", err))
-				return
-			}
+		to, err := timeParam(q, "to", time.UnixMilli(end))
+		if err != nil {
+			apiError(w, http.StatusBadRequest, err)
+			return
 		}
 		out := seriesAnswer{Series: []seriesJSON{}}
-		for _, s := range r.store.Select(q.Get("name"), from, to, ms...) {
+		for _, s := range r.store.Select(q.Get("name"), from.UnixMilli(), to.UnixMilli(), ms...) {
 			sj := seriesJSON{Name: s.Name, Labels: labelMap(s.Labels), Samples: make([][2]jsonFloat, len(s.Samples))}
 			for i, p := range s.Samples {
 				sj.Samples[i] = [2]jsonFloat{jsonFloat(p.T), jsonFloat(p.V)}
