@@ -3,6 +3,7 @@ package tracing
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"go.opentelemetry.io/otel/attribute"
 )
@@ -54,13 +55,10 @@ func (m Money) problem() string {
 	if p := notNegative(KeyAmount, m.Minor); p != "" {
 		return p
 	}
-	if len(m.Currency) != 3 {
+	if len(m.Currency) != 3 || strings.ContainsFunc(m.Currency, notUpper) {
 		return fmt.Sprintf("%s %q is not a 3-letter ISO 4217 code", KeyCurrency, m.Currency)
-	}
-	for i := range 3 {
-		if c := m.Currency[i]; c < 'A' || c > 'Z' {
-			return fmt.Sprintf("%s %q is not a 3-letter ISO 4217 code", KeyCurrency, m.Currency)
-		}
 	}
 	return ""
 }
+
+func notUpper(r rune) bool { return r < 'A' || r > 'Z' }
