@@ -34,10 +34,7 @@ func (q StatsQuery) SQL() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	interval := q.Interval
-	if interval == "" {
-		interval = "1 minute"
-	}
+	interval := q.interval()
 	if !intervalPattern.MatchString(interval) {
 		return "", &QueryError{Field: "interval", Reason: `must be like "5 minutes" (second, minute, hour or day)`}
 	}
@@ -82,6 +79,14 @@ func Stats(ctx context.Context, client *o2kit.Client, q StatsQuery) ([]Bucket, e
 	return out, nil
 }
 
+// interval is the bucket width asked for, "1 minute" by default.
+func (q StatsQuery) interval() string {
+	if q.Interval == "" {
+		return "1 minute"
+	}
+	return q.Interval
+}
+
 // request checks q and returns the search that answers it.
 func (q StatsQuery) request(client *o2kit.Client) (o2kit.SearchRequest, error) {
 	if err := useClient(client, &q.Stream); err != nil {
@@ -95,13 +100,13 @@ func (q StatsQuery) request(client *o2kit.Client) (o2kit.SearchRequest, error) {
 	if err != nil {
 		return req, err
 	}
-	if n := req.End.Sub(req.Start) / intervalOf(q.Interval); n > MaxBuckets {
+	if n := req.End.Sub(req.Start) / intervalOf(q.interval()); n > MaxBuckets {
 		return req, &QueryError{Field: "interval", Reason: fmt.Sprintf("gives %d buckets over the time range, more than %d", n, MaxBuckets)}
 	}
 	return req, nil
 }
 
-// intervalOf returns the width of a valid interval ("" is a minute).
+// intervalOf returns the width of an interval SQL has checked.
 func intervalOf(interval string) time.Duration {
 	m := intervalPattern.FindStringSubmatch(interval)
 	if m == nil {
