@@ -118,11 +118,7 @@ func (r *Registry) SeriesHandler() http.Handler {
 		}
 		out := seriesAnswer{Series: []seriesJSON{}}
 		for _, s := range r.store.Select(q.Get("name"), from.UnixMilli(), to.UnixMilli(), ms...) {
-			sj := seriesJSON{Name: s.Name, Labels: labelMap(s.Labels), Samples: make([][2]jsonFloat, len(s.Samples))}
-			for i, p := range s.Samples {
-				sj.Samples[i] = [2]jsonFloat{jsonFloat(p.T), jsonFloat(p.V)}
-			}
-			out.Series = append(out.Series, sj)
+			out.Series = append(out.Series, seriesJSON{Name: s.Name, Labels: labelMap(s.Labels), Samples: samplesJSON(s.Samples)})
 		}
 		apiJSON(w, http.StatusOK, out)
 	})
@@ -161,6 +157,15 @@ func (f jsonFloat) MarshalJSON() ([]byte, error) {
 		return []byte("null"), nil
 	}
 	return strconv.AppendFloat(nil, v, 'g', -1, 64), nil
+}
+
+// samplesJSON writes samples as [ms, value] pairs.
+func samplesJSON(ss []Sample) [][2]jsonFloat {
+	out := make([][2]jsonFloat, len(ss))
+	for i, p := range ss {
+		out[i] = [2]jsonFloat{jsonFloat(p.T), jsonFloat(p.V)}
+	}
+	return out
 }
 
 func labelMap(ls Labels) map[string]string {

@@ -40,11 +40,7 @@ func (r *Registry) promQuery(ctx context.Context, w http.ResponseWriter, q url.V
 		out.Scalar = &[2]jsonFloat{jsonFloat(res.Scalar.T), jsonFloat(res.Scalar.V)}
 	}
 	for _, s := range res.Series {
-		sj := promSeriesJSON{Labels: s.Metric, Samples: make([][2]jsonFloat, len(s.Samples))}
-		for i, p := range s.Samples {
-			sj.Samples[i] = [2]jsonFloat{jsonFloat(p.T), jsonFloat(p.V)}
-		}
-		out.Series = append(out.Series, sj)
+		out.Series = append(out.Series, promSeriesJSON{Labels: s.Metric, Samples: samplesJSON(s.Samples)})
 	}
 	apiJSON(w, http.StatusOK, out)
 }
