@@ -2,10 +2,10 @@ package pipeline
 
 import (
 	"encoding/json"
-	"io"
 	"log/slog"
 	"math"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -69,10 +69,10 @@ func FuzzParseRecord(f *testing.F) {
 		}
 		require.True(t, json.Valid([]byte(line)), line)
 		var m map[string]any
-		dec := json.NewDecoder(stringsReader(line))
+		dec := json.NewDecoder(strings.NewReader(line))
 		dec.UseNumber()
 		require.NoError(t, dec.Decode(&m))
-		require.Equal(t, json.Number(fmtInt(rec.ts)), m["_timestamp"])
+		require.Equal(t, json.Number(strconv.FormatInt(rec.ts, 10)), m["_timestamp"])
 		count := map[string]int{}
 		for _, a := range rec.attrs {
 			count[a.Key]++
@@ -86,21 +86,6 @@ func FuzzParseRecord(f *testing.F) {
 		}
 	})
 }
-
-func stringsReader(s string) *stringReader { return &stringReader{s: s} }
-
-type stringReader struct{ s string }
-
-func (r *stringReader) Read(p []byte) (int, error) {
-	if r.s == "" {
-		return 0, io.EOF
-	}
-	n := copy(p, r.s)
-	r.s = r.s[n:]
-	return n, nil
-}
-
-func fmtInt(n int64) string { return strconv.FormatInt(n, 10) }
 
 // benchLine is a stored order record as a search hit returns it.
 const benchLine = `{"_timestamp":1795595400000000,"o2kit_id":"019ab2c3-d4e5-7f60-8a1b-2c3d4e5f6a7b",` +
