@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/o2kit/o2kit"
+	"github.com/o2kit/o2kit/internal/norm"
 )
 
 // parseTimestamp reads an RFC 3339 string or an integer Unix time whose
@@ -33,20 +34,7 @@ func parseTimestamp(v json.RawMessage) (time.Time, string) {
 	if err != nil || i <= 0 {
 		return time.Time{}, reason
 	}
-	return time.UnixMicro(timestampMicros(i)).UTC(), ""
-}
-
-// timestampMicros reads an integer Unix time in s, ms, µs or ns, by size.
-func timestampMicros(v int64) int64 {
-	switch {
-	case v > 31_536_000_000_000_000:
-		return v / 1000
-	case v > 31_536_000_000_000:
-		return v
-	case v > 31_536_000_000:
-		return v * 1000
-	}
-	return v * 1_000_000
+	return time.UnixMicro(norm.TimestampMicros(i)).UTC(), ""
 }
 
 // reservedKeys are the schema's fields, which attributes may not shadow.
