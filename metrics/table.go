@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"slices"
 	"strings"
 	"sync/atomic"
 	"unicode/utf8"
@@ -42,7 +43,7 @@ func (t *table[S]) get(h uint64, values []string) *S {
 		if e == nil {
 			return nil
 		}
-		if e.hash == h && equalValues(e.values, values) {
+		if e.hash == h && slices.Equal(e.values, values) {
 			return e.s
 		}
 	}
@@ -80,18 +81,6 @@ func (t *table[S]) rebuilt(min int, keep func(e *entry[S]) bool) *table[S] {
 		}
 	})
 	return nt
-}
-
-func equalValues(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // hashValues is FNV-1a over the values, each followed by 0xff (a byte that
