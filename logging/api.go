@@ -92,7 +92,7 @@ func WithDefaultService(name string) APIOption {
 // batch. An entry whose record is larger than the client's batch byte
 // limit is likewise refused, with 413 and its index in "field".
 func NewAPI(client *o2kit.Client, opts ...APIOption) http.Handler {
-	cfg := apiConfig{maxBody: 1 << 20, maxEntries: 1000}
+	var cfg apiConfig
 	for _, o := range opts {
 		if o != nil {
 			o.applyAPI(&cfg)

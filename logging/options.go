@@ -30,7 +30,7 @@ type config struct {
 }
 
 func newConfig(opts []Option) config {
-	c := config{level: slog.LevelInfo, queue: 1024}
+	var c config
 	for _, o := range opts {
 		if o != nil {
 			o.apply(&c)
