@@ -80,15 +80,13 @@ func splitStatic(ps []Processor, idKey string) (head []Processor, static *wire.S
 // whose key an earlier processor adds is left out: the earlier one's is
 // always present when the later one runs. It returns nil when a field's
 // key is the id field's, which the processors would hide from the id
-// lookup; those keep the processor path.
+// lookup; those keep the processor path. Fields with an empty key are
+// left to [wire.NewStatic], which leaves them out.
 func mergeStatic(parts [][]slog.Attr, idKey string) []slog.Attr {
 	var out []slog.Attr
 	for _, part := range parts {
 		n := len(out)
 		for _, a := range part {
-			if a.Key == "" {
-				continue
-			}
 			if idKey != "" && a.Key == idKey {
 				return nil
 			}
