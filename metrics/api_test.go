@@ -132,7 +132,7 @@ func TestIngestBadSampleLosesNoGoodOne(t *testing.T) {
 }
 
 func TestIngestForwardsToOpenObserve(t *testing.T) {
-	c, srv, _, _ := devClient(t)
+	c, srv, _ := devClient(t)
 	r, err := NewRegistry(c, WithInterval(-1), WithClock(pinned))
 	require.NoError(t, err)
 	defer r.Close()

@@ -18,7 +18,7 @@ import (
 // server, and returns the registry and the server.
 func promRegistry(t *testing.T, opts ...o2kit.Option) (*Registry, *o2server.Server) {
 	t.Helper()
-	c, srv, _, _ := devClient(t, opts...)
+	c, srv, _ := devClient(t, opts...)
 	now := pinned().Add(-2 * time.Minute)
 	r, err := NewRegistry(c, WithInterval(-1), WithClock(func() time.Time { return now }))
 	require.NoError(t, err)

@@ -37,7 +37,7 @@ func shopMetrics(t *testing.T, r *Registry) {
 }
 
 func TestExportGolden(t *testing.T) {
-	c, srv, seen, _ := devClient(t)
+	c, srv, seen := devClient(t)
 	r, err := NewRegistry(c, WithInterval(-1), WithClock(pinned))
 	require.NoError(t, err)
 	shopMetrics(t, r)
@@ -76,7 +76,7 @@ func golden(t *testing.T, path string, got []byte) {
 }
 
 func TestExportNonFinite(t *testing.T) {
-	c, srv, _, _ := devClient(t)
+	c, srv, _ := devClient(t)
 	r, err := NewRegistry(c, WithInterval(-1), WithClock(pinned))
 	require.NoError(t, err)
 	defer r.Close()
@@ -132,7 +132,7 @@ func TestFlushHonoursContext(t *testing.T) {
 }
 
 func TestExportReportsDroppedSamples(t *testing.T) {
-	c, _, _, _ := devClient(t)
+	c, _, _ := devClient(t)
 	var got []error
 	r, err := NewRegistry(c, WithInterval(-1), WithErrorHandler(o2kit.ErrorHandlerFunc(func(err error) { got = append(got, err) })))
 	require.NoError(t, err)
@@ -161,7 +161,7 @@ func TestTimerFailuresGoToTheErrorHandler(t *testing.T) {
 }
 
 func TestConstLabels(t *testing.T) {
-	c, srv, _, _ := devClient(t)
+	c, srv, _ := devClient(t)
 	r, err := NewRegistry(c, WithInterval(-1), WithClock(pinned), WithConstLabels(map[string]string{"service": "checkout", "instance": "pod-1"}))
 	require.NoError(t, err)
 	defer r.Close()

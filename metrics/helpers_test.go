@@ -65,7 +65,7 @@ func (b *bodies) all() [][]byte {
 
 // devClient returns a client of a fresh dev server on a loopback port,
 // set up as o2test.New does, with the request bodies the server saw.
-func devClient(t *testing.T, opts ...o2kit.Option) (*o2kit.Client, *o2server.Server, *bodies, string) {
+func devClient(t *testing.T, opts ...o2kit.Option) (*o2kit.Client, *o2server.Server, *bodies) {
 	t.Helper()
 	srv := o2server.New(o2server.WithClock(o2test.Pinned))
 	seen := &bodies{}
@@ -80,7 +80,7 @@ func devClient(t *testing.T, opts ...o2kit.Option) (*o2kit.Client, *o2server.Ser
 		hs.Close()
 		srv.Close()
 	})
-	return c, srv, seen, hs.URL
+	return c, srv, seen
 }
 
 // bubbleClient returns a client of an in-memory dev server, for synctest.

@@ -132,7 +132,7 @@ func TestQueryScalarAndErrors(t *testing.T) {
 // TestQueryRetriesThroughTheClient: a 503 from the dev server is retried
 // by the client's transport, as its other requests are.
 func TestQueryRetriesThroughTheClient(t *testing.T) {
-	c, srv, _, _ := devClient(t, o2kit.WithMaxRetries(2))
+	c, srv, _ := devClient(t, o2kit.WithMaxRetries(2))
 	var mu sync.Mutex
 	tries := 0
 	srv.SetFaultFunc(func(*http.Request) (o2server.Fault, bool) {
@@ -237,7 +237,7 @@ func TestQuerySeriesOneMatcherPerRequest(t *testing.T) {
 }
 
 func TestQuerySeriesOnTheDevServer(t *testing.T) {
-	c, _, _, _ := devClient(t)
+	c, _, _ := devClient(t)
 	r, err := NewRegistry(c, WithInterval(-1), WithClock(pinned))
 	require.NoError(t, err)
 	defer r.Close()
