@@ -8,6 +8,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -45,9 +46,19 @@ func Options(srv *o2server.Server, url string) []o2kit.Option {
 // when the test ends.
 func New(t testing.TB, opts ...o2kit.Option) *Env {
 	t.Helper()
-	srv := o2server.New(o2server.WithClock(Pinned))
+	return NewWithClock(t, Pinned, opts...)
+}
+
+// NewWithClock is [New] with now as the clock of both the server and the
+// client, for tests whose records must fall inside the server's ingest
+// window at another time than Epoch, such as spans stamped by the real
+// clock.
+func NewWithClock(t testing.TB, now func() time.Time, opts ...o2kit.Option) *Env {
+	t.Helper()
+	srv := o2server.New(o2server.WithClock(now))
 	hs := httptest.NewServer(srv)
-	base := append(Options(srv, hs.URL), o2kit.WithErrorHandler(o2kit.ErrorHandlerFunc(func(err error) { t.Log(err) })))
+	base := append(Options(srv, hs.URL), o2kit.WithClock(now),
+		o2kit.WithErrorHandler(o2kit.ErrorHandlerFunc(func(err error) { t.Log(err) })))
 	c, err := o2kit.New(append(base, opts...)...)
 	if err != nil {
 		hs.Close()
@@ -63,6 +74,27 @@ func New(t testing.TB, opts ...o2kit.Option) *Env {
 		_ = srv.Close()
 	})
 	return &Env{Server: srv, Client: c, URL: hs.URL}
+}
+
+// Errors is an [o2kit.ErrorHandler] that keeps the errors it is given,
+// for tests that check what the client reported.
+type Errors struct {
+	mu   sync.Mutex
+	errs []error
+}
+
+// Handle keeps err.
+func (e *Errors) Handle(err error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.errs = append(e.errs, err)
+}
+
+// All returns the errors kept so far, oldest first.
+func (e *Errors) All() []error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]error(nil), e.errs...)
 }
 
 // Records flushes the client and returns what the server stored in the

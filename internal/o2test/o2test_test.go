@@ -2,9 +2,11 @@ package o2test
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -44,4 +46,25 @@ func TestInMemory(t *testing.T) {
 	require.NoError(t, err)
 	_, err = hc.Do(req)
 	assert.ErrorIs(t, err, context.Canceled)
+}
+
+func TestNewWithClock(t *testing.T) {
+	at := Epoch.Add(48 * time.Hour)
+	e := NewWithClock(t, func() time.Time { return at })
+	require.NoError(t, e.Client.Emit(t.Context(), o2kit.Record{Stream: "s", Attrs: []slog.Attr{slog.Int("n", 1)}}))
+	recs := e.Records(t, "s")
+	require.Len(t, recs, 1)
+	assert.Equal(t, at.UnixMicro(), recs[0]["_timestamp"], "the client stamps with the given clock, inside the server's window")
+}
+
+func TestErrors(t *testing.T) {
+	var errs Errors
+	assert.Empty(t, errs.All())
+	first, second := errors.New("first"), errors.New("second")
+	errs.Handle(first)
+	errs.Handle(second)
+	got := errs.All()
+	assert.Equal(t, []error{first, second}, got)
+	got[0] = nil
+	assert.Equal(t, first, errs.All()[0], "All returns a copy")
 }
