@@ -74,7 +74,7 @@ const maxOwnID = 128
 // de-duplicate a record restored twice, or restored into a stream that
 // still holds it.
 // Groups with an empty key are inline (their attributes stand at the top
-// level), so they are searched too, as deep as the encoder goes.
+// level), so they are searched too, up to maxInlineDepth levels down.
 func ownID(attrs []slog.Attr, key string) (string, bool) {
 	return ownIDAt(attrs, key, 0)
 }
