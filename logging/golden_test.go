@@ -30,14 +30,14 @@ var latency = regexp.MustCompile(`"latency_ms":[0-9.e-]+`)
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-// wire keeps the ingestion bodies the client sends, unzipped, before the
+// tap keeps the ingestion bodies the client sends, unzipped, before the
 // dev server reads them.
-type wire struct {
+type tap struct {
 	mu    sync.Mutex
 	lines []string
 }
 
-func (w *wire) wrap(next http.Handler) http.Handler {
+func (w *tap) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/_multi") {
 			raw, _ := io.ReadAll(r.Body)
@@ -59,7 +59,7 @@ func (w *wire) wrap(next http.Handler) http.Handler {
 
 // goldenClient returns a client of a dev server whose ingestion bodies w
 // keeps.
-func goldenClient(t *testing.T, w *wire) *o2kit.Client {
+func goldenClient(t *testing.T, w *tap) *o2kit.Client {
 	t.Helper()
 	srv := o2server.New(o2server.WithClock(pinned))
 	hs := httptest.NewServer(w.wrap(srv))
@@ -159,7 +159,7 @@ func TestGolden(t *testing.T) {
 	}
 	for name, emit := range cases {
 		t.Run(name, func(t *testing.T) {
-			w := &wire{}
+			w := &tap{}
 			c := goldenClient(t, w)
 			require.NoError(t, emit(c))
 			require.NoError(t, c.Flush(context.Background()))

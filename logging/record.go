@@ -12,6 +12,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/o2kit/o2kit"
+	"github.com/o2kit/o2kit/internal/wire"
 )
 
 // Field names of the log schema, besides the o2kit.Field* context ids.
@@ -209,7 +210,7 @@ func chain(err error) string {
 		if b.Len() > 0 {
 			b.WriteString(" | ")
 		}
-		fmt.Fprintf(&b, "%T: %s", e, safeText(e))
+		fmt.Fprintf(&b, "%T: %s", e, wire.ErrorText(e))
 		switch u := e.(type) {
 		case interface{ Unwrap() error }:
 			walk(u.Unwrap(), depth+1)
@@ -226,16 +227,6 @@ func chain(err error) string {
 		}
 	}
 	return b.String()
-}
-
-// safeText is e.Error(), or a note when Error panics.
-func safeText(e error) (s string) {
-	defer func() {
-		if r := recover(); r != nil {
-			s = fmt.Sprintf("!PANIC in Error: %v", r)
-		}
-	}()
-	return e.Error()
 }
 
 // sourceCache keeps the source attrs of each call site, so WithSource

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/o2kit/o2kit"
+	"github.com/o2kit/o2kit/internal/wire"
 )
 
 // Redacted replaces the value of an attribute that holds a secret.
@@ -97,16 +98,12 @@ func objectLike(x any) bool {
 
 // asObject marshals x and reads it back as an object, numbers kept as
 // written; a MarshalJSON that fails or panics gives false.
-func asObject(x any) (obj map[string]any, ok bool) {
-	defer func() {
-		if recover() != nil {
-			obj, ok = nil, false
-		}
-	}()
-	raw, err := json.Marshal(x)
+func asObject(x any) (map[string]any, bool) {
+	raw, err := wire.Marshal(x)
 	if err != nil {
 		return nil, false
 	}
+	var obj map[string]any
 	d := json.NewDecoder(bytes.NewReader(raw))
 	d.UseNumber()
 	return obj, d.Decode(&obj) == nil && obj != nil
