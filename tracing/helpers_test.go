@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,52 +16,23 @@ import (
 
 	"github.com/o2kit/o2kit"
 	"github.com/o2kit/o2kit/internal/o2server"
+	"github.com/o2kit/o2kit/internal/o2test"
 	"github.com/o2kit/o2kit/tracing"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// errLog is an o2kit.ErrorHandler that keeps what it is given.
-type errLog struct {
-	mu   sync.Mutex
-	errs []error
-}
-
-func (l *errLog) Handle(err error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.errs = append(l.errs, err)
-}
-
-func (l *errLog) all() []error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]error(nil), l.errs...)
-}
-
 // devClient starts the dev server on a loopback port and a client of it,
 // both ended with the test. Unlike o2test.New it keeps the real clock on
 // both sides: spans carry the time they end, and a server pinned to
-// o2test.Epoch would reject them as outside its ingest window.
-func devClient(t *testing.T, opts ...o2kit.Option) (*o2server.Server, *o2kit.Client, *errLog) {
+// o2test.Epoch would reject them as outside its ingest window. Record ids
+// stay on, as in a service.
+func devClient(t *testing.T, opts ...o2kit.Option) (*o2server.Server, *o2kit.Client, *o2test.Errors) {
 	t.Helper()
-	srv := o2server.New()
-	hs := httptest.NewServer(srv)
-	user, pass := srv.RootUser()
-	log := &errLog{}
-	base := []o2kit.Option{o2kit.WithEndpoint(hs.URL), o2kit.WithBasicAuth(user, pass), o2kit.WithErrorHandler(log)}
-	client, err := o2kit.New(append(base, opts...)...)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = client.Shutdown(ctx)
-		srv.ReleaseHangs()
-		hs.CloseClientConnections()
-		hs.Close()
-		_ = srv.Close()
-	})
-	return srv, client, log
+	errs := &o2test.Errors{}
+	base := []o2kit.Option{o2kit.WithIDField("o2kit_id"), o2kit.WithErrorHandler(errs)}
+	e := o2test.NewWithClock(t, time.Now, append(base, opts...)...)
+	return e.Server, e.Client, errs
 }
 
 // setup runs tracing.Setup, shut down with the test.

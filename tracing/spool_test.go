@@ -39,7 +39,7 @@ func spoolClient(t *testing.T, srv *o2server.Server, g *gate, dir string) *o2kit
 	user, pass := srv.RootUser()
 	client, err := o2kit.New(o2kit.WithEndpoint("http://o2.test"), o2kit.WithBasicAuth(user, pass),
 		o2kit.WithHTTPClient(&http.Client{Transport: g}), o2kit.WithSpool(dir, 0),
-		o2kit.WithMaxRetries(1), o2kit.WithErrorHandler(&errLog{}))
+		o2kit.WithMaxRetries(1), o2kit.WithErrorHandler(&o2test.Errors{}))
 	require.NoError(t, err)
 	return client
 }
