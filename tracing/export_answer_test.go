@@ -37,7 +37,7 @@ func TestPartialContentIsCountedAndReported(t *testing.T) {
 	assert.Equal(t, uint64(2), st.PartialFailures)
 	assert.Zero(t, st.Failed+st.Dropped)
 	var pe *o2kit.PartialError
-	require.ErrorAs(t, errors.Join(log.all()...), &pe)
+	require.ErrorAs(t, errors.Join(log.All()...), &pe)
 	assert.Equal(t, o2kit.PartialError{Stream: "traces", Successful: 1, Failed: 2, Message: "Some spans were rejected"}, *pe)
 }
 

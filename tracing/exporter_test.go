@@ -68,7 +68,7 @@ func TestSpansArriveAsRecorded(t *testing.T) {
 	st := client.Stats().Streams["traces:traces"]
 	assert.Equal(t, uint64(2), st.Sent)
 	assert.Equal(t, uint64(1), st.Requests)
-	assert.Empty(t, log.all())
+	assert.Empty(t, log.All())
 	reqs := srv.Requests()
 	require.Len(t, reqs, 1)
 	assert.Equal(t, "/api/default/v1/traces", reqs[0].Path)
@@ -129,7 +129,7 @@ func TestInvalidUTF8CostsNoSpan(t *testing.T) {
 	require.Len(t, got, 2)
 	assert.Equal(t, "c\uFFFD9", got["GET /cart\uFFFD"]["cart_id"])
 	assert.Equal(t, uint64(2), client.Stats().Streams["traces:traces"].Sent)
-	assert.Empty(t, log.all())
+	assert.Empty(t, log.All())
 }
 
 // TestLogsAndBehaviourInASpanCarryItsIDs: a log line written through the
@@ -177,7 +177,7 @@ func TestRejectedSpansAreCountedAndReported(t *testing.T) {
 	assert.Equal(t, uint64(1), st.PartialFailures)
 	assert.Len(t, storedSpans(srv, "traces"), 1)
 	var pe *o2kit.PartialError
-	require.ErrorAs(t, errors.Join(log.all()...), &pe)
+	require.ErrorAs(t, errors.Join(log.All()...), &pe)
 	assert.Equal(t, 1, pe.Failed)
 	assert.Contains(t, pe.Message, "rejected")
 }
