@@ -2,7 +2,6 @@ package behavior
 
 import (
 	"context"
-	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -59,20 +58,10 @@ func newEnv(t *testing.T, opts ...Option) *env {
 func newEnvWith(t *testing.T, clientOpts []o2kit.Option, opts ...Option) *env {
 	t.Helper()
 	clk := newClock()
-	srv := o2server.New(o2server.WithClock(clk.Now))
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	base := append(o2test.Options(srv, hs.URL), o2kit.WithClock(clk.Now))
-	client, err := o2kit.New(append(base, clientOpts...)...)
+	e := o2test.NewWithClock(t, clk.Now, clientOpts...)
+	tr, err := NewTracker(e.Client, append([]Option{WithClock(clk.Now)}, opts...)...)
 	require.NoError(t, err)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = client.Shutdown(ctx)
-	})
-	tr, err := NewTracker(client, append([]Option{WithClock(clk.Now)}, opts...)...)
-	require.NoError(t, err)
-	return &env{srv: srv, client: client, tracker: tr, clock: clk}
+	return &env{srv: e.Server, client: e.Client, tracker: tr, clock: clk}
 }
 
 // records flushes the client and returns what the server stored.
