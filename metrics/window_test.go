@@ -2,14 +2,14 @@ package metrics
 
 import (
 	"math"
-	"slices"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/o2kit/o2kit/internal/o2test"
 )
 
 func TestCollectionFeedsTheWindowStore(t *testing.T) {
@@ -100,7 +100,7 @@ func TestSummaryVecSeries(t *testing.T) {
 
 func TestWindowSeriesCap(t *testing.T) {
 	now := pinned()
-	r := newReg(t, WithClock(func() time.Time { return now }), WithWindowSeries(2), WithErrorHandler(&errList{}))
+	r := newReg(t, WithClock(func() time.Time { return now }), WithWindowSeries(2), WithErrorHandler(&o2test.Errors{}))
 	g := Must(r.GaugeVec(Desc{Name: "g", Labels: []string{"k"}}))
 	for _, k := range []string{"a", "b", "c"} {
 		g.With(k).Set(1)
@@ -122,7 +122,7 @@ func TestWindowSeriesCap(t *testing.T) {
 // recreated collection after collection.
 func TestWindowCapBelowLiveSeriesKeepsHistory(t *testing.T) {
 	now := pinned()
-	errs := &errList{}
+	errs := &o2test.Errors{}
 	r := newReg(t, WithClock(func() time.Time { return now }), WithWindowSeries(3), WithErrorHandler(errs))
 	g := Must(r.GaugeVec(Desc{Name: "g", Labels: []string{"k"}}))
 	for range 4 {
@@ -138,8 +138,8 @@ func TestWindowCapBelowLiveSeriesKeepsHistory(t *testing.T) {
 		assert.Len(t, s.Samples, 4, "%v kept its history", s.Labels)
 	}
 	assert.Equal(t, uint64(2*4), r.Stats().WindowRejected)
-	require.Len(t, errs.all(), 4, "one report per collection")
-	assert.ErrorIs(t, errs.all()[0], ErrSeriesLimit)
+	require.Len(t, errs.All(), 4, "one report per collection")
+	assert.ErrorIs(t, errs.All()[0], ErrSeriesLimit)
 }
 
 func TestWindowCapFollowsTheSeriesLimit(t *testing.T) {
@@ -161,7 +161,7 @@ func TestWindowCapFollowsTheSeriesLimit(t *testing.T) {
 	}
 	// Three metrics at the default limit, one a histogram: every series
 	// fits, nothing is refused.
-	r := newReg(t, WithErrorHandler(&errList{}))
+	r := newReg(t, WithErrorHandler(&o2test.Errors{}))
 	cv := Must(r.CounterVec(Desc{Name: "c_total", Labels: []string{"k"}}))
 	gv := Must(r.GaugeVec(Desc{Name: "g", Labels: []string{"k"}}))
 	hv := Must(r.HistogramVec(Desc{Name: "h", Labels: []string{"k"}}))
@@ -212,38 +212,20 @@ func TestNotRegexp(t *testing.T) {
 	assert.Error(t, err)
 }
 
-// errList keeps what an error handler was given.
-type errList struct {
-	mu   sync.Mutex
-	errs []error
-}
-
-func (l *errList) Handle(err error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.errs = append(l.errs, err)
-}
-
-func (l *errList) all() []error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return slices.Clone(l.errs)
-}
-
 func TestWindowRefusalsCountedAndReportedOncePerCollection(t *testing.T) {
 	now := pinned()
-	errs := &errList{}
+	errs := &o2test.Errors{}
 	r := newReg(t, WithClock(func() time.Time { return now }), WithErrorHandler(errs))
 	g := Must(r.GaugeVec(Desc{Name: "temp", Labels: []string{"room"}}))
 	g.With("a").Set(1)
 	g.With("b").Set(2)
 	require.NoError(t, r.Flush(t.Context()))
-	assert.Empty(t, errs.all())
+	assert.Empty(t, errs.All())
 
 	now = now.Add(-time.Minute) // the clock steps back
 	require.NoError(t, r.Flush(t.Context()), "the export is not the window store's business")
 	assert.Equal(t, uint64(2), r.Stats().WindowRejected)
-	got := errs.all()
+	got := errs.All()
 	require.Len(t, got, 1, "one report for the collection")
 	assert.ErrorIs(t, got[0], ErrOutOfOrder)
 	assert.Contains(t, got[0].Error(), "refused 2 of 2 samples")
@@ -252,7 +234,7 @@ func TestWindowRefusalsCountedAndReportedOncePerCollection(t *testing.T) {
 	now = now.Add(2 * time.Minute) // past the stored samples again
 	require.NoError(t, r.Flush(t.Context()))
 	assert.Equal(t, uint64(2), r.Stats().WindowRejected)
-	assert.Len(t, errs.all(), 1)
+	assert.Len(t, errs.All(), 1)
 	assert.Len(t, r.Window().Select("temp", 0, now.UnixMilli(), Equal("room", "a"))[0].Samples, 2)
 }
 
@@ -261,7 +243,7 @@ func TestWindowRefusalsCountedAndReportedOncePerCollection(t *testing.T) {
 // new series takes their room at once.
 func TestSilentSeriesMakeRoomInTheSameCollection(t *testing.T) {
 	now := pinned()
-	errs := &errList{}
+	errs := &o2test.Errors{}
 	r := newReg(t, WithClock(func() time.Time { return now }), WithWindowSeries(2), WithWindowSize(2),
 		WithIdleExpiry(time.Second), WithErrorHandler(errs)) // span: max(1 s, 2 × 15 s)
 	g := Must(r.GaugeVec(Desc{Name: "g", Labels: []string{"k"}}))
@@ -277,7 +259,7 @@ func TestSilentSeriesMakeRoomInTheSameCollection(t *testing.T) {
 	require.Len(t, got, 1)
 	assert.Equal(t, "c", got[0].Labels.Get("k"))
 	assert.Zero(t, r.Stats().WindowRejected)
-	assert.Empty(t, errs.all())
+	assert.Empty(t, errs.All())
 }
 
 func TestIntervalBelowTheMinimumIsRefused(t *testing.T) {
