@@ -198,3 +198,11 @@ func (r *Registry) span() time.Duration {
 func newStore(cfg config) (*Store, error) {
 	return timeseries.New(timeseries.WithCapacity(cfg.window), timeseries.WithMaxSeries(cfg.windowCap()))
 }
+
+// Select returns copies of the window store's samples of the series called
+// name whose labels satisfy every matcher, with from <= T <= to (Unix
+// milliseconds); see [Store.Select]. It makes a Registry the sample source
+// the alerting package evaluates rules over.
+func (r *Registry) Select(name string, from, to int64, ms ...Matcher) []Series {
+	return r.store.Select(name, from, to, ms...)
+}
