@@ -9,6 +9,7 @@ import (
 
 	"github.com/o2kit/o2kit"
 	"github.com/o2kit/o2kit/internal/norm"
+	"github.com/o2kit/o2kit/internal/sqlq"
 )
 
 // FunnelReport computes funnel f on the server over the events stored in
@@ -69,17 +70,17 @@ func FunnelSQL(stream string, f Funnel) (string, error) {
 //	SELECT COUNT(s1.session_id) AS step_1, COUNT(s2.session_id) AS step_2
 //	FROM s1 LEFT JOIN s2 ON s2.session_id = s1.session_id
 func funnelSQL(stream string, f *Funnel) string {
-	table := quoteIdent(stream)
+	table := sqlq.Ident(stream)
 	window := strconv.FormatInt(f.Window.Microseconds(), 10)
 	var b strings.Builder
 	b.WriteString("WITH s1 AS (SELECT session_id, MIN(_timestamp) AS t0, MIN(_timestamp) AS t FROM ")
 	b.WriteString(table)
-	b.WriteString(" WHERE event = " + quoteString(f.Steps[0]) + " AND session_id <> '' GROUP BY session_id)")
+	b.WriteString(" WHERE event = " + sqlq.String(f.Steps[0]) + " AND session_id <> '' GROUP BY session_id)")
 	for k := 2; k <= len(f.Steps); k++ {
 		fmt.Fprintf(&b, ", s%d AS (SELECT e.session_id, MIN(p.t0) AS t0, MIN(e._timestamp) AS t FROM %s e"+
 			" JOIN s%d p ON e.session_id = p.session_id WHERE e.event = %s AND e._timestamp >= p.t"+
 			" AND e._timestamp <= p.t0 + %s GROUP BY e.session_id)",
-			k, table, k-1, quoteString(f.Steps[k-1]), window)
+			k, table, k-1, sqlq.String(f.Steps[k-1]), window)
 	}
 	b.WriteString(" SELECT COUNT(s1.session_id) AS step_1")
 	for k := 2; k <= len(f.Steps); k++ {
@@ -90,14 +91,4 @@ func funnelSQL(stream string, f *Funnel) string {
 		fmt.Fprintf(&b, " LEFT JOIN s%d ON s%d.session_id = s1.session_id", k, k)
 	}
 	return b.String()
-}
-
-// quoteString quotes s as a SQL string literal: ' doubled.
-func quoteString(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
-}
-
-// quoteIdent quotes s as a SQL identifier: " doubled.
-func quoteIdent(s string) string {
-	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }

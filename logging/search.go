@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/o2kit/o2kit"
+	"github.com/o2kit/o2kit/internal/sqlq"
 )
 
 // Query selects log records for [Search]. Every field is optional; all
@@ -73,7 +74,7 @@ func (q Query) SQL() (string, error) {
 		if !ok {
 			return "", &QueryError{Field: "level", Reason: "must be DEBUG, INFO, WARN (or WARNING) or ERROR"}
 		}
-		where = append(where, "level = "+quote(l))
+		where = append(where, "level = "+sqlq.String(l))
 	}
 	if q.TraceID != "" && !traceIDPattern.MatchString(q.TraceID) {
 		return "", &QueryError{Field: "trace_id", Reason: "must be 32 lower-case hex digits"}
@@ -86,14 +87,14 @@ func (q Query) SQL() (string, error) {
 			return "", &QueryError{Field: f.col, Reason: fmt.Sprintf("must be at most %d bytes", maxID)}
 		}
 		if f.v != "" {
-			where = append(where, f.col+" = "+quote(f.v))
+			where = append(where, f.col+" = "+sqlq.String(f.v))
 		}
 	}
 	if len(q.Text) > maxMessage {
 		return "", &QueryError{Field: "q", Reason: fmt.Sprintf("must be at most %d bytes", maxMessage)}
 	}
 	if q.Text != "" {
-		where = append(where, "str_match_ignore_case(message, "+quote(q.Text)+")")
+		where = append(where, "str_match_ignore_case(message, "+sqlq.String(q.Text)+")")
 	}
 	limit, err := limitOf(q.Limit)
 	if err != nil {
@@ -127,15 +128,6 @@ func tableName(stream string) (string, error) {
 		return "", &QueryError{Field: "stream", Reason: "is not a stream name"}
 	}
 	return `"` + n + `"`, nil
-}
-
-// quote writes s as a SQL string literal: single quotes doubled. Both
-// DataFusion (PostgreSQL dialect) and SQLite read backslashes in standard
-// strings literally. A NUL byte, which some drivers cut strings at, is
-// dropped.
-func quote(s string) string {
-	s = strings.ReplaceAll(s, "\x00", "")
-	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }
 
 // Search returns the log records matching q, newest first. A query that

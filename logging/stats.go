@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/o2kit/o2kit"
+	"github.com/o2kit/o2kit/internal/sqlq"
 )
 
 // StatsQuery selects the records [Stats] counts.
@@ -39,9 +40,9 @@ func (q StatsQuery) SQL() (string, error) {
 		return "", &QueryError{Field: "interval", Reason: `must be like "5 minutes" (second, minute, hour or day)`}
 	}
 	var b strings.Builder
-	b.WriteString("SELECT histogram(_timestamp, " + quote(interval) + ") AS bucket, level, count(*) AS n FROM " + table)
+	b.WriteString("SELECT histogram(_timestamp, " + sqlq.String(interval) + ") AS bucket, level, count(*) AS n FROM " + table)
 	if q.Service != "" {
-		b.WriteString(" WHERE service = " + quote(q.Service))
+		b.WriteString(" WHERE service = " + sqlq.String(q.Service))
 	}
 	b.WriteString(" GROUP BY bucket, level ORDER BY bucket, level")
 	return b.String(), nil

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/o2kit/o2kit"
+	"github.com/o2kit/o2kit/internal/sqlq"
 )
 
 // pager reads a stream's records in (_timestamp, id) order, a page at a
@@ -57,7 +58,7 @@ func (p *pager) windows(start, end int64, fn func(ws, we int64) error) error {
 func (p *pager) count(ctx context.Context, start, end int64) (int64, error) {
 	var total int64
 	err := p.windows(start, end, func(ws, we int64) error {
-		resp, err := p.search(ctx, "SELECT * FROM "+quoteName(p.table), ws, we, 0, 0, true)
+		resp, err := p.search(ctx, "SELECT * FROM "+sqlq.Ident(p.table), ws, we, 0, 0, true)
 		if err == nil {
 			total += resp.Total
 		}
@@ -132,14 +133,14 @@ func (p *pager) scan(ctx context.Context, ws, we int64, add func([]byte, int64) 
 // order alone when the stream has no id field.
 func (p *pager) page(ctx context.Context, at cursor, we int64) (*o2kit.SearchResponse, error) {
 	for {
-		sql := "SELECT * FROM " + quoteName(p.table)
+		sql := "SELECT * FROM " + sqlq.Ident(p.table)
 		order := " ORDER BY _timestamp ASC"
 		skip := at.n
 		if p.idField != "" {
 			id := fieldName(p.idField)
 			order += ", " + id + " ASC NULLS FIRST"
 			if at.hasID {
-				sql += " WHERE _timestamp > " + strconv.FormatInt(at.ts, 10) + " OR " + id + " > " + quoteString(at.id)
+				sql += " WHERE _timestamp > " + strconv.FormatInt(at.ts, 10) + " OR " + id + " > " + sqlq.String(at.id)
 				skip = 0
 			}
 		}
@@ -212,18 +213,8 @@ func rangeCut(notes []string) int64 {
 func fieldName(name string) string {
 	for i, c := range name {
 		if !(c == '_' || c >= 'a' && c <= 'z' || i > 0 && c >= '0' && c <= '9') {
-			return quoteName(name)
+			return sqlq.Ident(name)
 		}
 	}
 	return name
-}
-
-// quoteString writes a SQL string literal.
-func quoteString(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
-}
-
-// quoteName quotes a stream or field name for SQL.
-func quoteName(name string) string {
-	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
 }
