@@ -142,3 +142,27 @@ func InMemory(h http.Handler) *http.Client {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// Bubble starts a dev server and a client of it that talk through
+// [InMemory], with the real clock, for tests that run inside a
+// testing/synctest bubble (call it inside the bubble: the fake clock is
+// then both ends' clock). The client flushes every hour, so tests flush
+// it themselves. Both are closed when the test ends.
+func Bubble(t testing.TB, opts ...o2kit.Option) *Env {
+	t.Helper()
+	srv := o2server.New()
+	user, pass := srv.RootUser()
+	const url = "http://o2.test"
+	base := []o2kit.Option{o2kit.WithEndpoint(url), o2kit.WithBasicAuth(user, pass),
+		o2kit.WithHTTPClient(InMemory(srv)), o2kit.WithFlushInterval(time.Hour),
+		o2kit.WithErrorHandler(o2kit.ErrorHandlerFunc(func(err error) { t.Log(err) }))}
+	c, err := o2kit.New(append(base, opts...)...)
+	if err != nil {
+		t.Fatalf("o2test: client: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = c.Shutdown(context.Background())
+		_ = srv.Close()
+	})
+	return &Env{Server: srv, Client: c, URL: url}
+}

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -67,4 +68,16 @@ func TestErrors(t *testing.T) {
 	assert.Equal(t, []error{first, second}, got)
 	got[0] = nil
 	assert.Equal(t, first, errs.All()[0], "All returns a copy")
+}
+
+func TestBubble(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		env := Bubble(t)
+		start := time.Now()
+		time.Sleep(time.Hour)
+		require.NoError(t, env.Client.Emit(t.Context(), o2kit.Record{Stream: "app", Attrs: []slog.Attr{slog.String("k", "v")}}))
+		recs := env.Records(t, "app")
+		require.Len(t, recs, 1)
+		assert.EqualValues(t, start.Add(time.Hour).UnixMicro(), recs[0]["_timestamp"], "both ends read the bubble's clock")
+	})
 }
