@@ -96,7 +96,9 @@ func feishuVerify(doc feishuDoc, secret string) bool {
 	return hmac.Equal([]byte(doc.Sign), []byte(want))
 }
 
-func feishuURL(srv *httptest.Server) string { return srv.URL + "/open-apis/bot/v2/hook/" + feishuTestHook }
+func feishuURL(srv *httptest.Server) string {
+	return srv.URL + "/open-apis/bot/v2/hook/" + feishuTestHook
+}
 
 func TestFeishuSignKnownAnswer(t *testing.T) {
 	// Computed independently with
