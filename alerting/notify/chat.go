@@ -131,14 +131,9 @@ type chatCommon struct {
 	title, body string
 }
 
-// template parses the configured templates.
-func (c *chatCommon) template(vendor string) (*Template, error) {
-	t, err := NewTemplate(c.title, c.body)
-	if err != nil {
-		return nil, fmt.Errorf("notify: %s: %w", vendor, err)
-	}
-	return t, nil
-}
+// template parses the configured templates; the error names the
+// template at fault.
+func (c *chatCommon) template() (*Template, error) { return NewTemplate(c.title, c.body) }
 
 // chatSeverity returns the highest severity among the notification's
 // firing alerts, or its common severity label when none fires.

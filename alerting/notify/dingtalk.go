@@ -118,7 +118,7 @@ func NewDingTalk(webhookURL string, opts ...DingTalkOption) (*DingTalk, error) {
 		d.cfg.now = time.Now
 	}
 	d.secrets = append(secrets, d.cfg.secret)
-	if d.tmpl, err = d.cfg.template("dingtalk"); err != nil {
+	if d.tmpl, err = d.cfg.template(); err != nil {
 		return nil, err
 	}
 	return d, nil

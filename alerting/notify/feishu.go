@@ -109,7 +109,7 @@ func NewFeishu(webhookURL string, opts ...FeishuOption) (*Feishu, error) {
 		f.cfg.now = time.Now
 	}
 	f.secrets = append(secrets, f.cfg.secret)
-	if f.tmpl, err = f.cfg.template("feishu"); err != nil {
+	if f.tmpl, err = f.cfg.template(); err != nil {
 		return nil, err
 	}
 	return f, nil

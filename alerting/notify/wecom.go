@@ -103,7 +103,7 @@ func NewWeCom(webhookURL string, opts ...WeComOption) (*WeCom, error) {
 	if !w.cfg.text && (len(w.cfg.mobiles) > 0 || slices.Contains(w.cfg.userIDs, "@all")) {
 		return nil, errors.New("notify: wecom: mentioning mobiles or @all needs text messages (WithWeComText)")
 	}
-	if w.tmpl, err = w.cfg.template("wecom"); err != nil {
+	if w.tmpl, err = w.cfg.template(); err != nil {
 		return nil, err
 	}
 	return w, nil
