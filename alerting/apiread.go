@@ -21,12 +21,7 @@ type apiInputError struct {
 	Reason string
 }
 
-func (e *apiInputError) Error() string {
-	if e.Field == "" {
-		return e.Reason
-	}
-	return e.Field + ": " + e.Reason
-}
+func (e *apiInputError) Error() string { return e.Field + ": " + e.Reason }
 
 func apiReadBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	var buf bytes.Buffer
@@ -86,8 +81,11 @@ func (d *apiReader) fields(path string, obj map[string]json.RawMessage, field ap
 	}
 	for _, k := range slices.Sorted(maps.Keys(obj)) {
 		p := k
+		if k == "" {
+			p = `""`
+		}
 		if path != "" {
-			p = path + "." + k
+			p = path + "." + p
 		}
 		if apiIsNull(obj[k]) {
 			continue
