@@ -168,11 +168,17 @@ type apiErrorBody struct {
 	Field string `json:"field,omitempty"`
 }
 
+// apiWriteJSON answers status with v as JSON, or a bare 500 when v cannot
+// be encoded, rather than a 200 with a truncated body.
 func apiWriteJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status, b = http.StatusInternalServerError, []byte(`{"error":"internal error"}`)
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	_, _ = w.Write(append(b, '\n'))
 }
 
 // apiFail answers err: 400 naming the field for bad input or an invalid

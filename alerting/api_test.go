@@ -260,3 +260,10 @@ func TestAPIEngineErrors(t *testing.T) {
 		assert.NotContains(t, w.Body.String(), "secret")
 	}
 }
+
+func TestAPIWriteJSONRefusesToTruncate(t *testing.T) {
+	w := httptest.NewRecorder()
+	apiWriteJSON(w, http.StatusOK, map[string]any{"c": make(chan int)})
+	assert.Equal(t, http.StatusInternalServerError, w.Code)
+	assert.JSONEq(t, `{"error": "internal error"}`, w.Body.String())
+}

@@ -2,7 +2,9 @@ package alerting
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
 	"testing"
 	"time"
@@ -48,6 +50,22 @@ func TestAPIListAlerts(t *testing.T) {
 		"labels": {"alertname": "HighErrors", "severity": "critical"}, "annotations": {"summary": "pay fails"},
 		"state": "firing", "value": 3.5, "active_at": "2026-11-30T08:00:00Z", "fired_at": "2026-11-30T08:05:00Z",
 		"ack": {"by": "ana", "at": "2026-11-30T08:06:00Z", "comment": "on it"}}]}`, w.Body.String())
+}
+
+// A ratio over nothing is infinite; the list still encodes.
+func TestAPIListAlertsOddValues(t *testing.T) {
+	h := newAPI(&apiFake{alerts: func(AlertFilter) []Alert {
+		return []Alert{{ID: "a", Value: math.Inf(1)}, {ID: "b", Value: math.NaN()}, {ID: "c", Value: -0.25}}
+	}})
+	w := apiDo(t, h, "GET", "/api/alerts", "")
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	var out struct{ Alerts []map[string]any }
+	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &out))
+	require.Len(t, out.Alerts, 3)
+	assert.Nil(t, out.Alerts[0]["value"])
+	assert.Nil(t, out.Alerts[1]["value"])
+	assert.Equal(t, -0.25, out.Alerts[2]["value"])
+	assert.Equal(t, "inactive", out.Alerts[2]["state"], "the embedded alert's fields are kept")
 }
 
 func TestAPIListAlertsBadFilter(t *testing.T) {
