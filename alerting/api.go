@@ -35,6 +35,7 @@ type apiConfig struct {
 	auth    func(http.Handler) http.Handler
 	maxBody int64
 	now     func() time.Time
+	report  func(error) // nil: unreported
 }
 
 // apiDefaultMaxBody is the default of [WithMaxBody].
@@ -58,6 +59,12 @@ func WithMaxBody(n int64) HandlerOption {
 // counted from. Default time.Now; the engine passes its own clock.
 func apiClock(now func() time.Time) HandlerOption {
 	return apiOptionFunc(func(c *apiConfig) { c.now = now })
+}
+
+// apiReport sets where the causes of 500 answers go, which the answers
+// leave out. Default nowhere; the engine passes its error handler.
+func apiReport(f func(error)) HandlerOption {
+	return apiOptionFunc(func(c *apiConfig) { c.report = f })
 }
 
 // newAPI returns the handler serving the alerting HTTP API over a:
@@ -181,9 +188,10 @@ func apiWriteJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(append(b, '\n'))
 }
 
-// apiFail answers err: 400 naming the field for bad input or an invalid
-// rule, 404 for an unknown ID, 503 after shutdown, else a bare 500.
-func apiFail(w http.ResponseWriter, err error) {
+// fail answers err: 400 naming the field for bad input or an invalid
+// rule, 404 for an unknown ID, 503 after shutdown, else a bare 500, whose
+// cause goes to the engine's error report instead.
+func (h *apiHandler) fail(w http.ResponseWriter, err error) {
 	var in *apiInputError
 	var re *RuleError
 	switch {
@@ -196,6 +204,9 @@ func apiFail(w http.ResponseWriter, err error) {
 	case errors.Is(err, ErrClosed):
 		apiWriteJSON(w, http.StatusServiceUnavailable, apiErrorBody{Error: ErrClosed.Error()})
 	default:
+		if h.cfg.report != nil {
+			h.cfg.report(err)
+		}
 		apiWriteJSON(w, http.StatusInternalServerError, apiErrorBody{Error: "internal error"})
 	}
 }

@@ -253,12 +253,21 @@ func TestAPIEngineErrors(t *testing.T) {
 		{errors.New("dial https://user:secret@db: refused"), 500, "internal error"},
 	}
 	for _, c := range cases {
-		h := newAPI(&apiFake{deleteRule: func(context.Context, string) error { return c.err }})
+		var reported []error
+		h := newAPI(&apiFake{deleteRule: func(context.Context, string) error { return c.err }},
+			apiReport(func(err error) { reported = append(reported, err) }))
 		w := apiDo(t, h, "DELETE", "/api/alerts/rules/api/A", "")
 		assert.Equal(t, c.status, w.Code)
 		assert.Equal(t, c.text, apiBody(t, w)["error"])
 		assert.NotContains(t, w.Body.String(), "secret")
+		if c.status == 500 {
+			assert.Equal(t, []error{c.err}, reported, "the cause is kept for the operator")
+		} else {
+			assert.Empty(t, reported)
+		}
 	}
+	h := newAPI(&apiFake{deleteRule: func(context.Context, string) error { return errors.New("x") }})
+	assert.Equal(t, 500, apiDo(t, h, "DELETE", "/api/alerts/rules/api/A", "").Code, "no report set")
 }
 
 func TestAPIWriteJSONRefusesToTruncate(t *testing.T) {

@@ -17,7 +17,7 @@ import (
 func (h *apiHandler) listAlerts(w http.ResponseWriter, r *http.Request) {
 	f, err := apiAlertFilter(r.URL.Query())
 	if err != nil {
-		apiFail(w, err)
+		h.fail(w, err)
 		return
 	}
 	alerts := h.api.Alerts(f)
@@ -106,12 +106,12 @@ func (h *apiHandler) ack(w http.ResponseWriter, r *http.Request) {
 		d.fail("by", "is required: who acknowledges the alert")
 	}
 	if err := d.result(); err != nil {
-		apiFail(w, err)
+		h.fail(w, err)
 		return
 	}
 	id := r.PathValue("id")
 	if err := h.api.Ack(r.Context(), id, a); err != nil {
-		apiFail(w, err)
+		h.fail(w, err)
 		return
 	}
 	apiWriteJSON(w, http.StatusOK, map[string]string{"acked": id})
@@ -134,7 +134,7 @@ func (h *apiHandler) addSilence(w http.ResponseWriter, r *http.Request) {
 	}
 	s, err := apiDecodeSilence(body, h.cfg.now())
 	if err != nil {
-		apiFail(w, err)
+		h.fail(w, err)
 		return
 	}
 	stored, err := h.api.AddSilence(r.Context(), s)
@@ -142,7 +142,7 @@ func (h *apiHandler) addSilence(w http.ResponseWriter, r *http.Request) {
 	case err == nil:
 		apiWriteJSON(w, http.StatusCreated, stored)
 	case errors.Is(err, ErrNotFound), errors.Is(err, ErrClosed):
-		apiFail(w, err)
+		h.fail(w, err)
 	default:
 		apiWriteJSON(w, http.StatusBadRequest, apiErrorBody{Error: err.Error()})
 	}
@@ -215,7 +215,7 @@ func apiCheckSilence(d *apiReader, s *Silence, dur time.Duration, now time.Time)
 
 func (h *apiHandler) expireSilence(w http.ResponseWriter, r *http.Request) {
 	if err := h.api.ExpireSilence(r.Context(), r.PathValue("id")); err != nil {
-		apiFail(w, err)
+		h.fail(w, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)

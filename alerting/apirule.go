@@ -198,7 +198,7 @@ func (h *apiHandler) getRule(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	apiFail(w, fmt.Errorf("rule %q: %w", id, ErrNotFound))
+	h.fail(w, fmt.Errorf("rule %q: %w", id, ErrNotFound))
 }
 
 func (h *apiHandler) addRule(w http.ResponseWriter, r *http.Request) {
@@ -208,7 +208,7 @@ func (h *apiHandler) addRule(w http.ResponseWriter, r *http.Request) {
 	}
 	group, rule, err := apiDecodeRule(body)
 	if err != nil {
-		apiFail(w, err)
+		h.fail(w, err)
 		return
 	}
 	if group == "" {
@@ -216,7 +216,7 @@ func (h *apiHandler) addRule(w http.ResponseWriter, r *http.Request) {
 	}
 	stored, err := h.api.AddRule(r.Context(), group, rule)
 	if err != nil {
-		apiFail(w, err)
+		h.fail(w, err)
 		return
 	}
 	apiWriteJSON(w, http.StatusCreated, apiRuleOut(stored))
@@ -241,13 +241,13 @@ func (h *apiHandler) updateRule(w http.ResponseWriter, r *http.Request) {
 		err = &apiInputError{Field: "id", Reason: "differs from the ID in the path"}
 	}
 	if err != nil {
-		apiFail(w, err)
+		h.fail(w, err)
 		return
 	}
 	rule.ID = id
 	stored, err := h.api.UpdateRule(r.Context(), id, rule)
 	if err != nil {
-		apiFail(w, err)
+		h.fail(w, err)
 		return
 	}
 	apiWriteJSON(w, http.StatusOK, apiRuleOut(stored))
@@ -256,11 +256,11 @@ func (h *apiHandler) updateRule(w http.ResponseWriter, r *http.Request) {
 func (h *apiHandler) deleteRule(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	if id == "" {
-		apiFail(w, ErrNotFound)
+		h.fail(w, ErrNotFound)
 		return
 	}
 	if err := h.api.DeleteRule(r.Context(), id); err != nil {
-		apiFail(w, err)
+		h.fail(w, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
