@@ -1,0 +1,281 @@
+package alerting
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"sync"
+	"time"
+)
+
+// dispatchConfig is what the dispatcher routes, mutes and sends with.
+type dispatchConfig struct {
+	// Route is the root of the route tree; its Receiver is required.
+	Route Route
+	// Receivers holds every receiver routes, rules and tiers name.
+	Receivers map[string]Receiver
+	// Inhibit lists the inhibition rules.
+	Inhibit []InhibitRule
+	// Rule returns a rule's receivers, suppressions and escalation tiers.
+	// It is called from the dispatcher's goroutine, never under its lock
+	// and never from put.
+	Rule func(ruleID string) (Rule, bool)
+	// Observe is called after every notification attempt; may be nil.
+	Observe func(attempt)
+	// Errors gets background failures; may be nil.
+	Errors func(error)
+	// Retry bounds the retries of a failed notification; zero means the
+	// defaults.
+	Retry retryPolicy
+}
+
+// attempt is one try at delivering a notification to a receiver, as
+// reported to dispatchConfig.Observe.
+type attempt struct {
+	At       time.Time
+	Receiver string
+	GroupKey string
+	Tier     int
+	Status   string // firing or resolved
+	AlertIDs []string
+	Number   int // 1-based
+	Err      error
+	Took     time.Duration
+	Final    bool // no more tries follow: success, permanent failure, or gave up
+}
+
+// dispatchState is where the dispatcher is in its life.
+type dispatchState int
+
+const (
+	dispatchNew dispatchState = iota
+	dispatchRunning
+	dispatchStopped
+)
+
+// dispatcher routes alerts to aggregation groups, sends each group's
+// notifications on Alertmanager's timing, mutes silenced and inhibited
+// alerts, escalates unacknowledged ones, and keeps the notification log
+// that lets a restart go on without notifying twice.
+//
+// Goroutines, all started by start and waited for by stop: one loop that
+// routes queued alerts and escalates; one per aggregation group that
+// flushes it on its timer; one per escalation notification in flight.
+// Sends run on the group's goroutine, so a group never overlaps itself.
+type dispatcher struct {
+	cfg      dispatchConfig
+	tree     *routeNode
+	inhibit  []*inhibitRule
+	retry    retryPolicy
+	limits   map[string]*dispatchLimiter // per receiver; fixed at creation
+	wake     chan struct{}               // capacity 1: alerts queued or escalation inputs changed
+	quit     chan struct{}               // closed by stop
+	sendCtx  context.Context             // cancelled when stop's context ends
+	cancel   context.CancelFunc
+	stopOnce sync.Once
+	wg       sync.WaitGroup
+
+	mu       sync.Mutex // guards the fields below
+	state    dispatchState
+	pending  []Alert                   // put, not routed yet
+	firing   map[string]*dispatchAlert // by alert ID
+	groups   map[string]*dispatchGroup // by groupID
+	rules    map[string]*dispatchRule  // by rule ID, refreshed as alerts are routed
+	acked    map[string]Ack
+	sil      silenceStore
+	nlog     notifyLog
+	esc      map[string]*escalation // by alert ID
+	seq      uint64                 // stamps alert updates in groups
+	reported map[string]string      // rule ID -> last config error reported
+}
+
+// dispatchAlert is a firing alert as the dispatcher knows it.
+type dispatchAlert struct {
+	alert Alert
+	rule  *dispatchRule // nil until routed, or when the rule is unknown
+	// Where escalation notifications of the alert go: the group of its
+	// first route match.
+	escKey      string
+	escLabels   map[string]string
+	escInterval time.Duration
+}
+
+// newDispatcher checks cfg and builds a dispatcher; start runs it.
+func newDispatcher(cfg dispatchConfig) (*dispatcher, error) {
+	tree, err := newRouteTree(cfg.Route, cfg.Receivers)
+	if err != nil {
+		return nil, err
+	}
+	inh, err := compileInhibitRules(cfg.Inhibit)
+	if err != nil {
+		return nil, err
+	}
+	retry, err := cfg.Retry.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	d := &dispatcher{
+		cfg: cfg, tree: tree, inhibit: inh, retry: retry,
+		limits:   map[string]*dispatchLimiter{},
+		wake:     make(chan struct{}, 1),
+		quit:     make(chan struct{}),
+		firing:   map[string]*dispatchAlert{},
+		groups:   map[string]*dispatchGroup{},
+		rules:    map[string]*dispatchRule{},
+		acked:    map[string]Ack{},
+		esc:      map[string]*escalation{},
+		reported: map[string]string{},
+	}
+	for name, r := range cfg.Receivers {
+		if r.RateLimit < 0 {
+			return nil, fmt.Errorf("alerting: receiver %q: negative rate limit %v", name, r.RateLimit)
+		}
+		d.limits[name] = &dispatchLimiter{every: r.RateLimit}
+	}
+	d.sendCtx, d.cancel = context.WithCancel(context.Background())
+	return d, nil
+}
+
+// start runs the dispatcher's loop and the groups of alerts put so far.
+// It does nothing after stop.
+func (d *dispatcher) start() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.state != dispatchNew {
+		return
+	}
+	d.state = dispatchRunning
+	for _, g := range d.groups {
+		d.runGroup(g)
+	}
+	d.wg.Go(d.loop)
+}
+
+// stop stops the timers and goroutines and waits for them. Sends in
+// flight go on until ctx ends, then are cancelled; waits for a rate limit
+// or a retry end at once (the notification log still shows the group as
+// unsent, so it is sent after a restart).
+func (d *dispatcher) stop(ctx context.Context) error {
+	d.mu.Lock()
+	d.state = dispatchStopped
+	d.mu.Unlock()
+	d.stopOnce.Do(func() { close(d.quit) })
+	done := make(chan struct{})
+	go func() {
+		d.wg.Wait()
+		close(done)
+	}()
+	defer d.cancel()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		d.cancel()
+		<-done
+		return ctx.Err()
+	}
+}
+
+// put takes the firing and resolved alerts of one evaluation; other states
+// are ignored. It records them at once (for ack, inhibition and muted) and
+// queues them for routing; it never waits for a send.
+func (d *dispatcher) put(alerts []Alert) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.state == dispatchStopped {
+		return
+	}
+	for _, a := range alerts {
+		if a.State != StateFiring && a.State != StateResolved {
+			continue
+		}
+		a = dispatchClone(a)
+		d.record(&a)
+		d.pending = append(d.pending, a)
+	}
+	d.signal()
+}
+
+// record updates the firing set, acks and escalations for a. Resolving
+// clears the alert's ack and escalation; a new firing episode (another
+// FiredAt) starts escalation over.
+func (d *dispatcher) record(a *Alert) {
+	if a.State == StateResolved {
+		delete(d.firing, a.ID)
+		delete(d.acked, a.ID)
+		delete(d.esc, a.ID)
+		return
+	}
+	fa := d.firing[a.ID]
+	if episodeStart(*a).IsZero() { // keep one episode start for an alert without times
+		a.FiredAt = time.Now()
+		if fa != nil {
+			a.FiredAt = episodeStart(fa.alert)
+		}
+	}
+	if fa != nil {
+		fa.alert = *a
+	} else {
+		d.firing[a.ID] = &dispatchAlert{alert: *a}
+	}
+	if e := d.esc[a.ID]; e != nil && !e.firedAt.Equal(episodeStart(*a)) {
+		delete(d.esc, a.ID)
+	}
+}
+
+// signal wakes the loop without blocking.
+func (d *dispatcher) signal() {
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+// ack acknowledges the firing alert id until it resolves.
+func (d *dispatcher) ack(id string, a Ack) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.firing[id] == nil {
+		return fmt.Errorf("%w: no firing alert %q", ErrNotFound, id)
+	}
+	if a.At.IsZero() {
+		a.At = time.Now()
+	}
+	d.acked[id] = a
+	d.signal()
+	return nil
+}
+
+// acks returns a copy of the acknowledgements, by alert ID.
+func (d *dispatcher) acks() map[string]Ack {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return maps.Clone(d.acked)
+}
+
+// report hands a background failure to cfg.Errors.
+func (d *dispatcher) report(err error) {
+	if err != nil && d.cfg.Errors != nil {
+		d.cfg.Errors(err)
+	}
+}
+
+// dispatchClone copies a's maps, which the dispatcher keeps, and drops its
+// Ack: the dispatcher's own acks are the ones that count.
+func dispatchClone(a Alert) Alert {
+	a.Labels = maps.Clone(a.Labels)
+	a.Annotations = maps.Clone(a.Annotations)
+	a.Ack = nil
+	if a.ID == "" {
+		a.ID = routeLabelsText(a.Labels)
+	}
+	return a
+}
+
+// episodeStart is when a's firing episode began: FiredAt, else ActiveAt.
+func episodeStart(a Alert) time.Time {
+	if !a.FiredAt.IsZero() {
+		return a.FiredAt
+	}
+	return a.ActiveAt
+}

@@ -1,0 +1,175 @@
+package alerting
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// dispatchRule is what the dispatcher uses of a rule, checked against the
+// configured receivers.
+type dispatchRule struct {
+	receivers []string       // replace the route's receiver when set
+	suppress  []*inhibitRule // target: the rule's alerts
+	tiers     []Tier         // sorted by After
+}
+
+// loop routes queued alerts and sends due escalations, sleeping until the
+// next escalation is due or it is woken.
+func (d *dispatcher) loop() {
+	t := time.NewTimer(time.Hour)
+	defer t.Stop()
+	for {
+		d.ingest()
+		next := d.escalate(time.Now())
+		t.Stop()
+		if !next.IsZero() {
+			t.Reset(time.Until(next))
+		}
+		select {
+		case <-d.quit:
+			return
+		case <-d.wake:
+		case <-t.C:
+		}
+	}
+}
+
+// ingest routes the alerts queued by put into their groups. The rules are
+// looked up first, outside the lock, so cfg.Rule may take its own locks.
+func (d *dispatcher) ingest() {
+	d.mu.Lock()
+	batch := d.pending
+	d.pending = nil
+	d.mu.Unlock()
+	if len(batch) == 0 {
+		return
+	}
+	rules := d.lookupRules(batch)
+	now := time.Now()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for id, r := range rules {
+		if r == nil {
+			delete(d.rules, id)
+		} else {
+			d.rules[id] = r
+		}
+	}
+	for _, a := range batch {
+		d.route(a, rules[a.RuleID], now)
+	}
+}
+
+// lookupRules returns the rule of every alert in batch, nil for alerts of
+// unknown rules. Only the loop calls it.
+func (d *dispatcher) lookupRules(batch []Alert) map[string]*dispatchRule {
+	out := map[string]*dispatchRule{}
+	for _, a := range batch {
+		if _, done := out[a.RuleID]; done || a.RuleID == "" || d.cfg.Rule == nil {
+			continue
+		}
+		r, ok := d.cfg.Rule(a.RuleID)
+		if !ok {
+			out[a.RuleID] = nil
+			continue
+		}
+		dr, err := d.compileRule(r, a.RuleID)
+		d.reportRule(a.RuleID, err)
+		out[a.RuleID] = dr
+	}
+	return out
+}
+
+// compileRule checks a rule's receivers and parses its suppressions.
+// Unknown receivers are left out (the route's receiver takes over) and
+// reported; so is a suppression that does not parse.
+func (d *dispatcher) compileRule(r Rule, id string) (*dispatchRule, error) {
+	var errs []error
+	dr := &dispatchRule{}
+	dr.receivers, errs = d.knownReceivers(id, "receivers", r.Receivers, errs)
+	sup, err := compileSuppressions(id, r.Suppress)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	dr.suppress = sup
+	for i, t := range r.Escalation {
+		t.Receivers, errs = d.knownReceivers(id, fmt.Sprintf("escalation[%d]", i), t.Receivers, errs)
+		if t.After < 0 {
+			errs = append(errs, fmt.Errorf("alerting: rule %q: escalation[%d]: negative after %v", id, i, t.After))
+			continue
+		}
+		dr.tiers = append(dr.tiers, t)
+	}
+	slices.SortStableFunc(dr.tiers, func(a, b Tier) int { return cmp.Compare(a.After, b.After) })
+	return dr, errors.Join(errs...)
+}
+
+func (d *dispatcher) knownReceivers(id, field string, names []string, errs []error) ([]string, []error) {
+	var out []string
+	for _, n := range names {
+		if _, ok := d.cfg.Receivers[n]; !ok {
+			errs = append(errs, fmt.Errorf("alerting: rule %q: %s: unknown receiver %q", id, field, n))
+			continue
+		}
+		out = append(out, n)
+	}
+	return out, errs
+}
+
+// reportRule reports a rule's configuration error once, not at every
+// evaluation. Only the loop calls it.
+func (d *dispatcher) reportRule(id string, err error) {
+	text := ""
+	if err != nil {
+		text = err.Error()
+	}
+	if d.reported[id] == text {
+		return
+	}
+	d.reported[id] = text
+	d.report(err)
+}
+
+// route puts a into the group of every route node it matches and every
+// receiver it goes to there: the rule's receivers if it names any, else
+// the node's. The first match also decides where its escalations go.
+func (d *dispatcher) route(a Alert, r *dispatchRule, now time.Time) {
+	for i, n := range d.tree.match(a.Labels) {
+		gl := n.groupLabels(a.Labels)
+		key := n.groupKey(gl)
+		if fa := d.firing[a.ID]; i == 0 && fa != nil {
+			fa.rule, fa.escKey, fa.escLabels, fa.escInterval = r, key, gl, n.interval
+		}
+		recvs := []string{n.receiver}
+		if r != nil && len(r.receivers) > 0 {
+			recvs = r.receivers
+		}
+		for _, recv := range recvs {
+			d.insert(n, key, gl, recv, a, now)
+		}
+	}
+}
+
+// insert adds or updates a in a group, creating the group (and, when
+// running, its goroutine) if needed. A resolved alert the group's receiver
+// was never told fired is dropped.
+func (d *dispatcher) insert(n *routeNode, key string, gl map[string]string, recv string, a Alert, now time.Time) {
+	id := key + "\xff" + recv
+	g := d.groups[id]
+	if a.State == StateResolved && (g == nil || g.alerts[a.ID] == nil) &&
+		!d.nlog.get(notifyLogKey{key, recv, 0}).hasFiring(notifyLogHash(a.ID)) {
+		return
+	}
+	if g == nil {
+		g = newDispatchGroup(id, key, recv, gl, n, a, now)
+		d.groups[id] = g
+		if d.state == dispatchRunning {
+			d.runGroup(g)
+		}
+	}
+	d.seq++
+	g.alerts[a.ID] = &groupAlert{a: a, seq: d.seq}
+}

@@ -1,0 +1,136 @@
+package alerting
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+)
+
+// escalationStaleAfter is how long the escalation record of an alert no
+// longer firing is kept in snapshots.
+const escalationStaleAfter = 7 * 24 * time.Hour
+
+// dispatchSnapshot is the dispatcher state that survives a restart. It
+// marshals to JSON.
+type dispatchSnapshot struct {
+	Silences []Silence        `json:"silences,omitempty"`
+	Acks     map[string]Ack   `json:"acks,omitempty"`
+	Log      []notifyLogEntry `json:"log,omitempty"`
+	// Escalations holds, by alert ID, the tiers already sent in the
+	// alert's current firing episode.
+	Escalations map[string]escalationRecord `json:"escalations,omitempty"`
+}
+
+// escalationRecord is the saved form of an escalation.
+type escalationRecord struct {
+	FiredAt time.Time        `json:"fired_at"`
+	Sent    []escalationMark `json:"sent"`
+}
+
+// snapshot returns the state to save: silences, acks, the notification
+// log and the escalation tiers sent.
+func (d *dispatcher) snapshot() dispatchSnapshot {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	now := time.Now()
+	s := dispatchSnapshot{
+		Silences:    d.sil.all(now),
+		Acks:        maps.Clone(d.acked),
+		Log:         d.nlog.entries(now, d.liveGroup),
+		Escalations: map[string]escalationRecord{},
+	}
+	for id, e := range d.esc {
+		if d.firing[id] == nil && now.Sub(e.firedAt) > escalationStaleAfter {
+			delete(d.esc, id)
+			continue
+		}
+		r := escalationRecord{FiredAt: e.firedAt, Sent: []escalationMark{}}
+		for m, sent := range e.marks {
+			if sent {
+				r.Sent = append(r.Sent, m)
+			}
+		}
+		slices.SortFunc(r.Sent, func(a, b escalationMark) int {
+			if a.Tier != b.Tier {
+				return a.Tier - b.Tier
+			}
+			return strings.Compare(a.Receiver, b.Receiver)
+		})
+		s.Escalations[id] = r
+	}
+	return s
+}
+
+// liveGroup reports whether the group a log entry is about is held. The
+// caller holds mu.
+func (d *dispatcher) liveGroup(k notifyLogKey) bool {
+	return d.groups[k.groupKey+"\xff"+k.receiver] != nil
+}
+
+// restore loads a snapshot; call it before start. Silences that no longer
+// parse are dropped and reported.
+func (d *dispatcher) restore(s dispatchSnapshot) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	now := time.Now()
+	if err := d.sil.restore(s.Silences, now); err != nil {
+		d.report(fmt.Errorf("alerting: restoring silences: %w", err))
+	}
+	d.acked = maps.Clone(s.Acks)
+	if d.acked == nil {
+		d.acked = map[string]Ack{}
+	}
+	d.nlog.restore(s.Log)
+	d.esc = make(map[string]*escalation, len(s.Escalations))
+	for id, r := range s.Escalations {
+		e := &escalation{firedAt: r.FiredAt, marks: map[escalationMark]bool{}}
+		for _, m := range r.Sent {
+			e.marks[m] = true
+		}
+		d.esc[id] = e
+	}
+}
+
+// addSilence stores s with a new ID; see silenceStore.add.
+func (d *dispatcher) addSilence(s Silence) (Silence, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	s.Matchers = append([]string(nil), s.Matchers...)
+	out, err := d.sil.add(s, time.Now())
+	if err == nil {
+		d.signal()
+	}
+	return out, err
+}
+
+// expireSilence ends the silence id now.
+func (d *dispatcher) expireSilence(id string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	err := d.sil.expire(id, time.Now())
+	if err == nil {
+		d.signal()
+	}
+	return err
+}
+
+// silences lists the silences, expired ones for a day after their end.
+func (d *dispatcher) silences() []Silence {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.sil.all(time.Now())
+}
+
+// muted tells which active silences select a and whether an inhibition
+// rule or a suppression of its rule mutes it now.
+func (d *dispatcher) muted(a Alert) (silencedBy []string, inhibited bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if a.ID == "" {
+		a.ID = routeLabelsText(a.Labels)
+	}
+	silencedBy, _ = d.sil.mutes(a.Labels, time.Now())
+	return silencedBy, d.inhibitedLocked(&a)
+}
