@@ -21,9 +21,8 @@ import (
 // @-mentions by mobile number or user ID. It implements
 // [alerting.Notifier]; it is safe for concurrent use.
 //
-// Robot documentation:
-// https://open.dingtalk.com/document/orgapp/custom-robot-access and
-// https://open.dingtalk.com/document/orgapp/custom-bot-send-message-type.
+// Robot documentation: https://open.dingtalk.com/document/orgapp/custom-robot-access
+// (message types: https://open.dingtalk.com/document/development/robot-message-type).
 type DingTalk struct {
 	url     *url.URL
 	secrets []string // the secret and the URL's token, kept out of errors
@@ -185,7 +184,8 @@ func (d *DingTalk) endpoint() string {
 }
 
 // dingTalkSign signs a request as the robot's "加签" setting documents
-// (https://open.dingtalk.com/document/orgapp/customize-robot-security-settings):
+// (https://open.dingtalk.com/document/orgapp/customize-robot-security-settings,
+// in English https://help.dingtalk.io/open/dingstart/customize-robot-security-settings):
 // the string timestamp+"\n"+secret, timestamp in milliseconds, is
 // HMAC-SHA256'd with the secret as key and base64-encoded; the caller
 // URL-encodes it into the query.

@@ -20,7 +20,7 @@ import (
 // concurrent use.
 //
 // Bot documentation: https://open.feishu.cn/document/client-docs/bot-v3/add-custom-bot
-// (Lark: https://open.larksuite.com/document/client-docs/bot-v3/add-custom-bot).
+// (Lark's bots work the same way).
 type Feishu struct {
 	url     string
 	secrets []string // the secret and the URL's hook ID, kept out of errors

@@ -55,8 +55,9 @@ func WithWeComText() WeComOption {
 
 // WithWeComMentions mentions the group members with these WeCom user IDs
 // in firing notifications; "@all" mentions everyone (text messages only).
-// Markdown messages carry the mentions as "<@userid>" in their content,
-// text messages in their mentioned_list.
+// Markdown messages carry the mentions as "<@userid>" in their content
+// (the robot's documented extension), text messages in their
+// mentioned_list.
 func WithWeComMentions(userIDs ...string) WeComOption {
 	return weComOptionFunc(func(c *weComConfig) { c.userIDs = append(c.userIDs, userIDs...) })
 }
