@@ -29,6 +29,7 @@ var _ alerting.Notifier = (*Slack)(nil)
 type slackConfig struct {
 	chatCommon
 	attachments bool
+	mentions    []string
 }
 
 // SlackOption configures a [Slack] notifier.
@@ -49,6 +50,16 @@ const (
 // while firing red, orange, yellow or blue from critical down to low.
 func WithSlackAttachments() SlackOption {
 	return slackOptionFunc(func(c *slackConfig) { c.attachments = true })
+}
+
+// WithSlackMentions mentions these in firing notifications: user IDs
+// ("U024BE7LH"), user groups ("subteam^SAZ94GDB8"), or "here", "channel"
+// and "everyone". The mentions follow the message text, where Slack
+// notifies them
+// (https://api.slack.com/reference/surfaces/formatting#mentioning-users).
+// Default none.
+func WithSlackMentions(ids ...string) SlackOption {
+	return slackOptionFunc(func(c *slackConfig) { c.mentions = append(c.mentions, ids...) })
 }
 
 // WithSlackTemplate sets the title and body templates (see [Template]);
@@ -134,12 +145,20 @@ type slackAttachment struct {
 // message builds the payload. Text is the notification's fallback (and
 // the whole message for clients without blocks).
 func (s *Slack) message(n *alerting.Notification, title, body string) *slackMessage {
-	text := slackEscape(title)
+	text, at := slackEscape(title), s.mentions(n)
 	section := chatCut(slackEscape(body), slackSectionMax)
 	if s.cfg.attachments {
-		return &slackMessage{Text: text, Attachments: []slackAttachment{{
+		m := &slackMessage{Text: text, Attachments: []slackAttachment{{
 			Color: slackColor(n), Fallback: text, Title: text, Text: section, MrkdwnIn: []string{"text"},
 		}}}
+		if at != "" {
+			m.Text += " " + at // shown above the attachment
+		}
+		return m
+	}
+	if at != "" {
+		text += " " + at
+		section = chatCut(slackEscape(body), slackSectionMax-len(at)-1) + "\n" + at
 	}
 	m := &slackMessage{Text: text}
 	if title != "" {
@@ -149,6 +168,23 @@ func (s *Slack) message(n *alerting.Notification, title, body string) *slackMess
 		m.Blocks = append(m.Blocks, slackBlock{Type: "section", Text: slackText{Type: "mrkdwn", Text: section}})
 	}
 	return m
+}
+
+// mentions renders the configured mentions for a firing notification.
+func (s *Slack) mentions(n *alerting.Notification) string {
+	if !chatFiring(n) || len(s.cfg.mentions) == 0 {
+		return ""
+	}
+	tags := make([]string, len(s.cfg.mentions))
+	for i, id := range s.cfg.mentions {
+		switch {
+		case id == "here" || id == "channel" || id == "everyone" || strings.HasPrefix(id, "subteam^"):
+			tags[i] = "<!" + id + ">"
+		default:
+			tags[i] = "<@" + id + ">"
+		}
+	}
+	return strings.Join(tags, " ")
 }
 
 // slackEscape escapes the three characters Slack's mrkdwn reserves

@@ -187,3 +187,37 @@ func TestSlackConfigErrors(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "notify: title template")
 }
+
+func TestSlackMentions(t *testing.T) {
+	tests := []struct {
+		name        string
+		attachments bool
+		status      string
+		text        string
+		section     string
+	}{
+		{"blocks", false, alerting.StatusFiring, "t <@U024BE7LH> <!here> <!subteam^SAZ94GDB8>", "b\n<@U024BE7LH> <!here> <!subteam^SAZ94GDB8>"},
+		{"attachments", true, alerting.StatusFiring, "t <@U024BE7LH> <!here> <!subteam^SAZ94GDB8>", "b"},
+		{"resolved", false, alerting.StatusResolved, "t", "b"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, rec := slackHook(t, chatAnswer{})
+			opts := []SlackOption{WithSlackHTTPClient(srv.Client()), WithSlackTemplate("t", "b"),
+				WithSlackMentions("U024BE7LH", "here", "subteam^SAZ94GDB8")}
+			if tt.attachments {
+				opts = append(opts, WithSlackAttachments())
+			}
+			s, err := NewSlack(srv.URL+slackTestPath, opts...)
+			require.NoError(t, err)
+			require.NoError(t, s.Notify(context.Background(), chatNotification(tt.status, alerting.High)))
+			got := rec.last(t)
+			assert.Equal(t, tt.text, got.Text)
+			if tt.attachments {
+				assert.Equal(t, tt.section, got.Attachments[0].Text)
+			} else {
+				assert.Equal(t, tt.section, got.Blocks[1].Text.Text)
+			}
+		})
+	}
+}
