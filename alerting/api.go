@@ -80,9 +80,11 @@ func apiReport(f func(error)) HandlerOption {
 //	POST   /api/alerts/silences          a silence → 201 with the stored silence
 //	DELETE /api/alerts/silences/{id}     expires it → 204
 //
-// Rule IDs may hold "/" (the default ID is "group/name"); clients
-// URL-escape the ID as one path segment ("shop%2FHighErrors") or per
-// segment ("shop/HighErrors"): both reach the same rule. POST and PUT
+// Rule IDs may hold "/" (the default ID is "group/name"). Clients escape
+// the ID as one path segment (url.PathEscape: "shop%2FHighErrors"), which
+// reaches any ID; "shop/HighErrors" unescaped reaches the same rule, but
+// an ID with empty, "." or ".." segments sent that way is redirected to
+// its cleaned path, as http.ServeMux does. POST and PUT
 // bodies must be application/json (else 415), at most [WithMaxBody]
 // bytes (else 413). Every error is a JSON object {"error": ..., "field":
 // ...}, field naming the JSON field or query parameter at fault when

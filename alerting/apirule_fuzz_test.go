@@ -3,7 +3,9 @@ package alerting
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -39,5 +41,33 @@ func FuzzAPIRuleJSON(f *testing.F) {
 		again, err := json.Marshal(apiRuleOut(back))
 		require.NoError(t, err)
 		require.Equal(t, string(out), string(again))
+	})
+}
+
+// FuzzAPISilenceJSON checks that decoding a silence body never panics,
+// that a refused body names a field, and that an accepted silence has
+// valid matchers, an author and an end after its start.
+func FuzzAPISilenceJSON(f *testing.F) {
+	for _, s := range []string{
+		`{"matchers": ["a=\"b\""], "duration": "2h", "created_by": "ana"}`,
+		`{"matchers": ["{a=~\"x.*\", b!=\"\"}"], "starts_at": "2026-11-30T09:00:00+01:00", "ends_at": "2026-11-30T10:00:00Z", "created_by": "bo", "comment": "c"}`,
+		`{"matchers": [], "duration": "0s"}`, `{}`, `null`, `{"": null}`,
+	} {
+		f.Add([]byte(s))
+	}
+	now := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		s, err := apiDecodeSilence(body, now)
+		if err != nil {
+			var in *apiInputError
+			require.True(t, errors.As(err, &in), "%T %v", err, err)
+			require.NotEmpty(t, in.Field)
+			return
+		}
+		require.NotEmpty(t, s.Matchers)
+		_, err = parseMatchers(s.Matchers)
+		require.NoError(t, err)
+		require.True(t, s.EndsAt.After(s.StartsAt))
+		require.NotEmpty(t, strings.TrimSpace(s.CreatedBy))
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"testing"
 	"time"
 
@@ -203,7 +204,8 @@ func TestAPIDeleteRule(t *testing.T) {
 	assert.Equal(t, http.StatusNoContent, w.Code)
 	assert.Empty(t, w.Body.String())
 	assert.Equal(t, http.StatusNoContent, apiDo(t, h, "DELETE", "/api/alerts/rules/a%2Fb%20c", "").Code)
-	assert.Equal(t, []string{"shop/HighErrors", "a/b c"}, deleted)
+	assert.Equal(t, http.StatusNoContent, apiDo(t, h, "DELETE", "/api/alerts/rules/"+url.PathEscape("a//../b?c#d%"), "").Code)
+	assert.Equal(t, []string{"shop/HighErrors", "a/b c", "a//../b?c#d%"}, deleted)
 	assert.Equal(t, http.StatusNotFound, apiDo(t, h, "DELETE", "/api/alerts/rules/api/Gone", "").Code)
 	assert.Equal(t, http.StatusNotFound, apiDo(t, h, "DELETE", "/api/alerts/rules/", "").Code)
 }
