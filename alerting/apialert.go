@@ -185,14 +185,7 @@ func apiDecodeSilence(body []byte, now time.Time) (Silence, error) {
 // apiCheckSilence checks a decoded silence and fills in its times; dur
 // is -1 when not given.
 func apiCheckSilence(d *apiReader, s *Silence, dur time.Duration, now time.Time) {
-	if len(s.Matchers) == 0 {
-		d.fail("matchers", "is required: at least one matcher such as alertname=\"HighErrors\"")
-	}
-	for i, m := range s.Matchers {
-		if _, err := parseMatchers([]string{m}); err != nil {
-			d.fail("matchers["+strconv.Itoa(i)+"]", "must be a matcher such as name=\"v\", name!=\"v\", name=~\"re\" or name!~\"re\"")
-		}
-	}
+	apiCheckMatchers(d, s.Matchers)
 	if s.StartsAt.IsZero() {
 		s.StartsAt = now
 	}
@@ -210,6 +203,25 @@ func apiCheckSilence(d *apiReader, s *Silence, dur time.Duration, now time.Time)
 	}
 	if strings.TrimSpace(s.CreatedBy) == "" {
 		d.fail("created_by", "is required: who creates the silence")
+	}
+}
+
+// apiCheckMatchers checks a silence's matchers: each must parse, and one
+// at least must not match the empty value, else the silence would mute
+// every alert (the engine refuses such a silence, as Alertmanager does).
+func apiCheckMatchers(d *apiReader, ms []string) {
+	selective := false
+	for i, m := range ms {
+		parsed, err := parseMatchers([]string{m})
+		if err != nil {
+			d.fail("matchers["+strconv.Itoa(i)+"]", `must be a matcher such as name="v", name!="v", name=~"re" or name!~"re"`)
+		}
+		for _, p := range parsed {
+			selective = selective || !p.Matches("")
+		}
+	}
+	if !selective {
+		d.fail("matchers", `needs a matcher that does not match the empty value, such as alertname="HighErrors"`)
 	}
 }
 

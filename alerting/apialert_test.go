@@ -158,6 +158,8 @@ func TestAPISilenceBadInput(t *testing.T) {
 		{`{"matchers": ["a=\"b\"", "a=~\"(\""], "duration": "1h"` + by + `}`, "matchers[1]"},
 		{`{"matchers": ["a"], "duration": "1h"` + by + `}`, "matchers[0]"},
 		{`{"matchers": "a=\"b\"", "duration": "1h"` + by + `}`, "matchers"},
+		{`{"matchers": ["a=\"\"", "b=~\".*\""], "duration": "1h"` + by + `}`, "matchers"},
+		{`{"matchers": ["a!=\"x\""], "duration": "1h"` + by + `}`, "matchers"},
 		{`{"matchers": ["a=\"b\""]` + by + `}`, "ends_at"},
 		{`{"matchers": ["a=\"b\""], "ends_at": "2026-11-30T07:00:00Z"` + by + `}`, "ends_at"},
 		{`{"matchers": ["a=\"b\""], "ends_at": "tomorrow"` + by + `}`, "ends_at"},
