@@ -1,7 +1,11 @@
 package alerting
 
 import (
+	"context"
 	"testing"
+	"time"
+
+	"github.com/prometheus/prometheus/promql"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -58,4 +62,21 @@ func TestEvalTemplateFunctions(t *testing.T) {
 		}
 		assert.Equal(t, tt.want, got, tt.text)
 	}
+}
+
+// FuzzEvalTemplate parses and renders any annotation text: parsing may
+// fail, rendering must not panic.
+func FuzzEvalTemplate(f *testing.F) {
+	for _, s := range []string{`{{ $value | humanize }}`, `{{ $labels.x }}`, `{{ range query "up" }}{{ . }}{{ end }}`, `{{ toTime 1e300 }}`, `{{`, `plain`} {
+		f.Add(s)
+	}
+	now := &evalTemplateNow{ctx: bg, ts: evalT0}
+	funcs := evalTemplateFuncs(now, func(context.Context, string, time.Time) (promql.Vector, error) { return nil, nil })
+	f.Fuzz(func(t *testing.T, text string) {
+		ts, err := evalParseTemplates("annotation", "r", map[string]string{"a": text}, funcs)
+		if err != nil {
+			return
+		}
+		ts[0].expand(&evalTemplateData{Labels: map[string]string{"x": "y"}, Value: 1.5})
+	})
 }

@@ -128,3 +128,18 @@ func TestSQLRuleSearchFails(t *testing.T) {
 	assert.Equal(t, "metrics", req.Type)
 	assert.Equal(t, evalT0.Add(-time.Hour), req.Start)
 }
+
+// FuzzSQLRow checks that any row the server could send converts without
+// a panic, and that an accepted row's labels never include the value
+// column.
+func FuzzSQLRow(f *testing.F) {
+	for _, s := range []string{`{"svc":"a","value":1}`, `{"value":1e309}`, `{"a":{"b":1},"value":-0}`, `null`, `{"value":"1"}`, `{`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		smp, err := sqlRow(json.RawMessage(raw))
+		if err == nil {
+			assert.False(t, smp.lset.Has(sqlValueColumn))
+		}
+	})
+}
