@@ -218,3 +218,21 @@ func TestParseRulesGroupLabels(t *testing.T) {
 	errs := ruleErrors(t, err)
 	assert.Equal(t, []any{"labels", "g/A", 3, 20}, []any{errs[0].Field, errs[0].Rule, errs[0].Line, errs[0].Column})
 }
+
+func TestParseRulesUTF8Names(t *testing.T) {
+	// Prometheus 3 accepts any UTF-8 label name, as in its own
+	// utf-8_lname.good.yaml.
+	src := ruleFile(`      - alert: hola
+        expr: 1
+        labels:
+          ins-tance: localhost
+        annotations:
+          "service.name": '{{ $labels.instance }}'
+      - record: "http.requests:rate5m"
+        expr: sum by ("service.name") (rate({"http.requests.total"}[5m]))
+`)
+	groups, err := ParseRules([]byte(src), "f.yaml")
+	require.NoError(t, err)
+	assert.Equal(t, "localhost", groups[0].Rules[0].Labels["ins-tance"])
+	assert.Equal(t, "g/http.requests:rate5m", groups[0].Rules[1].ID)
+}

@@ -13,6 +13,11 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 )
 
+// validateNames is the scheme label, annotation and recorded metric names
+// follow: Prometheus 3's default, any UTF-8 text, so that a rule file
+// Prometheus accepts loads here too.
+var validateNames = model.UTF8Validation
+
 // validateExprParser parses rule conditions; a Parser is safe for
 // concurrent use.
 var validateExprParser = parser.NewParser(parser.Options{})
@@ -53,7 +58,7 @@ func kindIssues(r *Rule) []ruleIssue {
 	case r.Record != "" && r.Name != "":
 		out = append(out, issuef("record", "", "record and alert are mutually exclusive"))
 	case r.Record != "":
-		if !model.LegacyValidation.IsValidMetricName(r.Record) {
+		if !validateNames.IsValidMetricName(r.Record) || strings.ContainsAny(r.Record, "{}") {
 			out = append(out, issuef("record", "", "record %q is not a valid metric name", r.Record))
 		}
 		out = append(out, recordOnlyIssues(r)...)
@@ -155,13 +160,18 @@ func severityIssues(r *Rule) []ruleIssue {
 	return nil
 }
 
-// labelMapIssues checks the names and values of labels or annotations;
-// templated values must parse as Prometheus alert templates.
+// labelMapIssues checks the names and values of labels or annotations
+// (whose names may be reserved ones); templated values must parse as
+// Prometheus alert templates.
 func labelMapIssues(field string, m map[string]string, templated bool) []ruleIssue {
 	var out []ruleIssue
 	for _, k := range slices.Sorted(maps.Keys(m)) {
 		v := m[k]
-		if err := checkLabelName(k); err != nil {
+		err := checkLabelName(k)
+		if field == "annotations" && validateNames.IsValidLabelName(k) {
+			err = nil // annotations may start with __
+		}
+		if err != nil {
 			is := issue(field, k, err)
 			is.onKey = true
 			out = append(out, is)
@@ -179,7 +189,7 @@ func labelMapIssues(field string, m map[string]string, templated bool) []ruleIss
 
 // checkLabelName accepts a Prometheus label name that is not reserved.
 func checkLabelName(name string) error {
-	if !model.LegacyValidation.IsValidLabelName(name) {
+	if !validateNames.IsValidLabelName(name) {
 		return fmt.Errorf("%q is not a valid label name", name)
 	}
 	if strings.HasPrefix(name, "__") {
