@@ -4,7 +4,7 @@
 # results/<name>.benchstat.txt. Takes some minutes.
 #
 #   ./run.sh                 # all families
-#   ./run.sh endtoend        # one family: callercost, endtoend, serverdown, metrics, behavior, logging, tracing or pipeline
+#   ./run.sh endtoend        # one family: callercost, endtoend, serverdown, metrics, behavior, logging, tracing, pipeline or alerting
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -38,7 +38,7 @@ run() {
   cat "results/${name}.benchstat.txt"
 }
 
-families=("${@:-callercost endtoend serverdown metrics behavior logging tracing pipeline}")
+families=("${@:-callercost endtoend serverdown metrics behavior logging tracing pipeline alerting}")
 for f in ${families[*]}; do
   case $f in
   callercost) run callercost '^BenchmarkCallerCost$' 6 -benchtime 1s ;;
@@ -49,6 +49,7 @@ for f in ${families[*]}; do
   logging) run logging '^BenchmarkLogging' 6 -benchtime 1s ;;
   tracing) run tracing '^BenchmarkTracingSpan$' 6 -benchtime 1s ;;
   pipeline) pkg=github.com/o2kit/o2kit/pipeline run pipeline '^Benchmark(Mask|DefaultChain|Encode|Emit|Processors)$' 6 -benchtime 1s ;;
-  *) echo "unknown family ${f}: callercost, endtoend, serverdown, metrics, behavior, logging, tracing or pipeline" >&2; exit 2 ;;
+  alerting) pkg=github.com/o2kit/o2kit/alerting run alerting '^BenchmarkEval1000Rules10000Series$' 6 -benchtime 10x ;;
+  *) echo "unknown family ${f}: callercost, endtoend, serverdown, metrics, behavior, logging, tracing, pipeline or alerting" >&2; exit 2 ;;
   esac
 done
