@@ -191,6 +191,25 @@ func TestAPIUnknownPathAndMethodAnswerJSON(t *testing.T) {
 	w = apiDo(t, h, "GET", "/api/alerts/x/y/z", "")
 	assert.Equal(t, http.StatusNotFound, w.Code)
 	assert.Equal(t, "Not Found", apiBody(t, w)["error"])
+
+	w = apiDo(t, h, "POST", "/api/alerts//ack", `{"by": "ana"}`)
+	assert.Equal(t, http.StatusTemporaryRedirect, w.Code, "the mux's redirect to the cleaned path")
+	assert.Equal(t, "/api/alerts/ack", w.Header().Get("Location"))
+}
+
+// apiBrokenBody fails mid-read, as a dropped connection does.
+type apiBrokenBody struct{}
+
+func (apiBrokenBody) Read([]byte) (int, error) { return 0, errors.New("connection reset") }
+
+func TestAPIBodyThatBreaksOff(t *testing.T) {
+	h := newAPI(&apiFake{}, apiClock(nil))
+	r := httptest.NewRequest("POST", "/api/alerts/f00d/ack", apiBrokenBody{})
+	r.Header.Set("Content-Type", "application/json")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	assert.Equal(t, http.StatusBadRequest, w.Code)
+	assert.Equal(t, map[string]any{"error": "reading the body failed", "field": "body"}, apiBody(t, w))
 }
 
 // Every POST and PUT takes only JSON, and only up to the body limit.

@@ -104,6 +104,7 @@ func TestAPIRuleBadInput(t *testing.T) {
 		{`{"suppress": [{}, {"match": []}]}`, "suppress[1].match"},
 		{`{"escalation": [{"after": "10m"}, {"after": 600}]}`, "escalation[1].after"},
 		{`{"escalation": [null]}`, "escalation[0]"},
+		{`{"escalation": [{"after": "1m", "to": ["sms"]}]}`, "escalation[0].to"},
 		{`{"escalation": [{"receivers": [{}]}]}`, "escalation[0].receivers[0]"},
 		{`{"severity": ["critical"]}`, "severity"},
 		{`{"group": true}`, "group"},
