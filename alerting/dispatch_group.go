@@ -1,10 +1,13 @@
 package alerting
 
 import (
+	"cmp"
 	"maps"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/prometheus/prometheus/model/labels"
 )
 
 // dispatchGroup is an aggregation group: the alerts of one route node with
@@ -53,6 +56,11 @@ func (d *dispatcher) runGroup(g *dispatchGroup) {
 			case <-d.quit:
 				return
 			case <-t.C:
+			}
+			select {
+			case <-d.quit: // both were ready; stopping wins
+				return
+			default:
 			}
 			t.Reset(g.node.interval)
 			if !d.flush(g) {
@@ -171,14 +179,10 @@ func (d *dispatcher) notified(a Alert) Alert {
 }
 
 // dispatchNotification builds the notification of alerts (sorted here by
-// alertname, then ID) with their common labels and annotations.
+// label set, as Prometheus orders series) with their common labels and
+// annotations.
 func dispatchNotification(recv, key string, gl map[string]string, tier int, alerts []Alert) *Notification {
-	slices.SortFunc(alerts, func(a, b Alert) int {
-		if c := strings.Compare(a.Name(), b.Name()); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
+	dispatchSortAlerts(alerts)
 	n := &Notification{
 		Receiver: recv, Status: StatusResolved, GroupKey: key, Tier: tier,
 		GroupLabels: maps.Clone(gl), Alerts: alerts,
@@ -204,4 +208,15 @@ func dispatchCommon(alerts []Alert, get func(*Alert) map[string]string) map[stri
 		maps.DeleteFunc(out, func(k, v string) bool { w, ok := m[k]; return !ok || w != v })
 	}
 	return out
+}
+
+// dispatchSortAlerts sorts alerts by alertname, then by label set.
+func dispatchSortAlerts(alerts []Alert) {
+	keys := make(map[string]labels.Labels, len(alerts))
+	for i := range alerts {
+		keys[alerts[i].ID] = labels.FromMap(alerts[i].Labels)
+	}
+	slices.SortFunc(alerts, func(a, b Alert) int {
+		return cmp.Or(strings.Compare(a.Name(), b.Name()), labels.Compare(keys[a.ID], keys[b.ID]))
+	})
 }

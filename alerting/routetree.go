@@ -49,6 +49,7 @@ func newRouteTree(r Route, receivers map[string]Receiver) (*routeNode, error) {
 	if err := root.compile(r, receivers); err != nil {
 		return nil, err
 	}
+	root.setKeys()
 	return root, nil
 }
 
@@ -98,7 +99,6 @@ func (n *routeNode) setTimings(r Route) error {
 }
 
 func (n *routeNode) compileChildren(rs []Route, receivers map[string]Receiver) error {
-	seen := map[string]bool{}
 	for i, cr := range rs {
 		c := &routeNode{
 			path:      n.path + ".routes[" + strconv.Itoa(i) + "]",
@@ -112,14 +112,23 @@ func (n *routeNode) compileChildren(rs []Route, receivers map[string]Receiver) e
 		if err := c.compile(cr, receivers); err != nil {
 			return err
 		}
-		c.key = n.key + "/" + routeMatchersText(c.matchers)
-		if seen[c.key] { // two siblings with the same matchers need two keys
-			c.key += "/" + strconv.Itoa(i)
-		}
-		seen[c.key] = true
 		n.routes = append(n.routes, c)
 	}
 	return nil
+}
+
+// setKeys names the nodes below n after their matchers; two siblings with
+// the same matchers get their index added, so keys stay distinct.
+func (n *routeNode) setKeys() {
+	seen := map[string]bool{}
+	for i, c := range n.routes {
+		c.key = n.key + "/" + routeMatchersText(c.matchers)
+		if seen[c.key] {
+			c.key += "/" + strconv.Itoa(i)
+		}
+		seen[c.key] = true
+		c.setKeys()
+	}
 }
 
 // match returns the nodes an alert with labels ls goes to: the deepest

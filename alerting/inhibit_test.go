@@ -1,0 +1,148 @@
+package alerting
+
+import (
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestInhibitRuleInhibits(t *testing.T) {
+	rs, err := compileInhibitRules([]InhibitRule{{
+		Source: []string{`severity="critical"`},
+		Target: []string{`severity=~"critical|warning"`},
+		Equal:  []string{"service"},
+	}})
+	require.NoError(t, err)
+	r := rs[0]
+	mk := func(id, sev, svc string) *dispatchAlert {
+		ls := map[string]string{"severity": sev}
+		if svc != "" {
+			ls["service"] = svc
+		}
+		return &dispatchAlert{alert: Alert{ID: id, Labels: ls}}
+	}
+	firing := func(as ...*dispatchAlert) map[string]*dispatchAlert {
+		m := map[string]*dispatchAlert{}
+		for _, a := range as {
+			m[a.alert.ID] = a
+		}
+		return m
+	}
+	src := mk("src", "critical", "cart")
+	for name, tc := range map[string]struct {
+		target *dispatchAlert
+		firing map[string]*dispatchAlert
+		want   bool
+	}{
+		"same service":         {mk("t", "warning", "cart"), firing(src), true},
+		"other service":        {mk("t", "warning", "pay"), firing(src), false},
+		"no source firing":     {mk("t", "warning", "cart"), firing(), false},
+		"equal label absent":   {mk("t", "warning", ""), firing(mk("s", "critical", "")), true},
+		"not a target":         {mk("t", "info", "cart"), firing(src), false},
+		"never itself":         {src, firing(src), false},
+		"both sides, no mutes": {mk("t", "critical", "cart"), firing(src), false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			assert.Equal(t, tc.want, r.inhibits(&tc.target.alert, tc.firing))
+		})
+	}
+}
+
+func TestCompileSuppressions(t *testing.T) {
+	rs, err := compileSuppressions("r1", []Suppression{{Source: []string{`alertname="Down"`}, Equal: []string{"service"}}})
+	require.NoError(t, err)
+	require.Len(t, rs, 1)
+	assert.True(t, rs[0].targets(&Alert{RuleID: "r1"}))
+	assert.False(t, rs[0].targets(&Alert{RuleID: "r2"}))
+	_, err = compileSuppressions("r1", []Suppression{{}})
+	assert.ErrorContains(t, err, `rule "r1": suppression 0`)
+	_, err = compileSuppressions("r1", []Suppression{{Source: []string{`a=~"("`}}})
+	assert.Error(t, err)
+}
+
+// inhibitScenario runs Down (critical) and two Slow (warning) alerts, one
+// on Down's service, through a dispatcher built by cfg, and checks the
+// Slow alert on Down's service is muted while Down fires.
+func inhibitScenario(t *testing.T, cfg dispatchConfig) {
+	rs, rec := dispatchReceivers("team")
+	cfg.Route, cfg.Receivers = Route{Receiver: "team"}, rs
+	d := runDispatcher(t, cfg)
+	down := dispatchFiring("alertname", "Down", "severity", "critical", "service", "cart", "rule", "down")
+	slowCart := dispatchFiring("alertname", "Slow", "severity", "warning", "service", "cart", "rule", "slow")
+	slowPay := dispatchFiring("alertname", "Slow", "severity", "warning", "service", "pay", "rule", "slow")
+	d.put([]Alert{down, slowCart, slowPay})
+	dispatchAdvance(30 * time.Second)
+
+	byGroup := func() map[string][]string {
+		out := map[string][]string{}
+		for _, s := range rec["team"].sent() {
+			out[s.n.GroupLabels[LabelAlertName]] = dispatchAlertNames(s.n)
+		}
+		return out
+	}
+	assert.Equal(t, map[string][]string{"Down": {"Down/cart:firing"}, "Slow": {"Slow/pay:firing"}}, byGroup())
+	sil, inh := d.muted(slowCart)
+	assert.Empty(t, sil)
+	assert.True(t, inh)
+	_, inh = d.muted(slowPay)
+	assert.False(t, inh)
+
+	dispatchAdvance(30 * time.Second)
+	d.put([]Alert{dispatchResolved(down), slowCart, slowPay})
+	dispatchAdvance(4*time.Minute + 30*time.Second) // next tick, 5m30s
+	assert.Equal(t, map[string][]string{
+		"Down": {"Down/cart:resolved"},
+		"Slow": {"Slow/cart:firing", "Slow/pay:firing"},
+	}, byGroup())
+	_, inh = d.muted(slowCart)
+	assert.False(t, inh)
+}
+
+func TestDispatchInhibitRule(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		inhibitScenario(t, dispatchConfig{Inhibit: []InhibitRule{{
+			Source: []string{`severity="critical"`},
+			Target: []string{`severity="warning"`},
+			Equal:  []string{"service"},
+		}}})
+	})
+}
+
+func TestDispatchRuleSuppression(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		inhibitScenario(t, dispatchConfig{Rule: func(id string) (Rule, bool) {
+			if id != "slow" {
+				return Rule{ID: id}, true
+			}
+			return Rule{ID: id, Suppress: []Suppression{{Source: []string{`alertname="Down"`}, Equal: []string{"service"}}}}, true
+		}})
+	})
+}
+
+func TestDispatchReportsBadRuleOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rs, rec := dispatchReceivers("team")
+		var errs dispatchErrors
+		d := runDispatcher(t, dispatchConfig{
+			Route: Route{Receiver: "team"}, Receivers: rs,
+			Errors: errs.report,
+			Rule: func(id string) (Rule, bool) {
+				return Rule{ID: id, Receivers: []string{"nobody"}, Suppress: []Suppression{{Source: []string{"("}}},
+					Escalation: []Tier{{After: -time.Minute}}}, true
+			},
+		})
+		a := dispatchFiring("alertname", "A")
+		d.put([]Alert{a})
+		dispatchAdvance(time.Minute)
+		d.put([]Alert{a})
+		dispatchAdvance(time.Minute)
+		require.Len(t, errs.list(), 1, "reported once, not at every evaluation")
+		assert.ErrorContains(t, errs.list()[0], `receivers: unknown receiver "nobody"`)
+		assert.ErrorContains(t, errs.list()[0], "suppression 0")
+		assert.ErrorContains(t, errs.list()[0], "negative after")
+		assert.Len(t, rec["team"].sent(), 1, "the route's receiver takes over")
+	})
+}
