@@ -80,17 +80,22 @@ func apiReport(f func(error)) HandlerOption {
 //	POST   /api/alerts/silences          a silence → 201 with the stored silence
 //	DELETE /api/alerts/silences/{id}     expires it → 204
 //
+// Mount the handler on both "/api/alerts" and "/api/alerts/" (or on "/"):
+// the alert list is the bare path.
+//
 // Rule IDs may hold "/" (the default ID is "group/name"). Clients escape
 // the ID as one path segment (url.PathEscape: "shop%2FHighErrors"), which
 // reaches any ID; "shop/HighErrors" unescaped reaches the same rule, but
 // an ID with empty, "." or ".." segments sent that way is redirected to
-// its cleaned path, as http.ServeMux does. POST and PUT
-// bodies must be application/json (else 415), at most [WithMaxBody]
-// bytes (else 413). Every error is a JSON object {"error": ..., "field":
-// ...}, field naming the JSON field or query parameter at fault when
-// there is one: 400 for bad input, 404 for an unknown rule, alert or
-// silence, 405 (with Allow) for a method a path does not serve, 503 after
-// the engine shut down, 500 for anything else, without its details.
+// its cleaned path, as http.ServeMux does.
+//
+// POST and PUT bodies must be application/json (else 415) and at most
+// [WithMaxBody] bytes (else 413). Every error is a JSON object {"error":
+// ..., "field": ...}, field naming the JSON field or query parameter at
+// fault when there is one: 400 for bad input, 404 for an unknown rule,
+// alert or silence, 405 (with Allow) for a method a path does not serve,
+// 503 after the engine shut down, 500 for anything else, without its
+// details.
 func newAPI(a alertAPI, opts ...HandlerOption) http.Handler {
 	cfg := apiConfig{maxBody: apiDefaultMaxBody, now: time.Now}
 	for _, o := range opts {

@@ -295,3 +295,15 @@ func TestAPIWriteJSONRefusesToTruncate(t *testing.T) {
 	assert.Equal(t, http.StatusInternalServerError, w.Code)
 	assert.JSONEq(t, `{"error": "internal error"}`, w.Body.String())
 }
+
+// Mounted as its doc says, on a service's own mux, every route is reached.
+func TestAPIMountedOnServiceMux(t *testing.T) {
+	h := newAPI(&apiFake{rules: func() []Rule { return []Rule{{ID: "api/A", Name: "A"}} }})
+	mux := http.NewServeMux()
+	mux.Handle("/api/alerts", h)
+	mux.Handle("/api/alerts/", h)
+	for _, rt := range apiRoutes {
+		w := apiDo(t, mux, rt.method, rt.target, rt.body)
+		assert.Less(t, w.Code, 300, "%s %s: %s", rt.method, rt.target, w.Body)
+	}
+}
