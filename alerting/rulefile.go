@@ -23,8 +23,13 @@ func LoadRules(path string) ([]Group, error) {
 }
 
 // ParseRules decodes a rule file in the Prometheus rule-file shape and
-// returns its groups, validated and with defaults filled as
-// [Group.Validate] describes. filename is only used in errors.
+// returns its groups, checked as [Group.Validate] checks them and with
+// defaults filled in: a rule without an id gets its group's name and its
+// alert (or record) name joined by "/", with "#2", "#3"... on later rules
+// of the group that would repeat one; an alert rule without a severity
+// takes its severity label's value when that names a severity, else
+// [Medium] when it has no severity label; an SQL condition's range is five
+// minutes and its stream type "logs". filename is only used in errors.
 //
 // A Prometheus rule file loads unchanged: a top-level "groups" list, each
 // group with "name", "interval", "limit", "query_offset", "labels" (added

@@ -28,7 +28,7 @@ func TestParseRulesErrors(t *testing.T) {
 		{"duplicate group", "groups:\n  - name: g\n  - name: g\n", "name", "", "used by group #1", 3, 11},
 		{"rule key", ruleFile("      - alert: A\n        expr: up\n        summary: x\n"), "summary", "g/A", `unknown key "summary" in rule`, 6, 9},
 		{"repeated key", ruleFile("      - alert: A\n        expr: up\n        expr: down\n"), "expr", "g/A", "repeated", 6, 9},
-		{"no alert", ruleFile("      - expr: up\n"), "alert", "g/", "alert (or record) is required", 4, 9},
+		{"no alert", ruleFile("      - expr: up\n"), "alert", "#1", "alert (or record) is required", 4, 9},
 		{"no expr", ruleFile("      - alert: A\n"), "expr", "g/A", "expr (or sql) is required", 4, 9},
 		{"both kinds", ruleFile("      - alert: A\n        record: a:b\n        expr: up\n"), "record", "g/A", "mutually exclusive", 5, 17},
 		{"record name", ruleFile("      - record: 'a{b=\"c\"}'\n        expr: up\n"), "record", "g/a{b=\"c\"}", "not a valid metric name", 4, 17},
@@ -58,7 +58,7 @@ func TestParseRulesErrors(t *testing.T) {
 		{"sql stream type", ruleFile("      - alert: A\n        sql: {query: x, stream_type: rum}\n"), "sql.stream_type", "g/A", "not one of", 5, 38},
 		{"sql key", ruleFile("      - alert: A\n        sql: {query: x, org: y}\n"), "sql.org", "g/A", "unknown key", 5, 25},
 		{"id text", ruleFile("      - alert: A\n        id: \"a\\tb\"\n        expr: up\n"), "id", "a\tb", "printable", 5, 13},
-		{"rule kind", ruleFile("      - up == 0\n"), "rule", "g/", "expected a mapping", 4, 9},
+		{"rule kind", ruleFile("      - up == 0\n"), "rule", "#1", "expected a mapping", 4, 9},
 		{"duplicate id", ruleFile("      - alert: A\n        id: x\n        expr: up\n      - alert: B\n        id: x\n        expr: up\n"), "id", "x", `"g" rule #1`, 8, 13},
 		{"duplicate default id", ruleFile("      - alert: A\n        id: g/B\n        expr: up\n      - alert: B\n        expr: up\n"), "id", "g/B", "used by", 7, 16},
 	}

@@ -71,8 +71,11 @@ func (r Rule) Validate() error {
 }
 
 // Validate checks the group's name and interval and every rule as
-// [Rule.Validate] does, and that the rules' IDs, given or defaulted, are
-// unique. The error is a [*RuleError] or several joined with errors.Join.
+// [Rule.Validate] does, and that the rules' IDs are unique, counting an
+// empty ID as the group's name and the rule's name joined by "/" (with
+// "#2", "#3"... on later rules of the group repeating a name, as recording
+// rules often do). The error is a [*RuleError] or several joined with
+// errors.Join.
 func (g Group) Validate() error {
 	_, err := normalizeGroups([]Group{g})
 	return err
@@ -147,7 +150,7 @@ func normalizeIssues(groups []Group) ([]Group, []ruleIssue) {
 		for ri := range out[gi].Rules {
 			r := &out[gi].Rules[ri]
 			rs := ruleIssues(r)
-			if prev, ok := idAt[r.ID]; ok {
+			if prev, ok := idAt[r.ID]; ok && r.ID != "" {
 				rs = append(rs, issuef("id", "", "rule id %q is used by %s too",
 					r.ID, placeName(groups, prev)))
 			} else {
@@ -187,7 +190,7 @@ func fillRuleDefaults(g *Group) {
 	seen := map[string]int{}
 	for i := range g.Rules {
 		r := &g.Rules[i]
-		if r.ID == "" {
+		if r.ID == "" && (r.Name != "" || r.Record != "") {
 			id := g.Name + "/" + r.Name
 			if r.Record != "" && r.Name == "" {
 				id = g.Name + "/" + r.Record

@@ -117,7 +117,11 @@ func TestGroupValidate(t *testing.T) {
 	assert.Equal(t, &RuleError{Group: "g", Rule: "x", Field: "id", Err: errs[0].Err}, errs[0])
 	assert.Contains(t, errs[0].Error(), `rule id "x" is used by group "g" rule #1 too`)
 	assert.Equal(t, "alert", errs[1].Field)
-	assert.Equal(t, "g/", errs[1].Rule)
+	assert.Equal(t, "#3", errs[1].Rule)
+
+	errs = ruleErrors(t, Group{Name: "g", Rules: []Rule{{Expr: "up"}, {Expr: "up"}}}.Validate())
+	assert.Equal(t, []string{"#1", "#2"}, []string{errs[0].Rule, errs[1].Rule}, "nameless rules get no ID to repeat")
+	assert.Len(t, errs, 2)
 }
 
 func TestNormalizeGroups(t *testing.T) {
