@@ -201,6 +201,9 @@ func (d *dispatcher) put(alerts []Alert) {
 // FiredAt) starts escalation over.
 func (d *dispatcher) record(a *Alert) {
 	if a.State == StateResolved {
+		if fa := d.firing[a.ID]; fa != nil {
+			d.trackSources(fa, true)
+		}
 		delete(d.firing, a.ID)
 		delete(d.acked, a.ID)
 		delete(d.esc, a.ID)
@@ -214,12 +217,22 @@ func (d *dispatcher) record(a *Alert) {
 		}
 	}
 	if fa != nil {
+		d.trackSources(fa, true) // its labels may have changed
 		fa.alert = *a
 	} else {
-		d.firing[a.ID] = &dispatchAlert{alert: *a}
+		fa = &dispatchAlert{alert: *a}
+		d.firing[a.ID] = fa
 	}
+	d.trackSources(fa, false)
 	if e := d.esc[a.ID]; e != nil && !e.firedAt.Equal(episodeStart(*a)) {
 		delete(d.esc, a.ID)
+	}
+}
+
+// trackSources keeps the inhibition rules' source index up to date.
+func (d *dispatcher) trackSources(fa *dispatchAlert, gone bool) {
+	for _, r := range d.inhibit {
+		r.track(fa, gone)
 	}
 }
 

@@ -3,6 +3,7 @@ package alerting
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/prometheus/prometheus/model/labels"
 )
@@ -14,6 +15,11 @@ type inhibitRule struct {
 	target []*labels.Matcher // unused when ruleID is set
 	ruleID string            // a Suppression's rule
 	equal  []string
+	// sources indexes the firing alerts matching the source side by their
+	// Equal label values, then by ID, so a target is checked by one
+	// lookup. Suppressions, compiled afresh with their rules, have none
+	// and scan the firing alerts.
+	sources map[string]map[string]*dispatchAlert
 }
 
 // compileInhibitRules parses the matchers of rs; the error names the rule
@@ -42,7 +48,7 @@ func compileInhibitRule(r InhibitRule) (*inhibitRule, error) {
 	if err != nil {
 		return nil, fmt.Errorf("target: %w", err)
 	}
-	return &inhibitRule{source: src, target: tgt, equal: r.Equal}, nil
+	return &inhibitRule{source: src, target: tgt, equal: r.Equal, sources: map[string]map[string]*dispatchAlert{}}, nil
 }
 
 // compileSuppressions turns a rule's suppressions into inhibition rules
@@ -79,16 +85,55 @@ func (r *inhibitRule) inhibits(t *Alert, firing map[string]*dispatchAlert) bool 
 		return false
 	}
 	twoSided := matchAll(r.source, t.Labels)
+	mutes := func(id string, s *dispatchAlert) bool {
+		return id != t.ID && !(twoSided && r.targets(&s.alert))
+	}
+	if r.sources != nil {
+		for id, s := range r.sources[r.signature(t.Labels)] {
+			if mutes(id, s) {
+				return true
+			}
+		}
+		return false
+	}
 	for id, s := range firing {
-		if id == t.ID || !matchAll(r.source, s.alert.Labels) || !r.agree(t, &s.alert) {
-			continue
+		if matchAll(r.source, s.alert.Labels) && r.agree(t, &s.alert) && mutes(id, s) {
+			return true
 		}
-		if twoSided && r.targets(&s.alert) {
-			continue
-		}
-		return true
 	}
 	return false
+}
+
+// track adds a firing alert matching the source side to the index, or
+// with gone set removes it.
+func (r *inhibitRule) track(fa *dispatchAlert, gone bool) {
+	if r.sources == nil || !matchAll(r.source, fa.alert.Labels) {
+		return
+	}
+	sig := r.signature(fa.alert.Labels)
+	ids := r.sources[sig]
+	if gone {
+		delete(ids, fa.alert.ID)
+		if len(ids) == 0 {
+			delete(r.sources, sig)
+		}
+		return
+	}
+	if ids == nil {
+		ids = map[string]*dispatchAlert{}
+		r.sources[sig] = ids
+	}
+	ids[fa.alert.ID] = fa
+}
+
+// signature joins the values of the Equal labels.
+func (r *inhibitRule) signature(ls map[string]string) string {
+	var b strings.Builder
+	for _, n := range r.equal {
+		b.WriteString(ls[n])
+		b.WriteByte(0xff)
+	}
+	return b.String()
 }
 
 func (r *inhibitRule) agree(a, b *Alert) bool {

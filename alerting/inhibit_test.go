@@ -10,13 +10,11 @@ import (
 )
 
 func TestInhibitRuleInhibits(t *testing.T) {
-	rs, err := compileInhibitRules([]InhibitRule{{
+	spec := []InhibitRule{{
 		Source: []string{`severity="critical"`},
 		Target: []string{`severity=~"critical|warning"`},
 		Equal:  []string{"service"},
-	}})
-	require.NoError(t, err)
-	r := rs[0]
+	}}
 	mk := func(id, sev, svc string) *dispatchAlert {
 		ls := map[string]string{"severity": sev}
 		if svc != "" {
@@ -24,29 +22,37 @@ func TestInhibitRuleInhibits(t *testing.T) {
 		}
 		return &dispatchAlert{alert: Alert{ID: id, Labels: ls}}
 	}
-	firing := func(as ...*dispatchAlert) map[string]*dispatchAlert {
-		m := map[string]*dispatchAlert{}
-		for _, a := range as {
-			m[a.alert.ID] = a
-		}
-		return m
-	}
 	src := mk("src", "critical", "cart")
 	for name, tc := range map[string]struct {
 		target *dispatchAlert
-		firing map[string]*dispatchAlert
+		firing []*dispatchAlert
 		want   bool
 	}{
-		"same service":         {mk("t", "warning", "cart"), firing(src), true},
-		"other service":        {mk("t", "warning", "pay"), firing(src), false},
-		"no source firing":     {mk("t", "warning", "cart"), firing(), false},
-		"equal label absent":   {mk("t", "warning", ""), firing(mk("s", "critical", "")), true},
-		"not a target":         {mk("t", "info", "cart"), firing(src), false},
-		"never itself":         {src, firing(src), false},
-		"both sides, no mutes": {mk("t", "critical", "cart"), firing(src), false},
+		"same service":         {mk("t", "warning", "cart"), []*dispatchAlert{src}, true},
+		"other service":        {mk("t", "warning", "pay"), []*dispatchAlert{src}, false},
+		"no source firing":     {mk("t", "warning", "cart"), nil, false},
+		"equal label absent":   {mk("t", "warning", ""), []*dispatchAlert{mk("s", "critical", "")}, true},
+		"not a target":         {mk("t", "info", "cart"), []*dispatchAlert{src}, false},
+		"never itself":         {src, []*dispatchAlert{src}, false},
+		"both sides, no mutes": {mk("t", "critical", "cart"), []*dispatchAlert{src}, false},
 	} {
 		t.Run(name, func(t *testing.T) {
-			assert.Equal(t, tc.want, r.inhibits(&tc.target.alert, tc.firing))
+			rs, err := compileInhibitRules(spec)
+			require.NoError(t, err)
+			indexed := rs[0]
+			scan := *indexed
+			scan.sources = nil
+			firing := map[string]*dispatchAlert{}
+			for _, a := range tc.firing {
+				firing[a.alert.ID] = a
+				indexed.track(a, false)
+			}
+			assert.Equal(t, tc.want, indexed.inhibits(&tc.target.alert, firing), "indexed")
+			assert.Equal(t, tc.want, scan.inhibits(&tc.target.alert, firing), "scan")
+			for _, a := range tc.firing {
+				indexed.track(a, true)
+			}
+			assert.Empty(t, indexed.sources, "resolved sources leave the index")
 		})
 	}
 }
