@@ -168,10 +168,11 @@ type postableAlert struct {
 }
 
 // postableAlerts converts the alerts of n. A resolved alert ends when it
-// resolved; a firing one is valid for 4 resend delays, as Prometheus sends
+// resolved (now if that time is missing); a firing one is valid for 4 resend delays, as Prometheus sends
 // it (rules.AlertingRule.sendAlerts).
 func (am *Alertmanager) postableAlerts(n *alerting.Notification) []postableAlert {
-	validUntil := am.now().Add(4 * am.resendDelay)
+	now := am.now()
+	validUntil := now.Add(4 * am.resendDelay)
 	out := make([]postableAlert, len(n.Alerts))
 	for i := range n.Alerts {
 		a := &n.Alerts[i]
@@ -179,6 +180,9 @@ func (am *Alertmanager) postableAlerts(n *alerting.Notification) []postableAlert
 			StartsAt: alertStartsAt(a), EndsAt: validUntil}
 		if a.State == alerting.StateResolved {
 			p.EndsAt = a.ResolvedAt
+			if p.EndsAt.IsZero() { // without an end Alertmanager would take it as firing
+				p.EndsAt = now
+			}
 		}
 		if am.generator != nil {
 			p.GeneratorURL = am.generator(a)

@@ -103,6 +103,19 @@ func TestAlertmanagerPayload(t *testing.T) {
 	}
 }
 
+func TestAlertmanagerResolvedWithoutTime(t *testing.T) {
+	fake, srv := newFakeAM(t, http.StatusOK)
+	now := fixtureTime.Add(time.Hour)
+	am, err := NewAlertmanager([]string{srv.URL + "/prefix"}, WithAlertmanagerClock(func() time.Time { return now }))
+	require.NoError(t, err)
+	n := fixtureA(alerting.StatusResolved)
+	n.Alerts[0].ResolvedAt = time.Time{}
+	require.NoError(t, am.Notify(context.Background(), n))
+	got := <-fake.got
+	assert.True(t, got[0].EndsAt.Equal(now), "a resolved alert always ends")
+	assert.True(t, got[1].EndsAt.Equal(fixtureTime))
+}
+
 func TestAlertmanagerAuth(t *testing.T) {
 	tests := []struct {
 		name string
