@@ -206,6 +206,23 @@ func TestEmailAuthAndFailures(t *testing.T) {
 	}
 }
 
+func TestEmailConcurrent(t *testing.T) {
+	cert, pool := testCert(t)
+	be := &smtpBackend{user: "alerts", pass: smtpPassword}
+	addr := startSMTP(t, be, smtpSTARTTLS, cert)
+	e, err := NewEmail(addr, "alerts@example.com", []string{"ops@example.com"},
+		WithSMTPTLSConfig(&tls.Config{RootCAs: pool}), WithSMTPAuth(SMTPAuthPlain, "alerts", smtpPassword))
+	require.NoError(t, err)
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() { errs <- e.Notify(context.Background(), fixtureA(alerting.StatusFiring)) }()
+	}
+	for range 4 {
+		assert.NoError(t, <-errs)
+	}
+	assert.Len(t, be.received(), 4)
+}
+
 func TestEmailConnectionRefusedRetries(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
