@@ -236,3 +236,15 @@ func TestParseRulesUTF8Names(t *testing.T) {
 	assert.Equal(t, "localhost", groups[0].Rules[0].Labels["ins-tance"])
 	assert.Equal(t, "g/http.requests:rate5m", groups[0].Rules[1].ID)
 }
+
+func BenchmarkParseRules(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join("testdata", "rules", "node-exporter.yaml"))
+	require.NoError(b, err)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseRules(data, "node-exporter.yaml"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
