@@ -1,12 +1,16 @@
 package notify
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
+	"crypto/hmac"
+	"crypto/md5"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/hex"
 	"errors"
 	"io"
 	"math/big"
@@ -36,12 +40,19 @@ type smtpBackend struct {
 	rcptErr    *smtp.SMTPError
 	dataErr    *smtp.SMTPError
 
-	mu    sync.Mutex // guards mails
+	mu    sync.Mutex // guards mails and mech
 	mails []smtpMail
+	mech  string // the mechanism of the last successful AUTH
 }
 
 func (b *smtpBackend) NewSession(c *smtp.Conn) (smtp.Session, error) {
 	return &smtpSession{be: b, conn: c}, nil
+}
+
+func (b *smtpBackend) lastMech() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.mech
 }
 
 func (b *smtpBackend) received() []smtpMail {
@@ -61,17 +72,62 @@ func (s *smtpSession) AuthMechanisms() []string {
 	if s.be.user == "" {
 		return nil
 	}
-	return []string{sasl.Plain}
+	return []string{sasl.Plain, sasl.Login, "CRAM-MD5"}
 }
 
-func (s *smtpSession) Auth(string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(_, user, pass string) error {
-		if user != s.be.user || pass != s.be.pass {
-			return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "Authentication credentials invalid"}
+// errBadCredentials is the answer to a wrong user name or password.
+var errBadCredentials = &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "Authentication credentials invalid"}
+
+func (s *smtpSession) Auth(mech string) (sasl.Server, error) {
+	check := func(user string, ok bool) error {
+		if user != s.be.user || !ok {
+			return errBadCredentials
 		}
 		s.user = user
+		s.be.mu.Lock()
+		s.be.mech = mech
+		s.be.mu.Unlock()
 		return nil
-	}), nil
+	}
+	switch mech {
+	case sasl.Login:
+		var user string
+		return &saslSteps{steps: []saslStep{
+			func([]byte) ([]byte, bool, error) { return []byte("Username:"), false, nil },
+			func(r []byte) ([]byte, bool, error) { user = string(r); return []byte("Password:"), false, nil },
+			func(r []byte) ([]byte, bool, error) { return nil, true, check(user, string(r) == s.be.pass) },
+		}}, nil
+	case "CRAM-MD5":
+		challenge := []byte("<1896.697170952@localhost>")
+		return &saslSteps{steps: []saslStep{
+			func([]byte) ([]byte, bool, error) { return challenge, false, nil },
+			func(r []byte) ([]byte, bool, error) {
+				user, digest, _ := bytes.Cut(r, []byte(" "))
+				m := hmac.New(md5.New, []byte(s.be.pass))
+				m.Write(challenge)
+				return nil, true, check(string(user), hex.EncodeToString(m.Sum(nil)) == string(digest))
+			},
+		}}, nil
+	}
+	return sasl.NewPlainServer(func(_, user, pass string) error { return check(user, pass == s.be.pass) }), nil
+}
+
+// saslStep answers one client response of a SASL exchange.
+type saslStep func(response []byte) (challenge []byte, done bool, err error)
+
+// saslSteps is a sasl.Server running its steps in order, for the
+// mechanisms go-sasl has no server for.
+type saslSteps struct {
+	steps []saslStep
+	i     int
+}
+
+func (s *saslSteps) Next(response []byte) ([]byte, bool, error) {
+	if s.i >= len(s.steps) {
+		return nil, true, errBadCredentials
+	}
+	s.i++
+	return s.steps[s.i-1](response)
 }
 
 func (s *smtpSession) Mail(from string, _ *smtp.MailOptions) error {

@@ -206,6 +206,36 @@ func TestEmailAuthAndFailures(t *testing.T) {
 	}
 }
 
+func TestEmailAuthMechanisms(t *testing.T) {
+	cert, pool := testCert(t)
+	tests := []struct {
+		mech SMTPAuthMechanism
+		name string
+	}{{SMTPAuthPlain, "PLAIN"}, {SMTPAuthLogin, "LOGIN"}, {SMTPAuthCRAMMD5, "CRAM-MD5"}}
+	for _, tt := range tests {
+		for _, password := range []string{smtpPassword, "wrong-" + smtpPassword} {
+			t.Run(tt.name+"/"+password, func(t *testing.T) {
+				be := &smtpBackend{user: "alerts", pass: smtpPassword}
+				addr := startSMTP(t, be, smtpSTARTTLS, cert)
+				e, err := NewEmail(addr, "alerts@example.com", []string{"ops@example.com"},
+					WithSMTPTLSConfig(&tls.Config{RootCAs: pool}), WithSMTPAuth(tt.mech, "alerts", password))
+				require.NoError(t, err)
+				err = e.Notify(context.Background(), fixtureA(alerting.StatusFiring))
+				if password != smtpPassword {
+					require.Error(t, err)
+					assert.True(t, alerting.IsPermanent(err))
+					assertNoLeak(t, err, password)
+					return
+				}
+				require.NoError(t, err)
+				assert.Equal(t, tt.name, be.lastMech())
+				require.Len(t, be.received(), 1)
+				assert.Equal(t, "alerts", be.received()[0].user)
+			})
+		}
+	}
+}
+
 func TestEmailConcurrent(t *testing.T) {
 	cert, pool := testCert(t)
 	be := &smtpBackend{user: "alerts", pass: smtpPassword}
