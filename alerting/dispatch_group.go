@@ -19,13 +19,13 @@ type dispatchGroup struct {
 	receiver string
 	labels   map[string]string
 	node     *routeNode
-	flushAt  time.Time              // first flush
-	alerts   map[string]*groupAlert // by alert ID; guarded by the dispatcher's mu
+	flushAt  time.Time                  // first flush
+	alerts   map[string]*dispatchMember // by alert ID; guarded by the dispatcher's mu
 }
 
-// groupAlert is the latest version of an alert in a group; seq tells a
+// dispatchMember is the latest version of an alert in a group; seq tells a
 // resolved alert sent in a flush from one updated since.
-type groupAlert struct {
+type dispatchMember struct {
 	a   Alert
 	seq uint64
 }
@@ -42,7 +42,7 @@ func newDispatchGroup(id, key, recv string, gl map[string]string, n *routeNode, 
 	return &dispatchGroup{
 		id: id, key: key, receiver: recv, labels: gl, node: n,
 		flushAt: flushAt,
-		alerts:  map[string]*groupAlert{},
+		alerts:  map[string]*dispatchMember{},
 	}
 }
 
@@ -160,6 +160,8 @@ func (d *dispatcher) mutedLocked(a *Alert, now time.Time) bool {
 	return d.inhibitedLocked(a)
 }
 
+// inhibitedLocked reports whether an inhibition rule or a suppression of
+// a's rule mutes a. The caller holds mu.
 func (d *dispatcher) inhibitedLocked(a *Alert) bool {
 	var sup []*inhibitRule
 	if r := d.rules[a.RuleID]; r != nil {

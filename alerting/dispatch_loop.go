@@ -107,6 +107,8 @@ func (d *dispatcher) compileRule(r Rule, id string) (*dispatchRule, error) {
 	return dr, errors.Join(errs...)
 }
 
+// knownReceivers returns the names that are configured receivers and
+// adds an error for each that is not.
 func (d *dispatcher) knownReceivers(id, field string, names []string, errs []error) ([]string, []error) {
 	var out []string
 	for _, n := range names {
@@ -171,5 +173,5 @@ func (d *dispatcher) insert(n *routeNode, key string, gl map[string]string, recv
 		}
 	}
 	d.seq++
-	g.alerts[a.ID] = &groupAlert{a: a, seq: d.seq}
+	g.alerts[a.ID] = &dispatchMember{a: a, seq: d.seq}
 }

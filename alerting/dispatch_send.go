@@ -22,6 +22,8 @@ const (
 	dispatchRetryMaxElapsed = 10 * time.Minute
 )
 
+// withDefaults fills zero fields with the defaults and rejects negative
+// ones.
 func (p retryPolicy) withDefaults() (retryPolicy, error) {
 	if p.Initial < 0 || p.Max < 0 || p.MaxElapsed < 0 {
 		return p, fmt.Errorf("alerting: negative retry setting %+v", p)
@@ -64,30 +66,17 @@ func (d *dispatcher) deliver(ctx context.Context, n *Notification) bool {
 	var permanent []error
 	for number := 1; ; number++ {
 		at := time.Now()
-		errs := dispatchNotifyAll(ctx, notifiers, todo, n)
-		var retry []int
-		var failed []error
-		for i, err := range errs {
-			if err == nil {
-				continue
-			}
-			err = fmt.Errorf("notifier %d: %w", todo[i], err)
-			failed = append(failed, err)
-			if IsPermanent(err) {
-				permanent = append(permanent, err)
-			} else {
-				retry = append(retry, todo[i])
-			}
-		}
+		retry, perm, transient := dispatchSplit(todo, dispatchNotifyAll(ctx, notifiers, todo, n))
+		permanent = append(permanent, perm...)
 		wait := d.retry.backoff(number)
 		final := len(retry) == 0 || ctx.Err() != nil || time.Since(start)+wait > d.retry.MaxElapsed
-		err := errors.Join(failed...)
 		d.observe(attempt{
 			At: at, Receiver: n.Receiver, GroupKey: n.GroupKey, Tier: n.Tier, Status: n.Status,
-			AlertIDs: ids, Number: number, Err: err, Took: time.Since(at), Final: final,
+			AlertIDs: ids, Number: number, Err: errors.Join(append(perm, transient...)...),
+			Took: time.Since(at), Final: final,
 		})
 		if final {
-			return d.delivered(n, number, retry, permanent, err)
+			return d.delivered(n, number, append(permanent, transient...))
 		}
 		todo = retry
 		if !dispatchSleep(ctx, d.quit, wait) {
@@ -96,20 +85,36 @@ func (d *dispatcher) deliver(ctx context.Context, n *Notification) bool {
 	}
 }
 
-// delivered reports a final failure and tells whether there was none.
-func (d *dispatcher) delivered(n *Notification, number int, retry []int, permanent []error, last error) bool {
-	if len(retry) == 0 && len(permanent) == 0 {
+// dispatchSplit sorts the errors of one attempt at the notifiers numbered
+// in todo: those to try again, and the permanent and transient failures.
+func dispatchSplit(todo []int, errs []error) (retry []int, permanent, transient []error) {
+	for i, err := range errs {
+		if err == nil {
+			continue
+		}
+		err = fmt.Errorf("notifier %d: %w", todo[i], err)
+		if IsPermanent(err) {
+			permanent = append(permanent, err)
+		} else {
+			retry = append(retry, todo[i])
+			transient = append(transient, err)
+		}
+	}
+	return retry, permanent, transient
+}
+
+// delivered reports the failures left after the last attempt and tells
+// whether there were none.
+func (d *dispatcher) delivered(n *Notification, number int, failures []error) bool {
+	if len(failures) == 0 {
 		return true
 	}
-	err := errors.Join(permanent...)
-	if len(retry) > 0 {
-		err = errors.Join(err, last)
-	}
 	d.report(fmt.Errorf("alerting: notify receiver %q (group %s, tier %d) failed after %d attempts: %w",
-		n.Receiver, n.GroupKey, n.Tier, number, err))
+		n.Receiver, n.GroupKey, n.Tier, number, errors.Join(failures...)))
 	return false
 }
 
+// observe hands an attempt to cfg.Observe.
 func (d *dispatcher) observe(a attempt) {
 	if d.cfg.Observe != nil {
 		d.cfg.Observe(a)
@@ -128,6 +133,7 @@ func dispatchNotifyAll(ctx context.Context, ns []Notifier, idx []int, n *Notific
 	return errs
 }
 
+// dispatchAlertIDs lists the IDs of n's alerts.
 func dispatchAlertIDs(n *Notification) []string {
 	ids := make([]string, len(n.Alerts))
 	for i := range n.Alerts {
@@ -163,6 +169,8 @@ type dispatchLimiter struct {
 	next  time.Time  // the earliest free slot
 }
 
+// wait books the next free slot and sleeps until it; false means ctx
+// ended or the dispatcher stopped first.
 func (l *dispatchLimiter) wait(ctx context.Context, quit <-chan struct{}) bool {
 	if l == nil || l.every <= 0 {
 		return ctx.Err() == nil
@@ -200,6 +208,7 @@ func (d *dispatcher) testReceiver(ctx context.Context, name string) error {
 	return errors.Join(errs...)
 }
 
+// dispatchTestNotification is the notification testReceiver sends.
 func dispatchTestNotification(recv string, now time.Time) *Notification {
 	a := Alert{
 		ID:          "test",

@@ -115,6 +115,7 @@ func (d *dispatcher) escalationMuted(fa *dispatchAlert, now time.Time, soon func
 	return d.inhibitedLocked(&fa.alert)
 }
 
+// escalationOf returns fa's escalation state, new for a new episode.
 func (d *dispatcher) escalationOf(fa *dispatchAlert) *escalation {
 	e := d.esc[fa.alert.ID]
 	if e == nil {
@@ -124,6 +125,7 @@ func (d *dispatcher) escalationOf(fa *dispatchAlert) *escalation {
 	return e
 }
 
+// addToBatch adds fa to the notification of mark m in its group.
 func (d *dispatcher) addToBatch(batches map[escalationBatchKey]*escalationBatch, m escalationMark, fa *dispatchAlert) {
 	k := escalationBatchKey{fa.escKey, m}
 	b := batches[k]
@@ -134,6 +136,8 @@ func (d *dispatcher) addToBatch(batches map[escalationBatchKey]*escalationBatch,
 	b.alerts = append(b.alerts, d.notified(fa.alert))
 }
 
+// escalationSorted orders batches by tier, group and receiver, so sends
+// start in a stable order.
 func escalationSorted(m map[escalationBatchKey]*escalationBatch) []*escalationBatch {
 	out := slices.Collect(maps.Values(m))
 	slices.SortFunc(out, func(a, b *escalationBatch) int {

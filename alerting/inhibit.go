@@ -36,6 +36,7 @@ func compileInhibitRules(rs []InhibitRule) ([]*inhibitRule, error) {
 	return out, nil
 }
 
+// compileInhibitRule parses one rule; both sides need matchers.
 func compileInhibitRule(r InhibitRule) (*inhibitRule, error) {
 	if len(r.Source) == 0 || len(r.Target) == 0 {
 		return nil, errors.New("source and target need matchers")
@@ -68,6 +69,7 @@ func compileSuppressions(ruleID string, ss []Suppression) ([]*inhibitRule, error
 	return out, nil
 }
 
+// targets reports whether a is on the rule's target side.
 func (r *inhibitRule) targets(a *Alert) bool {
 	if r.ruleID != "" {
 		return a.RuleID == r.ruleID
@@ -136,6 +138,7 @@ func (r *inhibitRule) signature(ls map[string]string) string {
 	return b.String()
 }
 
+// agree reports whether a and b have the same values of the Equal labels.
 func (r *inhibitRule) agree(a, b *Alert) bool {
 	for _, name := range r.equal {
 		if a.Labels[name] != b.Labels[name] {

@@ -32,6 +32,7 @@ type notifyLogEntry struct {
 	Resolved []uint64  `json:"resolved,omitempty"`
 }
 
+// key returns the entry's key in the log.
 func (e *notifyLogEntry) key() notifyLogKey {
 	return notifyLogKey{e.GroupKey, e.Receiver, e.Tier}
 }
@@ -42,6 +43,7 @@ type notifyLog struct {
 	m map[notifyLogKey]*notifyLogEntry
 }
 
+// get returns the entry for k, nil when there is none.
 func (l *notifyLog) get(k notifyLogKey) *notifyLogEntry { return l.m[k] }
 
 // record stores the notification just sent; one with no firing alert

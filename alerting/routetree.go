@@ -78,6 +78,7 @@ func (n *routeNode) compile(r Route, receivers map[string]Receiver) error {
 	return n.compileChildren(r.Routes, receivers)
 }
 
+// setTimings takes r's set timings; negative ones are an error.
 func (n *routeNode) setTimings(r Route) error {
 	for _, t := range []struct {
 		name string
@@ -98,6 +99,8 @@ func (n *routeNode) setTimings(r Route) error {
 	return nil
 }
 
+// compileChildren compiles the child routes, each starting from n's
+// settings.
 func (n *routeNode) compileChildren(rs []Route, receivers map[string]Receiver) error {
 	for i, cr := range rs {
 		c := &routeNode{
@@ -191,6 +194,7 @@ func routeLabelsText(ls map[string]string) string {
 	return b.String()
 }
 
+// routeMatchersText writes matchers as {a="x",b=~"y"}.
 func routeMatchersText(ms []*labels.Matcher) string {
 	parts := make([]string, len(ms))
 	for i, m := range ms {
