@@ -108,10 +108,14 @@ func BenchmarkEval1000Rules10000Series(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0, cpuOK := benchCPU()
 	for b.Loop() {
 		for _, g := range groups {
 			g.eval(bg, evalT0)
 		}
+	}
+	if cpu1, ok := benchCPU(); ok && cpuOK {
+		b.ReportMetric(float64((cpu1-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1000, "ns/rule")
 	b.ReportMetric(float64(alerts), "alerts")
