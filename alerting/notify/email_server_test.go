@@ -39,6 +39,7 @@ type smtpBackend struct {
 	user, pass string // when set, AUTH PLAIN is offered and required
 	rcptErr    *smtp.SMTPError
 	dataErr    *smtp.SMTPError
+	clientCAs  *x509.CertPool // when set, TLS requires a client certificate they signed
 
 	mu    sync.Mutex // guards mails and mech
 	mails []smtpMail
@@ -183,6 +184,9 @@ func startSMTP(t *testing.T, be *smtpBackend, mode smtpTLS, cert tls.Certificate
 	s.ReadTimeout, s.WriteTimeout = 10*time.Second, 10*time.Second
 	s.AllowInsecureAuth = mode == smtpPlain
 	cfg := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	if be.clientCAs != nil {
+		cfg.ClientCAs, cfg.ClientAuth = be.clientCAs, tls.RequireAndVerifyClientCert
+	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	switch mode {
@@ -203,7 +207,8 @@ func startSMTP(t *testing.T, be *smtpBackend, mode smtpTLS, cert tls.Certificate
 }
 
 // testCert returns a self-signed certificate for 127.0.0.1 and a pool
-// holding it, for the client to trust.
+// holding it, for the client to trust. It serves as a client certificate
+// too.
 func testCert(t *testing.T) (tls.Certificate, *x509.CertPool) {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
@@ -215,7 +220,7 @@ func testCert(t *testing.T) (tls.Certificate, *x509.CertPool) {
 		NotAfter:              time.Now().Add(time.Hour),
 		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
 		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
 		BasicConstraintsValid: true,
 		IsCA:                  true,
 	}

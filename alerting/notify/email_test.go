@@ -164,6 +164,24 @@ func TestEmailTLSModes(t *testing.T) {
 	}
 }
 
+func TestEmailClientCertificate(t *testing.T) {
+	serverCert, serverPool := testCert(t)
+	clientCert, clientPool := testCert(t)
+	be := &smtpBackend{clientCAs: clientPool}
+	addr := startSMTP(t, be, smtpImplicit, serverCert)
+
+	e, err := NewEmail(addr, "alerts@example.com", []string{"ops@example.com"}, WithSMTPTLS(ImplicitTLS),
+		WithSMTPTLSConfig(&tls.Config{RootCAs: serverPool}))
+	require.NoError(t, err)
+	require.Error(t, e.Notify(context.Background(), fixtureA(alerting.StatusFiring)), "no client certificate")
+
+	e, err = NewEmail(addr, "alerts@example.com", []string{"ops@example.com"}, WithSMTPTLS(ImplicitTLS),
+		WithSMTPTLSConfig(&tls.Config{RootCAs: serverPool, Certificates: []tls.Certificate{clientCert}}))
+	require.NoError(t, err)
+	require.NoError(t, e.Notify(context.Background(), fixtureA(alerting.StatusFiring)))
+	assert.Len(t, be.received(), 1)
+}
+
 func TestEmailAuthAndFailures(t *testing.T) {
 	cert, pool := testCert(t)
 	tests := []struct {
