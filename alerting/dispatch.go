@@ -77,10 +77,11 @@ type dispatcher struct {
 
 	mu       sync.Mutex // guards the fields below
 	state    dispatchState
-	pending  []Alert                   // put, not routed yet
-	firing   map[string]*dispatchAlert // by alert ID
-	groups   map[string]*dispatchGroup // by groupID
-	rules    map[string]*dispatchRule  // by rule ID, refreshed as alerts are routed
+	pending  []Alert                    // put, not routed yet
+	firing   map[string]*dispatchAlert  // by alert ID
+	groups   map[string]*dispatchGroup  // by groupID
+	member   map[string]map[string]bool // alert ID -> IDs of the groups holding it
+	rules    map[string]*dispatchRule   // by rule ID, refreshed as alerts are routed
 	acked    map[string]Ack
 	sil      silenceStore
 	nlog     notifyLog
@@ -121,6 +122,7 @@ func newDispatcher(cfg dispatchConfig) (*dispatcher, error) {
 		quit:     make(chan struct{}),
 		firing:   map[string]*dispatchAlert{},
 		groups:   map[string]*dispatchGroup{},
+		member:   map[string]map[string]bool{},
 		rules:    map[string]*dispatchRule{},
 		acked:    map[string]Ack{},
 		esc:      map[string]*escalation{},

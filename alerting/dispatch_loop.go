@@ -138,7 +138,10 @@ func (d *dispatcher) reportRule(id string, err error) {
 // route puts a into the group of every route node it matches and every
 // receiver it goes to there: the rule's receivers if it names any, else
 // the node's. The first match also decides where its escalations go.
+// Groups a firing alert no longer goes to (its rule's receivers changed)
+// let it go; a resolved alert resolves in every group that holds it.
 func (d *dispatcher) route(a Alert, r *dispatchRule, now time.Time) {
+	into := map[string]bool{}
 	for i, n := range d.tree.match(a.Labels) {
 		gl := n.groupLabels(a.Labels)
 		key := n.groupKey(gl)
@@ -150,28 +153,56 @@ func (d *dispatcher) route(a Alert, r *dispatchRule, now time.Time) {
 			recvs = r.receivers
 		}
 		for _, recv := range recvs {
-			d.insert(n, key, gl, recv, a, now)
+			if gid, ok := d.insert(n, key, gl, recv, a, now); ok {
+				into[gid] = true
+			}
 		}
 	}
+	d.leave(a, into)
+}
+
+// leave updates the groups a was in before this routing but is not in
+// now: a firing alert is dropped from them, a resolved one resolves there.
+// It then records the groups a is in.
+func (d *dispatcher) leave(a Alert, into map[string]bool) {
+	for gid := range d.member[a.ID] {
+		g := d.groups[gid]
+		if into[gid] || g == nil || g.alerts[a.ID] == nil {
+			continue
+		}
+		if a.State == StateResolved {
+			d.seq++
+			g.alerts[a.ID] = &dispatchMember{a: a, seq: d.seq}
+		} else {
+			delete(g.alerts, a.ID) // an empty group goes at its next flush
+		}
+	}
+	if a.State == StateResolved || len(into) == 0 {
+		delete(d.member, a.ID)
+		return
+	}
+	d.member[a.ID] = into
 }
 
 // insert adds or updates a in a group, creating the group (and, when
-// running, its goroutine) if needed. A resolved alert the group's receiver
-// was never told fired is dropped.
-func (d *dispatcher) insert(n *routeNode, key string, gl map[string]string, recv string, a Alert, now time.Time) {
-	id := key + "\xff" + recv
-	g := d.groups[id]
+// running, its goroutine) if needed, and returns the group's ID. A
+// resolved alert the group's receiver was never told fired is dropped
+// (ok false).
+func (d *dispatcher) insert(n *routeNode, key string, gl map[string]string, recv string, a Alert, now time.Time) (gid string, ok bool) {
+	gid = key + "\xff" + recv
+	g := d.groups[gid]
 	if a.State == StateResolved && (g == nil || g.alerts[a.ID] == nil) &&
 		!d.nlog.get(notifyLogKey{key, recv, 0}).hasFiring(notifyLogHash(a.ID)) {
-		return
+		return gid, false
 	}
 	if g == nil {
-		g = newDispatchGroup(id, key, recv, gl, n, a, now)
-		d.groups[id] = g
+		g = newDispatchGroup(gid, key, recv, gl, n, a, now)
+		d.groups[gid] = g
 		if d.state == dispatchRunning {
 			d.runGroup(g)
 		}
 	}
 	d.seq++
 	g.alerts[a.ID] = &dispatchMember{a: a, seq: d.seq}
+	return gid, true
 }

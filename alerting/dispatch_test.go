@@ -2,6 +2,7 @@ package alerting
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -211,4 +212,37 @@ func TestNewDispatcherValidates(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.want)
 		})
 	}
+}
+
+func TestDispatchRuleReceiversChange(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rs, rec := dispatchReceivers("team", "special")
+		var mu sync.Mutex
+		receivers := []string(nil)
+		rule := func(id string) (Rule, bool) {
+			mu.Lock()
+			defer mu.Unlock()
+			return Rule{ID: id, Receivers: receivers}, true
+		}
+		d := runDispatcher(t, dispatchConfig{Route: Route{Receiver: "team", RepeatInterval: 10 * time.Minute}, Receivers: rs, Rule: rule})
+		a := dispatchFiring("alertname", "A")
+		d.put([]Alert{a})
+		dispatchAdvance(time.Minute)
+		require.Len(t, rec["team"].sent(), 1)
+
+		mu.Lock()
+		receivers = []string{"special"}
+		mu.Unlock()
+		d.put([]Alert{a})
+		dispatchAdvance(time.Hour)
+		assert.Len(t, rec["team"].sent(), 1, "the old receiver's group let the alert go")
+		assert.Equal(t, time.Minute, rec["special"].times()[0], "sent at once: it fired over group_wait ago")
+		d.mu.Lock()
+		assert.Len(t, d.groups, 1)
+		d.mu.Unlock()
+
+		d.put([]Alert{dispatchResolved(a)})
+		dispatchAdvance(5 * time.Minute)
+		assert.Equal(t, StatusResolved, rec["special"].last().Status)
+	})
 }
