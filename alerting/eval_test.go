@@ -2,6 +2,7 @@ package alerting
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -218,4 +219,26 @@ func TestCompileErrors(t *testing.T) {
 		assert.Equal(t, "r", re.Rule)
 		assert.Equal(t, "g", re.Group)
 	}
+}
+
+// TestEvalConcurrentGroups runs groups of one evaluator at once, one
+// recording what the other reads, while their alerts are listed: the
+// race detector checks the shared engine, overlay and state.
+func TestEvalConcurrentGroups(t *testing.T) {
+	src := &levels{}
+	src.set(map[string]float64{"a": 1, "b": 2})
+	e := newTestEvaluator(t, evalConfig{Sources: []Source{src}})
+	rec := compileTest(t, e, Rule{Record: "lvl", Expr: "level"})
+	alert := compileTest(t, e, Rule{Name: "A", Expr: "lvl > 0", Annotations: map[string]string{"s": "{{ $value }}"}})
+	var wg sync.WaitGroup
+	for i := range 20 {
+		at := evalT0.Add(time.Duration(i) * 15 * time.Second)
+		wg.Go(func() { rec.eval(bg, at) })
+		wg.Go(func() { alert.eval(bg, at) })
+		wg.Go(func() { _ = alert.alerts() })
+	}
+	wg.Wait()
+	res := alert.eval(bg, evalT0.Add(5*time.Minute))
+	require.Empty(t, res.Errors)
+	assert.Len(t, res.Alerts, 2)
 }
