@@ -77,11 +77,11 @@ type dispatcher struct {
 
 	mu       sync.Mutex // guards the fields below
 	state    dispatchState
-	pending  []Alert                    // put, not routed yet
-	firing   map[string]*dispatchAlert  // by alert ID
-	groups   map[string]*dispatchGroup  // by groupID
-	member   map[string]map[string]bool // alert ID -> IDs of the groups holding it
-	rules    map[string]*dispatchRule   // by rule ID, refreshed as alerts are routed
+	pending  []Alert                   // put, not routed yet
+	firing   map[string]*dispatchAlert // by alert ID
+	groups   map[string]*dispatchGroup // by groupID
+	member   map[string][]string       // alert ID -> IDs of the groups holding it
+	rules    map[string]*dispatchRule  // by rule ID, refreshed as alerts are routed
 	acked    map[string]Ack
 	sil      silenceStore
 	nlog     notifyLog
@@ -96,9 +96,8 @@ type dispatchAlert struct {
 	rule  *dispatchRule // nil until routed, or when the rule is unknown
 	// Where escalation notifications of the alert go: the group of its
 	// first route match.
-	escKey      string
-	escLabels   map[string]string
-	escInterval time.Duration
+	escKey  string
+	escNode *routeNode
 }
 
 // newDispatcher checks cfg and builds a dispatcher; start runs it.
@@ -122,7 +121,7 @@ func newDispatcher(cfg dispatchConfig) (*dispatcher, error) {
 		quit:     make(chan struct{}),
 		firing:   map[string]*dispatchAlert{},
 		groups:   map[string]*dispatchGroup{},
-		member:   map[string]map[string]bool{},
+		member:   map[string][]string{},
 		rules:    map[string]*dispatchRule{},
 		acked:    map[string]Ack{},
 		esc:      map[string]*escalation{},
@@ -218,14 +217,18 @@ func (d *dispatcher) record(a *Alert) {
 			a.FiredAt = episodeStart(fa.alert)
 		}
 	}
-	if fa != nil {
-		d.trackSources(fa, true) // its labels may have changed
+	switch {
+	case fa != nil && maps.Equal(fa.alert.Labels, a.Labels):
+		fa.alert = *a // indexed as it was
+	case fa != nil:
+		d.trackSources(fa, true)
 		fa.alert = *a
-	} else {
+		d.trackSources(fa, false)
+	default:
 		fa = &dispatchAlert{alert: *a}
 		d.firing[a.ID] = fa
+		d.trackSources(fa, false)
 	}
-	d.trackSources(fa, false)
 	if e := d.esc[a.ID]; e != nil && !e.firedAt.Equal(episodeStart(*a)) {
 		delete(d.esc, a.ID)
 	}

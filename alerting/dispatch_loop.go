@@ -141,20 +141,19 @@ func (d *dispatcher) reportRule(id string, err error) {
 // Groups a firing alert no longer goes to (its rule's receivers changed)
 // let it go; a resolved alert resolves in every group that holds it.
 func (d *dispatcher) route(a Alert, r *dispatchRule, now time.Time) {
-	into := map[string]bool{}
+	var into []string
 	for i, n := range d.tree.match(a.Labels) {
-		gl := n.groupLabels(a.Labels)
-		key := n.groupKey(gl)
+		key := n.groupKey(a.Labels)
 		if fa := d.firing[a.ID]; i == 0 && fa != nil {
-			fa.rule, fa.escKey, fa.escLabels, fa.escInterval = r, key, gl, n.interval
+			fa.rule, fa.escKey, fa.escNode = r, key, n
 		}
 		recvs := []string{n.receiver}
 		if r != nil && len(r.receivers) > 0 {
 			recvs = r.receivers
 		}
 		for _, recv := range recvs {
-			if gid, ok := d.insert(n, key, gl, recv, a, now); ok {
-				into[gid] = true
+			if gid, ok := d.insert(n, key, recv, a, now); ok {
+				into = append(into, gid)
 			}
 		}
 	}
@@ -164,10 +163,11 @@ func (d *dispatcher) route(a Alert, r *dispatchRule, now time.Time) {
 // leave updates the groups a was in before this routing but is not in
 // now: a firing alert is dropped from them, a resolved one resolves there.
 // It then records the groups a is in.
-func (d *dispatcher) leave(a Alert, into map[string]bool) {
-	for gid := range d.member[a.ID] {
+func (d *dispatcher) leave(a Alert, into []string) {
+	was := d.member[a.ID]
+	for _, gid := range was {
 		g := d.groups[gid]
-		if into[gid] || g == nil || g.alerts[a.ID] == nil {
+		if slices.Contains(into, gid) || g == nil || g.alerts[a.ID] == nil {
 			continue
 		}
 		if a.State == StateResolved {
@@ -177,18 +177,19 @@ func (d *dispatcher) leave(a Alert, into map[string]bool) {
 			delete(g.alerts, a.ID) // an empty group goes at its next flush
 		}
 	}
-	if a.State == StateResolved || len(into) == 0 {
+	switch {
+	case a.State == StateResolved || len(into) == 0:
 		delete(d.member, a.ID)
-		return
+	case !slices.Equal(was, into):
+		d.member[a.ID] = into
 	}
-	d.member[a.ID] = into
 }
 
 // insert adds or updates a in a group, creating the group (and, when
 // running, its goroutine) if needed, and returns the group's ID. A
 // resolved alert the group's receiver was never told fired is dropped
 // (ok false).
-func (d *dispatcher) insert(n *routeNode, key string, gl map[string]string, recv string, a Alert, now time.Time) (gid string, ok bool) {
+func (d *dispatcher) insert(n *routeNode, key, recv string, a Alert, now time.Time) (gid string, ok bool) {
 	gid = key + "\xff" + recv
 	g := d.groups[gid]
 	if a.State == StateResolved && (g == nil || g.alerts[a.ID] == nil) &&
@@ -196,7 +197,7 @@ func (d *dispatcher) insert(n *routeNode, key string, gl map[string]string, recv
 		return gid, false
 	}
 	if g == nil {
-		g = newDispatchGroup(gid, key, recv, gl, n, a, now)
+		g = newDispatchGroup(gid, key, recv, n.groupLabels(a.Labels), n, a, now)
 		d.groups[gid] = g
 		if d.state == dispatchRunning {
 			d.runGroup(g)

@@ -130,7 +130,7 @@ func (d *dispatcher) addToBatch(batches map[escalationBatchKey]*escalationBatch,
 	k := escalationBatchKey{fa.escKey, m}
 	b := batches[k]
 	if b == nil {
-		b = &escalationBatch{mark: m, key: fa.escKey, labels: fa.escLabels, interval: fa.escInterval}
+		b = &escalationBatch{mark: m, key: fa.escKey, labels: fa.escNode.groupLabels(fa.alert.Labels), interval: fa.escNode.interval}
 		batches[k] = b
 	}
 	b.alerts = append(b.alerts, d.notified(fa.alert))

@@ -172,10 +172,30 @@ func (n *routeNode) groupLabels(ls map[string]string) map[string]string {
 	return out
 }
 
-// groupKey names the aggregation group of this node with group labels gl,
-// as Alertmanager spells it: {}/{severity="critical"}:{alertname="X"}.
-func (n *routeNode) groupKey(gl map[string]string) string {
-	return n.key + ":" + routeLabelsText(gl)
+// groupKey names the aggregation group of an alert with labels ls at this
+// node, as Alertmanager spells it: {}/{severity="critical"}:{alertname="X"}.
+func (n *routeNode) groupKey(ls map[string]string) string {
+	if n.groupAll {
+		return n.key + ":" + routeLabelsText(ls)
+	}
+	b := make([]byte, 0, len(n.key)+64)
+	b = append(b, n.key...)
+	b = append(b, ":{"...)
+	first := true
+	for _, name := range n.groupBy { // sorted
+		v, ok := ls[name]
+		if !ok {
+			continue
+		}
+		if !first {
+			b = append(b, ", "...)
+		}
+		first = false
+		b = append(b, name...)
+		b = append(b, '=')
+		b = strconv.AppendQuote(b, v)
+	}
+	return string(append(b, '}'))
 }
 
 // routeLabelsText writes a label map as {a="x", b="y"} in key order.

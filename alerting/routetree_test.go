@@ -47,7 +47,9 @@ func TestRouteTreeMatch(t *testing.T) {
 	ls := map[string]string{"alertname": "A", "service": "cart", "pod": "p1"}
 	assert.Equal(t, map[string]string{"alertname": "A", "service": "cart"}, root.groupLabels(ls))
 	assert.Equal(t, ls, prod.groupLabels(ls))
-	assert.Equal(t, `{}:{alertname="A", service="cart"}`, root.groupKey(root.groupLabels(ls)))
+	assert.Equal(t, `{}:{alertname="A", service="cart"}`, root.groupKey(ls))
+	assert.Equal(t, `{}:{service="x"}`, root.groupKey(map[string]string{"service": "x"}))
+	assert.Equal(t, `{}/{team="db"}/{env="prod"}:{alertname="A", pod="p1", service="cart"}`, prod.groupKey(ls))
 	assert.Equal(t, map[string]string{"service": "x"}, root.groupLabels(map[string]string{"service": "x"}), "absent labels are left out")
 }
 
