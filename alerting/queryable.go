@@ -36,11 +36,14 @@ func (q *evalQuerier) Select(_ context.Context, _ bool, hints *storage.SelectHin
 		from, to = hints.Start, hints.End
 	}
 	name, names, own := evalSplitMatchers(ms)
-	var list []*evalSeries
+	var (
+		list []*evalSeries
+		b    labels.ScratchBuilder
+	)
 	for _, src := range q.sources {
 		for _, s := range src.Select(name, from, to, own...) {
 			if evalNameMatches(names, s.Name) {
-				list = append(list, newEvalSeries(s))
+				list = append(list, newEvalSeries(&b, s))
 			}
 		}
 	}
@@ -125,8 +128,9 @@ type evalSeries struct {
 	samples []metrics.Sample
 }
 
-func newEvalSeries(s metrics.Series) *evalSeries {
-	b := labels.NewScratchBuilder(len(s.Labels) + 1)
+// newEvalSeries converts s, building its labels with b.
+func newEvalSeries(b *labels.ScratchBuilder, s metrics.Series) *evalSeries {
+	b.Reset()
 	b.Add(labels.MetricName, s.Name)
 	for _, l := range s.Labels {
 		b.Add(l.Name, l.Value)
