@@ -73,11 +73,17 @@ func (d *dispatcher) liveGroup(k notifyLogKey) bool {
 // parse are dropped and reported.
 func (d *dispatcher) restore(s dispatchSnapshot) {
 	d.mu.Lock()
-	defer d.mu.Unlock()
-	now := time.Now()
-	if err := d.sil.restore(s.Silences, now); err != nil {
+	err := d.sil.restore(s.Silences, time.Now())
+	d.restoreLocked(s)
+	d.mu.Unlock()
+	if err != nil {
 		d.report(fmt.Errorf("alerting: restoring silences: %w", err))
 	}
+}
+
+// restoreLocked loads the acks, the log and the escalations of s. The
+// caller holds mu.
+func (d *dispatcher) restoreLocked(s dispatchSnapshot) {
 	d.acked = maps.Clone(s.Acks)
 	if d.acked == nil {
 		d.acked = map[string]Ack{}
