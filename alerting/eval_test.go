@@ -2,6 +2,7 @@ package alerting
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -241,4 +242,30 @@ func TestEvalConcurrentGroups(t *testing.T) {
 	res := alert.eval(bg, evalT0.Add(5*time.Minute))
 	require.Empty(t, res.Errors)
 	assert.Len(t, res.Alerts, 2)
+}
+
+// TestEvalLogLevelRule watches the ERROR rate that the logging package
+// feeds into a registry's log level counter.
+func TestEvalLogLevelRule(t *testing.T) {
+	now := evalT0.Add(-5 * time.Minute)
+	reg, err := metrics.NewRegistry(nil, metrics.WithInterval(-1), metrics.WithClock(func() time.Time { return now }))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = reg.Close() })
+	levels, err := reg.LogLevels()
+	require.NoError(t, err)
+	for ; !now.After(evalT0); now = now.Add(15 * time.Second) {
+		for range 3 {
+			levels.CountLevel(slog.LevelError)
+		}
+		levels.CountLevel(slog.LevelInfo)
+		require.NoError(t, reg.Flush(bg))
+	}
+	e := newTestEvaluator(t, evalConfig{Sources: []Source{reg}})
+	g := compileTest(t, e, Rule{Name: "Errors", Expr: `rate(log_records_total{level="ERROR"}[5m]) > 0.1`,
+		Annotations: map[string]string{"summary": `{{ $value | printf "%.1f" }} errors/s`}})
+	res := g.eval(bg, evalT0)
+	require.Empty(t, res.Errors)
+	require.Len(t, res.Alerts, 1)
+	assert.Equal(t, "0.2 errors/s", res.Alerts[0].Annotations["summary"])
+	assert.Equal(t, "ERROR", res.Alerts[0].Labels["level"])
 }
