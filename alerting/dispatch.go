@@ -65,7 +65,7 @@ const (
 type dispatcher struct {
 	cfg      dispatchConfig
 	tree     *routeNode
-	inhibit  []*inhibitRule
+	inhibit  []*inhibitRule // their source indexes are guarded by mu
 	retry    retryPolicy
 	limits   map[string]*dispatchLimiter // per receiver; fixed at creation
 	wake     chan struct{}               // capacity 1: alerts queued or escalation inputs changed
@@ -74,20 +74,20 @@ type dispatcher struct {
 	cancel   context.CancelFunc
 	stopOnce sync.Once
 	wg       sync.WaitGroup
+	reported map[string]string // rule ID -> last config error reported; the loop's own
 
-	mu       sync.Mutex // guards the fields below
-	state    dispatchState
-	pending  []Alert                   // put, not routed yet
-	firing   map[string]*dispatchAlert // by alert ID
-	groups   map[string]*dispatchGroup // by groupID
-	member   map[string][]string       // alert ID -> IDs of the groups holding it
-	rules    map[string]*dispatchRule  // by rule ID, refreshed as alerts are routed
-	acked    map[string]Ack
-	sil      silenceStore
-	nlog     notifyLog
-	esc      map[string]*escalation // by alert ID
-	seq      uint64                 // stamps alert updates in groups
-	reported map[string]string      // rule ID -> last config error reported
+	mu      sync.Mutex // guards the fields below
+	state   dispatchState
+	pending []Alert                   // put, not routed yet
+	firing  map[string]*dispatchAlert // by alert ID
+	groups  map[string]*dispatchGroup // by groupID
+	member  map[string][]string       // alert ID -> IDs of the groups holding it
+	rules   map[string]*dispatchRule  // by rule ID, refreshed as alerts are routed
+	acked   map[string]Ack
+	sil     silenceStore
+	nlog    notifyLog
+	esc     map[string]*escalation // by alert ID
+	seq     uint64                 // stamps alert updates in groups
 }
 
 // dispatchAlert is a firing alert as the dispatcher knows it.
@@ -114,6 +114,7 @@ func newDispatcher(cfg dispatchConfig) (*dispatcher, error) {
 	if err != nil {
 		return nil, err
 	}
+	cfg.Receivers = maps.Clone(cfg.Receivers) // the caller may reuse its map
 	d := &dispatcher{
 		cfg: cfg, tree: tree, inhibit: inh, retry: retry,
 		limits:   map[string]*dispatchLimiter{},
