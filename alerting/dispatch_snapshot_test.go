@@ -83,3 +83,50 @@ func dispatchPlainTimes(s Silence) Silence {
 	s.StartsAt, s.EndsAt = s.StartsAt.Round(0).UTC(), s.EndsAt.Round(0).UTC()
 	return s
 }
+
+func TestDispatchSnapshotPrunes(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		cfg, _ := escalationConfig()
+		d := runDispatcher(t, cfg)
+		gone := dispatchFiring("alertname", "Gone", "rule", "pay")
+		d.restore(dispatchSnapshot{
+			Log: []notifyLogEntry{
+				{GroupKey: `{}:{alertname="Gone"}`, Receiver: "chat", SentAt: time.Now().Add(-200 * time.Hour), Firing: []uint64{1}},
+				{GroupKey: `{}:{alertname="Kept"}`, Receiver: "chat", SentAt: time.Now().Add(-200 * time.Hour), Firing: []uint64{1}},
+			},
+			Escalations: map[string]escalationRecord{
+				gone.ID: {FiredAt: time.Now().Add(-30 * 24 * time.Hour), Sent: []escalationMark{{1, "sms"}}},
+			},
+		})
+		kept := dispatchFiring("alertname", "Kept")
+		kept.FiredAt = time.Now().Add(-time.Hour) // old: its group flushes at once
+		d.put([]Alert{kept})
+		synctest.Wait()
+		s := d.snapshot()
+		require.Len(t, s.Log, 1, "an old entry is kept only while its group lives")
+		assert.Equal(t, `{}:{alertname="Kept"}`, s.Log[0].GroupKey)
+		assert.Empty(t, s.Escalations, "a month-old escalation of an alert not firing is dropped")
+	})
+}
+
+func TestDispatchAlertWithoutIDOrTimes(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rs, rec := dispatchReceivers("team")
+		d := runDispatcher(t, dispatchConfig{Route: Route{Receiver: "team"}, Receivers: rs})
+		a := Alert{Labels: map[string]string{"alertname": "Bare"}, State: StateFiring}
+		d.put([]Alert{a})
+		dispatchAdvance(time.Minute)
+		d.put([]Alert{a})
+		synctest.Wait()
+		require.Len(t, rec["team"].sent(), 1)
+		got := rec["team"].last().Alerts[0]
+		assert.Equal(t, `{alertname="Bare"}`, got.ID, "the ID is the label set")
+		assert.Equal(t, time.Minute, time.Since(got.FiredAt), "the first put starts the episode")
+		d.mu.Lock()
+		assert.Equal(t, got.FiredAt, d.firing[got.ID].alert.FiredAt, "later puts keep it")
+		d.mu.Unlock()
+		ids, inh := d.muted(Alert{Labels: map[string]string{"alertname": "Bare"}})
+		assert.Empty(t, ids)
+		assert.False(t, inh)
+	})
+}

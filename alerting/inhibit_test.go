@@ -152,3 +152,28 @@ func TestDispatchReportsBadRuleOnce(t *testing.T) {
 		assert.Len(t, rec["team"].sent(), 1, "the route's receiver takes over")
 	})
 }
+
+func TestDispatchInhibitSourceChangesLabels(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rs, _ := dispatchReceivers("team")
+		d := runDispatcher(t, dispatchConfig{Route: Route{Receiver: "team"}, Receivers: rs, Inhibit: []InhibitRule{{
+			Source: []string{`severity="critical"`}, Target: []string{`severity="warning"`}, Equal: []string{"service"},
+		}}})
+		src := dispatchFiring("alertname", "Down", "severity", "critical", "service", "cart")
+		src.ID = "source"
+		cart := dispatchFiring("alertname", "Slow", "severity", "warning", "service", "cart")
+		pay := dispatchFiring("alertname", "Slow", "severity", "warning", "service", "pay")
+		d.put([]Alert{src})
+		_, inh := d.muted(cart)
+		assert.True(t, inh)
+		src.Labels = map[string]string{"alertname": "Down", "severity": "critical", "service": "pay"}
+		d.put([]Alert{src})
+		_, inh = d.muted(cart)
+		assert.False(t, inh, "the source moved away")
+		_, inh = d.muted(pay)
+		assert.True(t, inh)
+		d.put([]Alert{dispatchResolved(src)})
+		_, inh = d.muted(pay)
+		assert.False(t, inh)
+	})
+}
