@@ -2,8 +2,10 @@ package alerting
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -90,6 +92,21 @@ type Alert struct {
 	ResolvedAt  time.Time         `json:"resolved_at,omitzero"`  // became resolved
 	LastSentAt  time.Time         `json:"last_sent_at,omitzero"` // last notification that carried it
 	Ack         *Ack              `json:"ack,omitempty"`
+}
+
+// MarshalJSON writes the alert as its field tags say, with a Value that is
+// NaN or infinite (errors / requests when there were no requests) as
+// null, which encoding/json could not write otherwise.
+func (a Alert) MarshalJSON() ([]byte, error) {
+	type plain Alert // without the method
+	var v *float64
+	if !math.IsNaN(a.Value) && !math.IsInf(a.Value, 0) {
+		v = &a.Value
+	}
+	return json.Marshal(struct {
+		plain
+		Value *float64 `json:"value"`
+	}{plain(a), v})
 }
 
 // Severity returns the alert's severity label as a [Severity].

@@ -3,7 +3,6 @@ package alerting
 import (
 	"encoding/json"
 	"errors"
-	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -21,32 +20,10 @@ func (h *apiHandler) listAlerts(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	alerts := h.api.Alerts(f)
-	out := make([]apiAlert, len(alerts))
-	for i, a := range alerts {
-		out[i] = apiAlert{Alert: a, Value: apiNumber(a.Value)}
+	if alerts == nil {
+		alerts = []Alert{} // [] rather than null
 	}
-	apiWriteJSON(w, http.StatusOK, map[string][]apiAlert{"alerts": out})
-}
-
-// apiAlert writes an [Alert] as its JSON tags say, but with a value
-// encoding/json can write: a condition such as errors / requests > 0.1
-// is +Inf when there were no requests.
-type apiAlert struct {
-	Alert
-	Value apiNumber `json:"value"` // shadows Alert.Value
-}
-
-// apiNumber is a float written as a JSON number, or null when NaN or
-// infinite, as the metrics API writes sample values.
-type apiNumber float64
-
-// MarshalJSON writes n, or null.
-func (n apiNumber) MarshalJSON() ([]byte, error) {
-	f := float64(n)
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return []byte("null"), nil
-	}
-	return json.Marshal(f)
+	apiWriteJSON(w, http.StatusOK, map[string][]Alert{"alerts": alerts})
 }
 
 func apiAlertFilter(q url.Values) (AlertFilter, error) {

@@ -1,0 +1,339 @@
+package alerting
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/o2kit/o2kit"
+)
+
+// nullReceiver stands for "no notifications" when no receiver is given.
+const nullReceiver = "none"
+
+// Engine evaluates alert rules in the process, tracks each alert series'
+// state, routes notifications and serves the HTTP API. Make one with
+// [NewEngine], start it with [Engine.Run] and stop it with
+// [Engine.Shutdown] before the client's own Shutdown. All its methods are
+// safe for concurrent use.
+type Engine struct {
+	client *o2kit.Client
+	cfg    *config
+	eval   *evaluator
+	disp   *dispatcher
+	hist   *history
+	state  *stateFile // nil without WithStateDir
+	n      counters
+
+	mu        sync.Mutex // guards groups, overrides, runCtx, running, closed, cancel and wg.Go
+	groups    []*group
+	overrides ruleOverrides
+	runCtx    context.Context // Run's context while it runs
+	running   bool
+	closed    bool
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup // the group loops
+	done      chan struct{}  // closed when Run returns
+	saveMu    sync.Mutex     // serialises state file writes
+}
+
+// group is one rule group and its compiled evaluator.
+type group struct {
+	def Group
+	ev  *groupEval
+}
+
+// NewEngine makes an engine for the client: it loads the rule files and
+// groups, checks every rule, the routes and receivers, and restores the
+// state file if WithStateDir is set. No goroutine starts before Run.
+func NewEngine(client *o2kit.Client, opts ...Option) (*Engine, error) {
+	if client == nil {
+		return nil, errors.New("alerting: nil client")
+	}
+	cfg, err := newConfig(client, opts)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{client: client, cfg: cfg, done: make(chan struct{})}
+	e.hist = &history{client: client, stream: cfg.stream, errs: cfg.errs, now: cfg.now}
+	var saved *savedState
+	if cfg.stateDir != "" {
+		if e.state, err = openState(cfg.stateDir); err != nil {
+			return nil, err
+		}
+		if saved, err = e.state.load(); err != nil {
+			return nil, err
+		}
+	}
+	groups, err := e.loadGroups(saved)
+	if err != nil {
+		return nil, err
+	}
+	e.eval = newEvaluator(evalConfig{
+		Sources: cfg.sources, Search: client.Search, Lookback: cfg.lookback,
+		ExternalLabels: cfg.externalLabels, SlowRule: max(cfg.slowRule, 0),
+	})
+	if err := e.compileAll(groups, saved); err != nil {
+		_ = e.eval.close()
+		return nil, err
+	}
+	if err := e.newDispatcher(saved); err != nil {
+		_ = e.eval.close()
+		return nil, err
+	}
+	return e, nil
+}
+
+// loadGroups gathers the rule files, the Go groups and the API's changes
+// kept in the state file, and validates them together.
+func (e *Engine) loadGroups(saved *savedState) ([]Group, error) {
+	var all []Group
+	for _, f := range e.cfg.files {
+		gs, err := LoadRules(f)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, gs...)
+	}
+	all = append(all, e.cfg.groups...)
+	if saved != nil {
+		e.overrides = saved.Rules
+		all = e.overrides.apply(all)
+	}
+	return normalizeGroups(all)
+}
+
+func (e *Engine) compileAll(groups []Group, saved *savedState) error {
+	for _, g := range groups {
+		ev, err := e.eval.compile(g)
+		if err != nil {
+			return err
+		}
+		if saved != nil {
+			ev.restore(saved.Alerts)
+		}
+		e.groups = append(e.groups, &group{def: g, ev: ev})
+	}
+	return nil
+}
+
+func (e *Engine) newDispatcher(saved *savedState) error {
+	receivers := e.cfg.receiverMap()
+	route := e.cfg.route
+	if route.Receiver == "" {
+		route.Receiver = nullReceiver
+		receivers[nullReceiver] = Receiver{Name: nullReceiver}
+	}
+	d, err := newDispatcher(dispatchConfig{
+		Route: route, Receivers: receivers, Inhibit: e.cfg.inhibit,
+		Rule: e.rule, Observe: e.observe, Errors: e.cfg.errs.Handle, Retry: e.cfg.retry,
+	})
+	if err != nil {
+		return err
+	}
+	if saved != nil {
+		d.restore(saved.Dispatch)
+	}
+	e.disp = d
+	return nil
+}
+
+// rule returns the current definition of the rule with this ID.
+func (e *Engine) rule(id string) (Rule, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, g := range e.groups {
+		for _, r := range g.def.Rules {
+			if r.ID == id {
+				return r, true
+			}
+		}
+	}
+	return Rule{}, false
+}
+
+// Run evaluates every group on its interval, first at once, and sends
+// notifications, until ctx ends or Shutdown is called; then it stops the
+// dispatcher, saves the state and returns nil. Calling Run twice, or after
+// Shutdown, returns an error.
+func (e *Engine) Run(ctx context.Context) error {
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return ErrClosed
+	}
+	if e.running {
+		e.mu.Unlock()
+		return errors.New("alerting: engine is already running")
+	}
+	ctx, e.cancel = context.WithCancel(ctx)
+	e.running, e.runCtx = true, ctx
+	e.disp.start()
+	for _, g := range e.groups {
+		e.startLoop(g.def.Name)
+	}
+	e.mu.Unlock()
+	defer close(e.done)
+
+	<-ctx.Done()
+	e.mu.Lock() // no loop starts after this: startLoop sees ctx done
+	e.mu.Unlock()
+	e.wg.Wait()
+	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	err := e.disp.stop(stopCtx)
+	e.save()
+	return err
+}
+
+// startLoop starts the evaluation loop of the group called name if Run
+// is running; the caller holds mu.
+func (e *Engine) startLoop(name string) {
+	if !e.running || e.runCtx.Err() != nil {
+		return
+	}
+	ctx := e.runCtx
+	e.wg.Go(func() { e.loop(ctx, name) })
+}
+
+// loop evaluates the group called name every interval until ctx ends or
+// the group is gone. A group whose rules were replaced through the API is
+// picked up at its next tick; a changed interval at the next start.
+func (e *Engine) loop(ctx context.Context, name string) {
+	g := e.current(name)
+	if g == nil {
+		return
+	}
+	every := g.def.Interval
+	if every <= 0 {
+		every = e.cfg.interval
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for ; g != nil; g = e.current(name) {
+		e.evalGroup(ctx, g)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// current returns the live group called name (it is replaced when a rule
+// changes), or nil once it is gone.
+func (e *Engine) current(name string) *group {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, g := range e.groups {
+		if g.def.Name == name {
+			return g
+		}
+	}
+	return nil
+}
+
+// Evaluate evaluates every group once now, records the state changes and
+// hands firing and resolved alerts to the dispatcher, as each tick of Run
+// does. It is for tests and for services that drive evaluation themselves.
+func (e *Engine) Evaluate(ctx context.Context) error {
+	e.mu.Lock()
+	groups, closed := slices.Clone(e.groups), e.closed
+	e.mu.Unlock()
+	if closed {
+		return ErrClosed
+	}
+	var errs []error
+	for _, g := range groups {
+		errs = append(errs, e.evalGroup(ctx, g)...)
+	}
+	return errors.Join(errs...)
+}
+
+func (e *Engine) evalGroup(ctx context.Context, g *group) []error {
+	if g == nil {
+		return nil
+	}
+	res := g.ev.eval(ctx, e.cfg.now())
+	e.n.evaluations.Add(1)
+	e.n.ruleFailures.Add(uint64(len(res.Errors)))
+	e.n.slowRules.Add(uint64(len(res.Slow)))
+	for _, t := range res.Changes {
+		e.hist.stateChange(ctx, res.At, t)
+	}
+	for _, err := range res.Errors {
+		e.cfg.errs.Handle(err)
+	}
+	for _, s := range res.Slow {
+		e.cfg.errs.Handle(fmt.Errorf("alerting: rule %q is slow: evaluation took %v", s.RuleID, s.Took))
+	}
+	e.disp.put(res.Alerts)
+	if len(res.Changes) > 0 {
+		e.save()
+	}
+	return res.Errors
+}
+
+// observe records a notification attempt and reports one given up.
+func (e *Engine) observe(a attempt) {
+	e.hist.attempt(a)
+	switch {
+	case a.Err == nil:
+		e.n.sent.Add(1)
+	case a.Final:
+		e.n.failed.Add(1)
+		e.n.gaveUp.Add(1)
+	default:
+		e.n.failed.Add(1)
+	}
+	if a.Err != nil && a.Final {
+		e.cfg.errs.Handle(fmt.Errorf("alerting: notification to %q gave up after %d attempts: %w", a.Receiver, a.Number, a.Err))
+	}
+	if a.Err == nil {
+		e.save()
+	}
+}
+
+// Shutdown stops Run, waits for it (bounded by ctx), saves the state and
+// releases the query engine. It is idempotent; later calls return nil.
+func (e *Engine) Shutdown(ctx context.Context) error {
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return nil
+	}
+	e.closed = true
+	running, cancel := e.running, e.cancel
+	e.mu.Unlock()
+	var err error
+	if running {
+		cancel()
+		select {
+		case <-e.done:
+		case <-ctx.Done():
+			err = ctx.Err()
+		}
+	} else {
+		e.save()
+	}
+	return errors.Join(err, e.eval.close())
+}
+
+// Handler returns the HTTP API of the engine, to mount on a mux; see the
+// package documentation for its routes.
+func (e *Engine) Handler(opts ...HandlerOption) http.Handler {
+	base := []HandlerOption{apiClock(e.cfg.now), apiReport(e.cfg.errs.Handle)}
+	return newAPI(e, append(base, opts...)...)
+}
+
+var _ alertAPI = (*Engine)(nil)
+
+// TestReceiver sends a test notification through every notifier of the
+// named receiver, once, without retries, and returns what failed.
+func (e *Engine) TestReceiver(ctx context.Context, name string) error {
+	return e.disp.testReceiver(ctx, name)
+}

@@ -1,0 +1,297 @@
+package alerting
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+)
+
+// ruleOverrides are the rule changes made through the API, kept in the
+// state file and applied over the rule files and Go groups at start, so an
+// edit survives a restart while the files stay the base.
+type ruleOverrides struct {
+	Upserts []ruleUpsert `json:"upserts,omitempty"` // in the order made; a later one for an ID wins
+	Deleted []string     `json:"deleted,omitempty"`
+}
+
+type ruleUpsert struct {
+	Group string `json:"group"`
+	Rule  Rule   `json:"rule"`
+}
+
+// apply returns groups with the overrides applied: deleted IDs removed,
+// upserts replacing the rule of the same ID or appended to their group
+// (made if missing).
+func (o ruleOverrides) apply(groups []Group) []Group {
+	out := slices.Clone(groups)
+	for i := range out {
+		out[i].Rules = slices.DeleteFunc(slices.Clone(out[i].Rules), func(r Rule) bool {
+			return slices.Contains(o.Deleted, r.ID)
+		})
+	}
+	for _, u := range o.Upserts {
+		out = upsert(out, u.Group, u.Rule)
+	}
+	return out
+}
+
+func upsert(groups []Group, group string, r Rule) []Group {
+	for gi := range groups {
+		if i := slices.IndexFunc(groups[gi].Rules, func(x Rule) bool { return x.ID == r.ID }); i >= 0 {
+			groups[gi].Rules[i] = r
+			return groups
+		}
+	}
+	for gi := range groups {
+		if groups[gi].Name == group {
+			groups[gi].Rules = append(groups[gi].Rules, r)
+			return groups
+		}
+	}
+	return append(groups, Group{Name: group, Rules: []Rule{r}})
+}
+
+// Rules returns every rule, in group order.
+func (e *Engine) Rules() []Rule {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []Rule
+	for _, g := range e.groups {
+		out = append(out, g.def.Rules...)
+	}
+	return out
+}
+
+// AddRule adds a rule to the named group (made if missing; "" means
+// "api"), checks it with the others, starts evaluating it and returns it
+// with its defaults. An ID already in use is a *RuleError on field "id".
+func (e *Engine) AddRule(ctx context.Context, group string, r Rule) (Rule, error) {
+	if group == "" {
+		group = "api"
+	}
+	if r.ID == "" {
+		r.ID = group + "/" + cmp.Or(r.Name, r.Record)
+	}
+	if _, ok := e.rule(r.ID); ok {
+		return Rule{}, &RuleError{Group: group, Rule: r.ID, Field: "id", Err: errors.New("a rule with this ID exists")}
+	}
+	return e.change(ctx, ruleUpsert{Group: group, Rule: r}, "")
+}
+
+// UpdateRule replaces the rule with this ID, keeping its group and the
+// state of its alerts whose labels do not change. An unknown ID is
+// ErrNotFound.
+func (e *Engine) UpdateRule(ctx context.Context, id string, r Rule) (Rule, error) {
+	g, ok := e.groupOf(id)
+	if !ok {
+		return Rule{}, fmt.Errorf("rule %q: %w", id, ErrNotFound)
+	}
+	r.ID = id
+	return e.change(ctx, ruleUpsert{Group: g, Rule: r}, "")
+}
+
+// DeleteRule removes the rule with this ID; its firing alerts resolve. An
+// unknown ID is ErrNotFound.
+func (e *Engine) DeleteRule(ctx context.Context, id string) error {
+	if _, ok := e.groupOf(id); !ok {
+		return fmt.Errorf("rule %q: %w", id, ErrNotFound)
+	}
+	_, err := e.change(ctx, ruleUpsert{}, id)
+	return err
+}
+
+func (e *Engine) groupOf(id string) (string, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, g := range e.groups {
+		if slices.ContainsFunc(g.def.Rules, func(r Rule) bool { return r.ID == id }) {
+			return g.def.Name, true
+		}
+	}
+	return "", false
+}
+
+// change applies one upsert (or, with del set, one deletion) to the live
+// groups: the affected group is validated with all others, recompiled and
+// swapped in with the state of its alerts carried over.
+func (e *Engine) change(ctx context.Context, u ruleUpsert, del string) (Rule, error) {
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return Rule{}, ErrClosed
+	}
+	next := e.overrides
+	if del != "" {
+		next.Deleted = append(slices.Clone(next.Deleted), del)
+		next.Upserts = slices.DeleteFunc(slices.Clone(next.Upserts), func(x ruleUpsert) bool { return x.Rule.ID == del })
+	} else {
+		next.Upserts = append(slices.Clone(next.Upserts), u)
+		next.Deleted = slices.DeleteFunc(slices.Clone(next.Deleted), func(id string) bool { return id == u.Rule.ID })
+	}
+	defs := make([]Group, len(e.groups))
+	for i, g := range e.groups {
+		defs[i] = cloneGroup(g.def)
+	}
+	if del != "" {
+		defs = ruleOverrides{Deleted: []string{del}}.apply(defs)
+	} else {
+		defs = upsert(defs, u.Group, u.Rule)
+	}
+	defs, err := normalizeGroups(defs)
+	if err != nil {
+		e.mu.Unlock()
+		return Rule{}, err
+	}
+	gone, err := e.swap(defs)
+	if err != nil {
+		e.mu.Unlock()
+		return Rule{}, err
+	}
+	e.overrides = next
+	e.mu.Unlock()
+
+	e.resolveGone(ctx, gone)
+	e.save()
+	if del != "" {
+		return Rule{}, nil
+	}
+	r, _ := e.rule(u.Rule.ID)
+	return r, nil
+}
+
+// swap recompiles the groups whose definition changed and replaces them,
+// carrying alert state over; it returns the alerts of rules that no longer
+// exist. The caller holds mu.
+func (e *Engine) swap(defs []Group) ([]Alert, error) {
+	old := map[string]*group{}
+	var before []Alert
+	for _, g := range e.groups {
+		old[g.def.Name] = g
+		before = append(before, g.ev.alerts()...)
+	}
+	next := make([]*group, 0, len(defs))
+	for _, d := range defs {
+		if g := old[d.Name]; g != nil && groupsEqual(g.def, d) {
+			next = append(next, g)
+			continue
+		}
+		ev, err := e.eval.compile(d)
+		if err != nil {
+			return nil, err
+		}
+		ev.restore(before)
+		next = append(next, &group{def: d, ev: ev})
+	}
+	var gone []Alert
+	for _, a := range before {
+		if !slices.ContainsFunc(defs, func(g Group) bool {
+			return slices.ContainsFunc(g.Rules, func(r Rule) bool { return r.ID == a.RuleID })
+		}) {
+			gone = append(gone, a)
+		}
+	}
+	e.groups = next
+	for _, d := range defs {
+		if old[d.Name] == nil {
+			e.startLoop(d.Name)
+		}
+	}
+	return gone, nil
+}
+
+// resolveGone resolves the firing alerts of deleted rules, so their
+// receivers hear they ended.
+func (e *Engine) resolveGone(ctx context.Context, gone []Alert) {
+	now := e.cfg.now()
+	var resolved []Alert
+	for _, a := range gone {
+		if a.State != StateFiring {
+			continue
+		}
+		from := a.State
+		a.State, a.ResolvedAt = StateResolved, now
+		e.hist.stateChange(ctx, now, transition{Alert: a, From: from})
+		resolved = append(resolved, a)
+	}
+	if len(resolved) > 0 {
+		e.disp.put(resolved)
+	}
+}
+
+// Alerts returns the pending, firing and recently resolved alerts that f
+// selects, each with its acknowledgement, ordered by rule ID then alert ID.
+func (e *Engine) Alerts(f AlertFilter) []Alert {
+	e.mu.Lock()
+	groups := slices.Clone(e.groups)
+	e.mu.Unlock()
+	acks := e.disp.acks()
+	var out []Alert
+	for _, g := range groups {
+		for _, a := range g.ev.alerts() {
+			if !f.match(a) {
+				continue
+			}
+			if ack, ok := acks[a.ID]; ok && a.State == StateFiring {
+				a.Ack = &ack
+			}
+			out = append(out, a)
+		}
+	}
+	slices.SortFunc(out, func(a, b Alert) int { return cmp.Or(cmp.Compare(a.RuleID, b.RuleID), cmp.Compare(a.ID, b.ID)) })
+	return out
+}
+
+func (f AlertFilter) match(a Alert) bool {
+	return (len(f.States) == 0 || slices.Contains(f.States, a.State)) &&
+		(len(f.Severities) == 0 || slices.Contains(f.Severities, a.Severity()))
+}
+
+// Ack acknowledges the firing alert with this ID: its repeats and
+// escalation stop until it resolves. A zero a.At means now. An alert that
+// is not firing is ErrNotFound.
+func (e *Engine) Ack(ctx context.Context, id string, a Ack) error {
+	if a.At.IsZero() {
+		a.At = e.cfg.now()
+	}
+	if err := e.disp.ack(id, a); err != nil {
+		return err
+	}
+	e.hist.ack(ctx, id, a)
+	e.save()
+	return nil
+}
+
+// Silences returns the silences, active, pending and recently expired.
+func (e *Engine) Silences() []Silence { return e.disp.silences() }
+
+// AddSilence stores a silence and returns it with its ID; see [Silence].
+func (e *Engine) AddSilence(ctx context.Context, s Silence) (Silence, error) {
+	s, err := e.disp.addSilence(s)
+	if err != nil {
+		return Silence{}, err
+	}
+	e.hist.silence(ctx, "silence_created", s)
+	e.save()
+	return s, nil
+}
+
+// ExpireSilence ends the silence with this ID now. An unknown or expired
+// silence is ErrNotFound.
+func (e *Engine) ExpireSilence(ctx context.Context, id string) error {
+	if err := e.disp.expireSilence(id); err != nil {
+		return err
+	}
+	for _, s := range e.disp.silences() {
+		if s.ID == id {
+			e.hist.silence(ctx, "silence_expired", s)
+		}
+	}
+	e.save()
+	return nil
+}
+
+// groupsEqual reports whether two definitions would evaluate the same.
+func groupsEqual(a, b Group) bool { return reflect.DeepEqual(a, b) }

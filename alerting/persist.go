@@ -1,0 +1,111 @@
+package alerting
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+)
+
+// stateFileName is the file WithStateDir keeps the state in.
+const stateFileName = "alerting-state.json"
+
+// stateVersion is the format of the state file; a file of another
+// version is reported and ignored rather than misread.
+const stateVersion = 1
+
+// savedState is what survives a restart.
+type savedState struct {
+	Version  int              `json:"version"`
+	SavedAt  time.Time        `json:"saved_at"`
+	Alerts   []Alert          `json:"alerts"` // pending and firing
+	Dispatch dispatchSnapshot `json:"dispatch"`
+	Rules    ruleOverrides    `json:"rules"`
+}
+
+// stateFile reads and atomically replaces the state file.
+type stateFile struct{ path string }
+
+func openState(dir string) (*stateFile, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("alerting: state directory: %w", err)
+	}
+	return &stateFile{path: filepath.Join(dir, stateFileName)}, nil
+}
+
+// load returns the saved state, or nil when there is none yet. A file
+// that cannot be decoded is an error: starting without it would notify
+// every firing alert again, so the operator decides (remove the file).
+func (f *stateFile) load() (*savedState, error) {
+	data, err := os.ReadFile(f.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("alerting: reading state: %w", err)
+	}
+	var s savedState
+	if err := json.Unmarshal(data, &s); err != nil {
+		return nil, fmt.Errorf("alerting: state file %s is damaged (remove it to start afresh): %w", f.path, err)
+	}
+	if s.Version != stateVersion {
+		return nil, fmt.Errorf("alerting: state file %s has version %d, want %d", f.path, s.Version, stateVersion)
+	}
+	return &s, nil
+}
+
+// write replaces the file with s: a temporary file is written, synced and
+// renamed over it, so a crash leaves the old state or the new, never half.
+func (f *stateFile) write(s *savedState) error {
+	data, err := json.Marshal(s)
+	if err != nil {
+		return fmt.Errorf("alerting: encoding state: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(f.path), stateFileName+".*")
+	if err != nil {
+		return fmt.Errorf("alerting: writing state: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
+	if _, err = tmp.Write(data); err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), f.path)
+	}
+	if err != nil {
+		return fmt.Errorf("alerting: writing state: %w", err)
+	}
+	return nil
+}
+
+// save writes the engine's state if WithStateDir is set; failures go to
+// the error handler.
+func (e *Engine) save() {
+	if e.state == nil {
+		return
+	}
+	e.saveMu.Lock()
+	defer e.saveMu.Unlock()
+	e.mu.Lock()
+	s := &savedState{Version: stateVersion, SavedAt: e.cfg.now(), Rules: e.overrides}
+	groups := slices.Clone(e.groups)
+	e.mu.Unlock()
+	for _, g := range groups {
+		for _, a := range g.ev.alerts() {
+			if a.State == StatePending || a.State == StateFiring {
+				s.Alerts = append(s.Alerts, a)
+			}
+		}
+	}
+	s.Dispatch = e.disp.snapshot()
+	if err := e.state.write(s); err != nil {
+		e.cfg.errs.Handle(err)
+	}
+}
