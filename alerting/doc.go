@@ -60,5 +60,6 @@
 // # HTTP API
 //
 // [Engine.Handler] serves the rules, alerts, acknowledgements and
-// silences under /api/alerts; see [Engine.Handler].
+// silences under /api/alerts, to mount behind the service's own
+// authentication.
 package alerting

@@ -323,8 +323,30 @@ func (e *Engine) Shutdown(ctx context.Context) error {
 	return errors.Join(err, e.eval.close())
 }
 
-// Handler returns the HTTP API of the engine, to mount on a mux; see the
-// package documentation for its routes.
+// Handler returns the HTTP API of the engine, to mount on a mux:
+//
+//	GET    /api/alerts/rules             {"rules": [rule, ...]}
+//	POST   /api/alerts/rules             a rule → 201 with the stored rule
+//	GET    /api/alerts/rules/{id}        the rule, or 404
+//	PUT    /api/alerts/rules/{id}        a rule replacing it → 200 with the stored rule
+//	DELETE /api/alerts/rules/{id}        204
+//	GET    /api/alerts?state=firing,pending&severity=critical   {"alerts": [alert, ...]}
+//	POST   /api/alerts/{id}/ack          {"by": ..., "comment": ...} → 200 {"acked": id}
+//	GET    /api/alerts/silences          {"silences": [silence, ...]}
+//	POST   /api/alerts/silences          a silence → 201 with the stored silence
+//	DELETE /api/alerts/silences/{id}     expires it → 204
+//
+// Mount it on both "/api/alerts" and "/api/alerts/" (or on "/"), and put
+// the service's own authentication in front with [WithAuth]. A rule is the
+// rule file's keys as JSON (alert, expr, for, labels, annotations, id,
+// description, severity, enabled, receivers, suppress, escalation, sql;
+// durations as "5m"), plus "group" when adding. Rule IDs hold "/" (the
+// default ID is "group/name"): escape one as a path segment
+// ("shop%2FHighErrors"). A silence is {"matchers", "starts_at", "ends_at"
+// or "duration", "created_by", "comment"}. Bodies must be JSON (else 415)
+// of at most [WithMaxBody] bytes (else 413); errors are {"error",
+// "field"} with 400 naming the field at fault, 404 for an unknown ID, 503
+// after Shutdown and 500, without details, for anything else.
 func (e *Engine) Handler(opts ...HandlerOption) http.Handler {
 	base := []HandlerOption{apiClock(e.cfg.now), apiReport(e.cfg.errs.Handle)}
 	return newAPI(e, append(base, opts...)...)

@@ -99,8 +99,9 @@ func WithStateDir(dir string) Option {
 	return optionFunc(func(c *config) { c.stateDir = dir })
 }
 
-// WithClock sets the clock of evaluations, acknowledgements and silences.
-// Default time.Now.
+// WithClock sets the clock of evaluations and acknowledgements. Default
+// time.Now. Notification timing (group_wait, repeats, escalation, retries)
+// and silences follow the time package.
 func WithClock(now func() time.Time) Option {
 	return optionFunc(func(c *config) { c.now = now })
 }
