@@ -23,10 +23,18 @@ const maxBody = 64 << 10
 // cut to 512 bytes. 4xx answers other than 408 and 429 are wrapped in an
 // [alerting.PermanentError] as well, since retrying cannot fix them.
 type HTTPError struct {
-	Status     int
-	Body       string
+	Status int
+	Body   string
+	// RetryAfter is the wait the Retry-After header asked for, in either
+	// of its forms (seconds or an HTTP date), at most [MaxRetryAfter];
+	// zero when the header is absent, malformed, negative or in the past.
 	RetryAfter time.Duration
 }
+
+// MaxRetryAfter caps [HTTPError.RetryAfter], so that a server answering
+// with a far-off date or a huge number cannot hold an alert back for
+// longer than an hour.
+const MaxRetryAfter = time.Hour
 
 // Error describes the status and the start of the body.
 func (e *HTTPError) Error() string {
@@ -79,14 +87,47 @@ func statusError(resp *http.Response, body []byte) error {
 	if len(text) > 512 {
 		text = text[:512]
 	}
-	e := &HTTPError{Status: resp.StatusCode, Body: text}
-	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
-		e.RetryAfter = time.Duration(s) * time.Second
-	}
+	e := &HTTPError{Status: resp.StatusCode, Body: text,
+		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
 	if resp.StatusCode/100 == 4 && resp.StatusCode != http.StatusRequestTimeout && resp.StatusCode != http.StatusTooManyRequests {
 		return alerting.Permanent(e)
 	}
 	return e
+}
+
+// parseRetryAfter reads a Retry-After value (RFC 9110, section 10.2.3):
+// delta-seconds, or an HTTP-date in any of the three formats
+// [http.ParseTime] takes, counted from now. Values that are empty,
+// malformed, negative or past give zero; longer ones are cut to
+// [MaxRetryAfter].
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if isDigits(v) {
+		s, err := strconv.ParseUint(v, 10, 64)
+		if err != nil || s > uint64(MaxRetryAfter/time.Second) { // only ErrRange: too many digits
+			return MaxRetryAfter
+		}
+		return time.Duration(s) * time.Second
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0
+	}
+	return min(max(t.Sub(now), 0), MaxRetryAfter)
+}
+
+// isDigits reports whether s is a non-empty run of ASCII digits, the only
+// form delta-seconds takes (no sign, no fraction).
+func isDigits(s string) bool {
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // redactURL returns the text of a transport error without the request URL,
