@@ -186,15 +186,18 @@ func (l *dispatchLimiter) wait(ctx context.Context, quit <-chan struct{}) bool {
 	return dispatchSleep(ctx, quit, at.Sub(now))
 }
 
-// testReceiver sends one test notification, with a sample firing alert,
-// through every notifier of the receiver, without retries or rate limit;
-// the notifiers' errors come back joined.
+// testReceiver sends one test notification (Test set), with a sample
+// firing alert, through every notifier of the receiver, without retries
+// or rate limit; the notifiers' errors come back joined. The send is
+// observed as one final attempt of group "test", so it is recorded like
+// any other.
 func (d *dispatcher) testReceiver(ctx context.Context, name string) error {
 	r, ok := d.cfg.Receivers[name]
 	if !ok {
 		return fmt.Errorf("%w: receiver %q", ErrNotFound, name)
 	}
-	n := dispatchTestNotification(name, time.Now())
+	at := time.Now()
+	n := dispatchTestNotification(name, at)
 	idx := make([]int, len(r.Notifiers))
 	for i := range idx {
 		idx[i] = i
@@ -205,7 +208,12 @@ func (d *dispatcher) testReceiver(ctx context.Context, name string) error {
 			errs = append(errs, fmt.Errorf("alerting: receiver %q: notifier %d: %w", name, i, err))
 		}
 	}
-	return errors.Join(errs...)
+	err := errors.Join(errs...)
+	d.observe(attempt{
+		At: at, Receiver: name, GroupKey: n.GroupKey, Tier: n.Tier, Status: n.Status,
+		AlertIDs: dispatchAlertIDs(n), Number: 1, Err: err, Took: time.Since(at), Final: true,
+	})
+	return err
 }
 
 // dispatchTestNotification is the notification testReceiver sends.

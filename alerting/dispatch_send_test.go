@@ -161,9 +161,11 @@ func TestDispatchTestReceiver(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ok, bad := newDispatchRecorder(), newDispatchRecorder()
 		bad.fail = func(int) error { return errors.New("connection refused") }
+		var obs dispatchAttempts
 		d, err := newDispatcher(dispatchConfig{
 			Route:     Route{Receiver: "ops"},
 			Receivers: map[string]Receiver{"ops": {Name: "ops", Notifiers: []Notifier{ok, bad}, RateLimit: time.Hour}},
+			Observe:   obs.observe,
 		})
 		require.NoError(t, err)
 		err = d.testReceiver(context.Background(), "ops")
@@ -173,13 +175,26 @@ func TestDispatchTestReceiver(t *testing.T) {
 		n := ok.last()
 		assert.True(t, n.Test)
 		assert.Equal(t, "ops", n.Receiver)
+		assert.Equal(t, "test", n.GroupKey)
 		assert.Equal(t, StatusFiring, n.Status)
 		require.Len(t, n.Alerts, 1)
 		assert.Equal(t, "TestNotification", n.Alerts[0].Name())
+		got := obs.list()
+		require.Len(t, got, 1, "one attempt for all notifiers")
+		assert.Equal(t, attempt{
+			At: time.Now(), Receiver: "ops", GroupKey: "test", Tier: 0, Status: StatusFiring,
+			AlertIDs: []string{"test"}, Number: 1, Err: err, Final: true,
+		}, got[0])
 
 		bad.fail = nil
 		assert.NoError(t, d.testReceiver(context.Background(), "ops"), "the rate limit does not apply")
+		got = obs.list()
+		require.Len(t, got, 2)
+		assert.NoError(t, got[1].Err)
+		assert.True(t, got[1].Final)
 		assert.ErrorIs(t, d.testReceiver(context.Background(), "nobody"), ErrNotFound)
+		assert.Len(t, obs.list(), 2, "an unknown receiver is not an attempt")
+		assert.True(t, ok.last().Test)
 	})
 }
 
