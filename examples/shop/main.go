@@ -2,13 +2,15 @@
 // every o2kit package: structured, business and audit logs (logging),
 // sessions, product views, carts and a checkout funnel (behavior), HTTP
 // RED, runtime and shop metrics (metrics), OpenTelemetry spans (tracing),
-// and PII masking and host enrichment on the way out (pipeline), all
-// through one client with a spool directory.
+// PII masking and host enrichment on the way out (pipeline), and alert
+// rules over the metrics and the funnel with a signed webhook receiver
+// (alerting), all through one client with a spool directory.
 //
 // It serves a catalogue, a cart and a checkout on a local port, sends a
 // few dozen simulated visitors through them (some abandon, some cards are
 // declined, the warehouse fails once), flushes everything, and prints what
-// landed in OpenObserve, read back through the packages' own read side.
+// landed in OpenObserve, read back through the packages' own read side,
+// and the alerts that fired.
 //
 //	go run ./examples/shop                          # simulate, summarise, exit
 //	go run ./examples/shop -v                       # also print the log lines on stderr
@@ -59,7 +61,8 @@ type config struct {
 	listen   string // address to keep serving on after the simulation; "" exits
 	visitors int
 	seed     uint64
-	verbose  bool // log lines also to stderr
+	verbose  bool   // log lines also to stderr
+	hookURL  string // where alert notifications go: the shop's own webhook endpoint
 }
 
 func parseFlags(args []string) (config, error) {
@@ -97,22 +100,24 @@ func run(ctx context.Context, args []string, out io.Writer) (err error) {
 	}
 	defer os.RemoveAll(spool)
 
-	obs, err := newObservability(ctx, cfg, append(opts, o2kit.WithSpool(spool, 0)))
-	if err != nil {
-		return err
-	}
-	defer func() { err = errors.Join(err, obs.shutdown(context.WithoutCancel(ctx))) }()
-
 	ln, err := net.Listen("tcp", cmp.Or(cfg.listen, "127.0.0.1:0"))
 	if err != nil {
 		return err
 	}
+	base := "http://" + ln.Addr().String()
+	cfg.hookURL = base + "/hooks/alerts"
+	obs, err := newObservability(ctx, cfg, append(opts, o2kit.WithSpool(spool, 0)))
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
+	defer func() { err = errors.Join(err, obs.shutdown(context.WithoutCancel(ctx))) }()
+
 	srv := &http.Server{Handler: newShop(obs).routes(), ReadHeaderTimeout: 5 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	defer func() { err = errors.Join(err, stopServing(ctx, srv, served)) }()
 
-	base := "http://" + ln.Addr().String()
 	start := time.Now().Add(-time.Second)
 	sim, err := simulate(ctx, base, cfg.visitors, cfg.seed)
 	if err != nil {

@@ -50,6 +50,15 @@ func TestShopOnTheDevServer(t *testing.T) {
 		"promql sum by (code) (http_server_requests_total): 200×135 402×3 503×1\n",
 		"traces: 139 traces, 153 spans, 4 with an error status\n",
 		" mask:email=11 ",
+
+		"alerts firing: 4\n",
+		"  CheckoutConversionLow  low      only 27.5% of visitors buy\n",
+		"  ErrorLogs              medium   2 ERROR log line(s)\n",
+		"  PaymentsDeclined       high     3 payments declined at stripe\n",
+		"  ServerErrors           critical POST /checkout answered 5xx 1 time(s)\n",
+		// ErrorLogs is inhibited by ServerErrors: one notification, three alerts.
+		"webhook (signed) got one firing notification for team=shop: [CheckoutConversionLow PaymentsDeclined ServerErrors]\n",
+		"alerts stream: 4 state change(s)\n",
 	} {
 		assert.Contains(t, s, want)
 	}

@@ -11,6 +11,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/o2kit/o2kit"
+	"github.com/o2kit/o2kit/alerting"
 	"github.com/o2kit/o2kit/behavior"
 	"github.com/o2kit/o2kit/logging"
 	"github.com/o2kit/o2kit/metrics"
@@ -44,6 +45,9 @@ type observability struct {
 	shop     *metrics.Shop
 	tp       *sdktrace.TracerProvider
 	stopTP   func(context.Context) error
+	alerts   *alerting.Engine
+	alertsOn chan error       // Run's result
+	hooks    chan hookMessage // webhook notifications received
 }
 
 // newObservability builds the client with its processors, then every
@@ -99,9 +103,17 @@ func (o *observability) build(ctx context.Context, cfg config) error {
 	if o.sessions, err = behavior.NewSessions(o.tracker, behavior.WithPageViews(nil)); err != nil {
 		return err
 	}
-	o.tp, o.stopTP, err = tracing.Setup(ctx, o.client,
-		tracing.WithServiceName("shop"), tracing.WithServiceVersion(version))
-	return err
+	if o.tp, o.stopTP, err = tracing.Setup(ctx, o.client,
+		tracing.WithServiceName("shop"), tracing.WithServiceVersion(version)); err != nil {
+		return err
+	}
+	o.hooks = make(chan hookMessage, 1)
+	if err := o.newAlerts(cfg.hookURL); err != nil {
+		return err
+	}
+	o.alertsOn = make(chan error, 1)
+	go func() { o.alertsOn <- o.alerts.Run(ctx) }()
+	return nil
 }
 
 // wrap puts a route's handler behind the middleware, outermost first:
@@ -133,6 +145,9 @@ func (o *observability) flush(ctx context.Context) error {
 // client sends it (or keeps it in the spool).
 func (o *observability) shutdown(ctx context.Context) error {
 	var errs []error
+	if o.alerts != nil {
+		errs = append(errs, o.alerts.Shutdown(ctx))
+	}
 	if o.stopTP != nil {
 		errs = append(errs, o.stopTP(ctx))
 	}

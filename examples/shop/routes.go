@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/o2kit/o2kit"
+	"github.com/o2kit/o2kit/alerting"
 	"github.com/o2kit/o2kit/behavior"
 	"github.com/o2kit/o2kit/logging"
 )
@@ -85,6 +86,12 @@ func (s *shop) routes() http.Handler {
 	metricsAPI := s.obs.reg.API()
 	mux.Handle("/api/metrics", metricsAPI)
 	mux.Handle("/api/metrics/", metricsAPI)
+	// The alert API changes rules and acknowledges alerts: behind the
+	// operators' token. The webhook checks its own signature.
+	alertsAPI := s.obs.alerts.Handler(alerting.WithAuth(operatorsOnly))
+	mux.Handle("/api/alerts", alertsAPI)
+	mux.Handle("/api/alerts/", alertsAPI)
+	mux.HandleFunc("POST /hooks/alerts", s.obs.alertHook)
 	return mux
 }
 

@@ -23,7 +23,7 @@ func summarize(ctx context.Context, out io.Writer, obs *observability, sim *simu
 	fmt.Fprintf(out, "  (on purpose: 402 for the declined test card, 503 for the warehouse that is down)\n")
 	printStreams(out, obs.client.Stats())
 	steps := []func(context.Context, io.Writer, *observability, time.Time, time.Time) error{
-		printLogs, printFunnel, printMetrics, printTraces,
+		printLogs, printFunnel, printMetrics, printTraces, printAlerts,
 	}
 	for _, step := range steps {
 		if err := step(ctx, out, obs, since, until); err != nil {
