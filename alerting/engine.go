@@ -278,7 +278,8 @@ func (e *Engine) evalGroup(ctx context.Context, g *group) []error {
 	return res.Errors
 }
 
-// observe records a notification attempt and reports one given up.
+// observe records a notification attempt and counts it; the dispatcher
+// reports those given up to the error handler itself.
 func (e *Engine) observe(a attempt) {
 	e.hist.attempt(a)
 	switch {
@@ -289,9 +290,6 @@ func (e *Engine) observe(a attempt) {
 		e.n.gaveUp.Add(1)
 	default:
 		e.n.failed.Add(1)
-	}
-	if a.Err != nil && a.Final {
-		e.cfg.errs.Handle(fmt.Errorf("alerting: notification to %q gave up after %d attempts: %w", a.Receiver, a.Number, a.Err))
 	}
 	if a.Err == nil {
 		e.save()

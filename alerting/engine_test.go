@@ -37,6 +37,7 @@ func (c *fakeClock) Add(d time.Duration) {
 
 // engineFixture is an engine over a window store with one gauge rule.
 type engineFixture struct {
+	env   *o2test.Env
 	eng   *Engine
 	store *timeseries.Store
 	clock *fakeClock
@@ -70,7 +71,7 @@ func newFixture(t *testing.T, opts ...Option) *engineFixture {
 	env := o2test.New(t)
 	st, err := timeseries.New()
 	require.NoError(t, err)
-	f := &engineFixture{store: st, clock: &fakeClock{t: o2test.Epoch}, sent: &notes{}}
+	f := &engineFixture{env: env, store: st, clock: &fakeClock{t: o2test.Epoch}, sent: &notes{}}
 	base := []Option{
 		WithMetrics(st), WithClock(f.clock.Now),
 		WithGroups(Group{Name: "shop", Rules: []Rule{queueRule}}),
@@ -80,6 +81,12 @@ func newFixture(t *testing.T, opts ...Option) *engineFixture {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = f.eng.Shutdown(context.Background()) })
 	return f
+}
+
+// records returns what the alerts stream holds, oldest first.
+func (f *engineFixture) records(t *testing.T) []map[string]any {
+	t.Helper()
+	return f.env.Records(t, "alerts")
 }
 
 // step records the depth of queue "orders" now, moves the clock by d and
