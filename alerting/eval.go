@@ -52,14 +52,14 @@ func (c *evalConfig) defaults() {
 type evaluator struct {
 	cfg       evalConfig
 	engine    *promql.Engine
-	parser    parser.Parser
+	parser    *evalParser // keeps the trees of compiled rules
 	overlay   *evalOverlay
 	queryable evalQueryable
 }
 
 func newEvaluator(cfg evalConfig) *evaluator {
 	cfg.defaults()
-	p := parser.NewParser(parser.Options{})
+	p := newEvalParser(parser.NewParser(parser.Options{}))
 	overlay := newEvalOverlay()
 	srcs := append(append(make([]Source, 0, len(cfg.Sources)+1), cfg.Sources...), overlay)
 	return &evaluator{

@@ -14,7 +14,8 @@ import (
 // evalRule is one compiled rule and the state of its alert series.
 type evalRule struct {
 	rule        Rule
-	expr        string // the parsed expression, printed back
+	expr        string      // the expression, as the engine is given it
+	parsed      *evalParsed // its tree, kept cached while the rule lives
 	labels      []evalTemplate
 	annotations []evalTemplate
 	severity    string // set after the labels; "" when a severity label decides
@@ -46,11 +47,11 @@ func (e *evaluator) compileRule(r Rule, funcs template.FuncMap) (*evalRule, *eva
 		}
 		er.sql = sql
 	default:
-		expr, err := e.parser.ParseExpr(r.Expr)
+		parsed, err := e.parser.compile(r.Expr)
 		if err != nil {
 			return nil, &evalCompileError{"expr", err}
 		}
-		er.expr = expr.String()
+		er.expr, er.parsed = r.Expr, parsed
 	}
 	if r.Record != "" {
 		// Recording rules' labels are plain values, as in Prometheus.
