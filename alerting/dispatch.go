@@ -1,6 +1,7 @@
 package alerting
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -27,6 +28,15 @@ type dispatchConfig struct {
 	// Retry bounds the retries of a failed notification; zero means the
 	// defaults.
 	Retry retryPolicy
+	// ResolveTimeout is how long a firing alert may go without being put
+	// again before the dispatcher resolves it itself and notifies that,
+	// as Alertmanager's resolve_timeout does: a group whose alert nobody
+	// refreshes (its rule gone, a lost evaluation) then ends instead of
+	// repeating forever. It must be well above the longest evaluation
+	// interval, or alerts resolve between two evaluations: the engine
+	// passes max(5m, 4 × its longest group interval). Zero means 5
+	// minutes; negative is an error.
+	ResolveTimeout time.Duration
 }
 
 // attempt is one try at delivering a notification to a receiver, as
@@ -98,6 +108,7 @@ type dispatchAlert struct {
 	// first route match.
 	escKey  string
 	escNode *routeNode
+	seen    time.Time // last put; cfg.ResolveTimeout later it resolves
 }
 
 // newDispatcher checks cfg and builds a dispatcher; start runs it.
@@ -114,6 +125,10 @@ func newDispatcher(cfg dispatchConfig) (*dispatcher, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.ResolveTimeout < 0 {
+		return nil, fmt.Errorf("alerting: negative resolve timeout %v", cfg.ResolveTimeout)
+	}
+	cfg.ResolveTimeout = cmp.Or(cfg.ResolveTimeout, dispatchResolveTimeout)
 	cfg.Receivers = maps.Clone(cfg.Receivers) // the caller may reuse its map
 	d := &dispatcher{
 		cfg: cfg, tree: tree, inhibit: inh, retry: retry,
@@ -230,6 +245,7 @@ func (d *dispatcher) record(a *Alert) {
 		d.firing[a.ID] = fa
 		d.trackSources(fa, false)
 	}
+	fa.seen = time.Now()
 	if e := d.esc[a.ID]; e != nil && !e.firedAt.Equal(episodeStart(*a)) {
 		delete(d.esc, a.ID)
 	}

@@ -77,9 +77,13 @@ func dispatchReceivers(names ...string) (map[string]Receiver, map[string]*dispat
 	return rs, recs
 }
 
-// runDispatcher builds and starts a dispatcher stopped at cleanup.
+// runDispatcher builds and starts a dispatcher stopped at cleanup. Unless
+// cfg sets a resolve timeout, alerts put once stay firing for a day.
 func runDispatcher(t *testing.T, cfg dispatchConfig) *dispatcher {
 	t.Helper()
+	if cfg.ResolveTimeout == 0 {
+		cfg.ResolveTimeout = 24 * time.Hour
+	}
 	d, err := newDispatcher(cfg)
 	require.NoError(t, err)
 	d.start()

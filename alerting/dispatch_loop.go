@@ -16,14 +16,16 @@ type dispatchRule struct {
 	tiers     []Tier         // sorted by After
 }
 
-// loop routes queued alerts and sends due escalations, sleeping until the
-// next escalation is due or it is woken.
+// loop resolves alerts not put for the resolve timeout, routes queued
+// alerts and sends due escalations, sleeping until the next timeout or
+// escalation is due or it is woken.
 func (d *dispatcher) loop() {
 	t := time.NewTimer(time.Hour)
 	defer t.Stop()
 	for {
+		next := d.expire(time.Now())
 		d.ingest()
-		next := d.escalate(time.Now())
+		next = dispatchSooner(next, d.escalate(time.Now()))
 		t.Stop()
 		if !next.IsZero() {
 			t.Reset(time.Until(next))

@@ -11,12 +11,13 @@ import (
 
 // escalationConfig routes everything to chat; rule "pay" escalates to SMS
 // after 10 minutes and to the manager's e-mail after 30 (listed out of
-// order on purpose).
+// order on purpose). Alerts put once stay firing for a day.
 func escalationConfig() (dispatchConfig, map[string]*dispatchRecorder) {
 	rs, rec := dispatchReceivers("chat", "sms", "email")
 	return dispatchConfig{
-		Route:     Route{Receiver: "chat", RepeatInterval: time.Hour},
-		Receivers: rs,
+		Route:          Route{Receiver: "chat", RepeatInterval: time.Hour},
+		Receivers:      rs,
+		ResolveTimeout: 24 * time.Hour,
 		Rule: func(id string) (Rule, bool) {
 			if id != "pay" {
 				return Rule{ID: id}, true
