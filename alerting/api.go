@@ -22,6 +22,7 @@ type alertAPI interface {
 	Silences() []Silence
 	AddSilence(ctx context.Context, s Silence) (Silence, error)
 	ExpireSilence(ctx context.Context, id string) error
+	TestReceiver(ctx context.Context, name string) error
 }
 
 // HandlerOption configures the HTTP API returned by [Engine.Handler].
@@ -79,6 +80,7 @@ func apiReport(f func(error)) HandlerOption {
 //	GET    /api/alerts/silences          {"silences": [silence, ...]}
 //	POST   /api/alerts/silences          a silence → 201 with the stored silence
 //	DELETE /api/alerts/silences/{id}     expires it → 204
+//	POST   /api/alerts/receivers/{name}/test   sends a test notification → 200, 404 or 502
 //
 // Mount the handler on both "/api/alerts" and "/api/alerts/" (or on "/"):
 // the alert list is the bare path.
@@ -134,6 +136,7 @@ func (h *apiHandler) routes() {
 	h.mux.HandleFunc("GET /api/alerts/silences", h.listSilences)
 	h.mux.HandleFunc("POST /api/alerts/silences", h.addSilence)
 	h.mux.HandleFunc("DELETE /api/alerts/silences/{id}", h.expireSilence)
+	h.mux.HandleFunc("POST /api/alerts/receivers/{name}/test", h.testReceiver)
 	// Without this, PUT or DELETE of the bare path is redirected to
 	// ".../rules/" and reaches the {id...} routes with an empty ID.
 	h.mux.HandleFunc("/api/alerts/rules", func(w http.ResponseWriter, _ *http.Request) {

@@ -25,6 +25,14 @@ type apiFake struct {
 	silences      func() []Silence
 	addSilence    func(ctx context.Context, s Silence) (Silence, error)
 	expireSilence func(ctx context.Context, id string) error
+	testReceiver  func(ctx context.Context, name string) error
+}
+
+func (f *apiFake) TestReceiver(ctx context.Context, name string) error {
+	if f.testReceiver == nil {
+		return nil
+	}
+	return f.testReceiver(ctx, name)
 }
 
 var _ alertAPI = (*apiFake)(nil)
@@ -125,6 +133,7 @@ var apiRoutes = []struct{ method, target, body string }{
 	{"GET", "/api/alerts/silences", ""},
 	{"POST", "/api/alerts/silences", `{"matchers": ["a=\"b\""], "duration": "1h", "created_by": "ana"}`},
 	{"DELETE", "/api/alerts/silences/s1", ""},
+	{"POST", "/api/alerts/receivers/ops/test", ""},
 }
 
 func TestAPIEveryRouteAnswers(t *testing.T) {

@@ -333,6 +333,7 @@ func (e *Engine) Shutdown(ctx context.Context) error {
 //	GET    /api/alerts/silences          {"silences": [silence, ...]}
 //	POST   /api/alerts/silences          a silence → 201 with the stored silence
 //	DELETE /api/alerts/silences/{id}     expires it → 204
+//	POST   /api/alerts/receivers/{name}/test   a test notification → 200, 404, or 502 with what failed
 //
 // Mount it on both "/api/alerts" and "/api/alerts/" (or on "/"), and put
 // the service's own authentication in front with [WithAuth]. A rule is the
