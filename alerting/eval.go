@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/prometheus/promql"
@@ -55,6 +56,7 @@ type evaluator struct {
 	parser    *evalParser // keeps the trees of compiled rules
 	overlay   *evalOverlay
 	queryable evalQueryable
+	maxOffset atomic.Int64 // the largest QueryOffset compiled, in ns
 }
 
 func newEvaluator(cfg evalConfig) *evaluator {
@@ -109,9 +111,11 @@ func (e *evaluator) query(ctx context.Context, expr string, ts time.Time) (promq
 // groupEval is a compiled group: its rules with parsed expressions and
 // templates, and the state of every alert series they produced.
 type groupEval struct {
-	e     *evaluator
-	name  string
-	rules []*evalRule
+	e      *evaluator
+	name   string
+	limit  int           // Group.Limit; 0 is none
+	offset time.Duration // Group.QueryOffset
+	rules  []*evalRule
 
 	evalMu sync.Mutex      // serialises eval; guards now
 	now    evalTemplateNow // the evaluation templates render for
@@ -144,7 +148,7 @@ type slowRule struct {
 // compile parses every expression and template of g, which is already
 // validated and has its rule IDs set.
 func (e *evaluator) compile(g Group) (*groupEval, error) {
-	ge := &groupEval{e: e, name: g.Name, rules: make([]*evalRule, 0, len(g.Rules))}
+	ge := &groupEval{e: e, name: g.Name, limit: g.Limit, offset: g.QueryOffset, rules: make([]*evalRule, 0, len(g.Rules))}
 	funcs := evalTemplateFuncs(&ge.now, e.query)
 	for _, r := range g.Rules {
 		er, err := e.compileRule(r, funcs)
@@ -153,17 +157,26 @@ func (e *evaluator) compile(g Group) (*groupEval, error) {
 		}
 		ge.rules = append(ge.rules, er)
 	}
+	for {
+		m := e.maxOffset.Load()
+		if int64(g.QueryOffset) <= m || e.maxOffset.CompareAndSwap(m, int64(g.QueryOffset)) {
+			break
+		}
+	}
 	return ge, nil
 }
 
-// eval evaluates every enabled rule of the group at ts, in order.
+// eval evaluates every enabled rule of the group at ts, in order; the
+// conditions read the data at ts minus the group's query offset.
 func (g *groupEval) eval(ctx context.Context, ts time.Time) evalResult {
 	g.evalMu.Lock()
 	defer g.evalMu.Unlock()
 	start := time.Now()
 	g.now = evalTemplateNow{ctx: ctx, ts: ts}
 	defer func() { g.now = evalTemplateNow{} }()
-	g.e.overlay.prune(ts.Add(-2 * g.e.cfg.Lookback).UnixMilli())
+	// Recorded series stay while any group, however delayed, may read them.
+	keep := 2*g.e.cfg.Lookback + time.Duration(g.e.maxOffset.Load())
+	g.e.overlay.prune(ts.Add(-keep).UnixMilli())
 	res := evalResult{At: ts}
 	for _, r := range g.rules {
 		t0 := time.Now()
@@ -183,19 +196,20 @@ func (g *groupEval) eval(ctx context.Context, ts time.Time) evalResult {
 }
 
 // evalRule evaluates one rule and applies its result to the rule's
-// alerts. A failed query leaves them as they were.
+// alerts. A failed query leaves them as they were; a result over the
+// group's limit ends them all, as Prometheus resets them.
 func (g *groupEval) evalRule(ctx context.Context, r *evalRule, ts time.Time) ([]transition, error) {
 	if r.rule.Disabled {
 		g.mu.Lock()
 		defer g.mu.Unlock()
 		return r.dropAll(ts), nil
 	}
-	found, err := r.run(ctx, g.e, ts)
+	found, err := r.run(ctx, g.e, ts.Add(-g.offset))
 	if err != nil {
 		return nil, err
 	}
 	if r.rule.Record != "" {
-		return nil, r.record(g.e.overlay, found, ts)
+		return nil, r.record(g.e.overlay, found, ts.Add(-g.offset), g.limit)
 	}
 	active, err := r.activeSeries(found, g.e.cfg.ExternalLabels)
 	if err != nil {
@@ -203,6 +217,9 @@ func (g *groupEval) evalRule(ctx context.Context, r *evalRule, ts time.Time) ([]
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	if n := r.countActive(ts, active); g.limit > 0 && n > g.limit {
+		return r.dropAll(ts), fmt.Errorf("exceeded limit of %d with %d alerts", g.limit, n)
+	}
 	return r.update(ts, active), nil
 }
 

@@ -108,24 +108,31 @@ func (r *evalRule) run(ctx context.Context, e *evaluator, ts time.Time) ([]evalS
 var errEvalDuplicate = errors.New("vector contains metrics with the same labelset after applying rule labels")
 
 // record stores a recording rule's result in the overlay at ts, and ends
-// with a staleness marker every series it no longer returns.
-func (r *evalRule) record(o *evalOverlay, found []evalSample, ts time.Time) error {
+// with a staleness marker every series it no longer returns. A result
+// with a repeated label set or over limit (when above 0) records nothing.
+func (r *evalRule) record(o *evalOverlay, found []evalSample, ts time.Time, limit int) error {
 	t := ts.UnixMilli()
 	lb := labels.NewBuilder(labels.EmptyLabels())
 	seen := make(map[uint64]struct{}, len(found))
-	for _, s := range found {
+	lsets := make([]labels.Labels, len(found))
+	for i, s := range found {
 		lb.Reset(s.lset)
 		lb.Set(labels.MetricName, r.rule.Record)
 		for _, l := range r.labels {
 			lb.Set(l.name, l.text)
 		}
-		lset := lb.Labels()
-		h := lset.Hash()
+		lsets[i] = lb.Labels()
+		h := lsets[i].Hash()
 		if _, dup := seen[h]; dup {
 			return errEvalDuplicate
 		}
 		seen[h] = struct{}{}
-		o.add(h, lset, t, s.value)
+	}
+	if limit > 0 && len(found) > limit {
+		return fmt.Errorf("exceeded limit of %d with %d series", limit, len(found))
+	}
+	for i, s := range found {
+		o.add(lsets[i].Hash(), lsets[i], t, s.value)
 	}
 	for h := range r.recorded {
 		if _, ok := seen[h]; !ok {

@@ -8,7 +8,21 @@ import "time"
 type Group struct {
 	Name     string
 	Interval time.Duration // zero means the engine's default (WithInterval)
-	Rules    []Rule
+	// Limit, when above zero, bounds the series a rule of the group may
+	// produce, as the rule file's "limit" does in Prometheus: an alerting
+	// rule whose pending and firing alerts would exceed it fails with the
+	// error "exceeded limit of N with M alerts" and all its alerts end
+	// (pending ones are dropped, firing ones resolve); a recording rule
+	// whose result has more series fails and records nothing.
+	Limit int
+	// QueryOffset delays the data the group's rules read, as the rule
+	// file's "query_offset" does in Prometheus: every rule's condition is
+	// evaluated at the evaluation time minus QueryOffset, so that samples
+	// arriving late are in; alert timing (For, KeepFiringFor, ActiveAt,
+	// FiredAt) still follows the evaluation time. Recorded samples are
+	// stamped with the offset time.
+	QueryOffset time.Duration
+	Rules       []Rule
 }
 
 // Rule is an alerting rule, or a recording rule when Record is set.

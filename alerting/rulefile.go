@@ -35,8 +35,8 @@ func LoadRules(path string) ([]Group, error) {
 // group with "name", "interval", "limit", "query_offset", "labels" (added
 // to every rule's labels; the rule's own win) and "rules", and each rule
 // with "alert" or "record", "expr", "for", "keep_firing_for", "labels"
-// and "annotations". A group's "limit" and "query_offset" are checked but
-// not applied. Rules may also have these keys:
+// and "annotations"; a group's "limit" and "query_offset" become
+// [Group.Limit] and [Group.QueryOffset]. Rules may also have these keys:
 //
 //	id: payments/high-error-rate   # default: group name "/" alert name
 //	description: Error rate of the payment service

@@ -62,9 +62,9 @@ func (d *rulefileDecoder) decodeGroup(n *yaml.Node) Group {
 		case "interval":
 			g.Interval = d.duration("interval", p.v)
 		case "query_offset":
-			d.duration("query_offset", p.v)
+			g.QueryOffset = d.duration("query_offset", p.v)
 		case "limit":
-			d.integer("limit", p.v)
+			g.Limit = d.integer("limit", p.v)
 		case "labels":
 			labels = d.groupLabels(p.v, loc)
 		case "rules":

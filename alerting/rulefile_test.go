@@ -18,6 +18,8 @@ func TestLoadRulesPrometheusDocs(t *testing.T) {
 
 	assert.Equal(t, "mysql-recording", groups[1].Name)
 	assert.Equal(t, time.Minute, groups[1].Interval)
+	assert.Equal(t, time.Minute, groups[1].QueryOffset)
+	assert.Zero(t, groups[1].Limit)
 	rec := groups[1].Rules[1]
 	assert.Equal(t, "mysql-recording/path:requests:rate5m", rec.ID)
 	assert.Equal(t, "path:requests:rate5m", rec.Record)

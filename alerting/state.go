@@ -111,8 +111,34 @@ func (r *evalRule) missing(h uint64, a *evalAlert, ts time.Time) (gone bool) {
 	return false
 }
 
-// dropAll ends every alert of a disabled rule at ts: pending ones become
-// inactive and firing ones resolved, and all are forgotten.
+// countActive returns how many alerts would be pending or firing after
+// update(ts, active): the active series, and the firing alerts missing
+// from them that KeepFiringFor keeps firing. It is the count Prometheus
+// compares with a group's limit.
+func (r *evalRule) countActive(ts time.Time, active []evalActiveSeries) int {
+	n := len(active)
+	kf := r.rule.KeepFiringFor
+	if kf <= 0 {
+		return n
+	}
+	seen := make(map[uint64]struct{}, len(active))
+	for i := range active {
+		seen[active[i].hash] = struct{}{}
+	}
+	for h, a := range r.active {
+		if _, ok := seen[h]; ok || a.State != StateFiring {
+			continue
+		}
+		if a.keepFiringSince.IsZero() || ts.Sub(a.keepFiringSince) < kf {
+			n++
+		}
+	}
+	return n
+}
+
+// dropAll ends every alert of a disabled rule, or of one over its group's
+// limit, at ts: pending ones become inactive and firing ones resolved, and
+// all are forgotten.
 func (r *evalRule) dropAll(ts time.Time) []transition {
 	var changes []transition
 	for h, a := range r.active {

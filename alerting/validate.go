@@ -70,7 +70,8 @@ func (r Rule) Validate() error {
 	return errors.Join(errs...)
 }
 
-// Validate checks the group's name and interval and every rule as
+// Validate checks the group's name, interval, limit and query offset
+// (none negative) and every rule as
 // [Rule.Validate] does, and that the rules' IDs are unique, counting an
 // empty ID as the group's name and the rule's name joined by "/" (with
 // "#2", "#3"... on later rules of the group repeating a name, as recording
@@ -180,6 +181,12 @@ func groupIssues(g *Group) []ruleIssue {
 	}
 	if g.Interval < 0 {
 		out = append(out, issuef("interval", "", "interval %v is negative", g.Interval))
+	}
+	if g.Limit < 0 {
+		out = append(out, issuef("limit", "", "limit %d is negative", g.Limit))
+	}
+	if g.QueryOffset < 0 {
+		out = append(out, issuef("query_offset", "", "query offset %v is negative", g.QueryOffset))
 	}
 	return out
 }
