@@ -162,6 +162,10 @@ func (d *dispatcher) start() {
 		return
 	}
 	d.state = dispatchRunning
+	now := time.Now()
+	for _, fa := range d.firing { // restored or put before: the timeout runs from now
+		fa.seen = now
+	}
 	for _, g := range d.groups {
 		d.runGroup(g)
 	}
@@ -215,7 +219,9 @@ func (d *dispatcher) put(alerts []Alert) {
 
 // record updates the firing set, acks and escalations for a. Resolving
 // clears the alert's ack and escalation; a new firing episode (another
-// FiredAt) starts escalation over.
+// FiredAt, as when an alert restored from a snapshot resolved and fired
+// again while the process was down) clears the ack and starts escalation
+// over.
 func (d *dispatcher) record(a *Alert) {
 	if a.State == StateResolved {
 		if fa := d.firing[a.ID]; fa != nil {
@@ -232,6 +238,9 @@ func (d *dispatcher) record(a *Alert) {
 		if fa != nil {
 			a.FiredAt = episodeStart(fa.alert)
 		}
+	}
+	if fa != nil && !episodeStart(fa.alert).Equal(episodeStart(*a)) {
+		delete(d.acked, a.ID) // an ack holds for one episode
 	}
 	switch {
 	case fa != nil && maps.Equal(fa.alert.Labels, a.Labels):
@@ -264,28 +273,6 @@ func (d *dispatcher) signal() {
 	case d.wake <- struct{}{}:
 	default:
 	}
-}
-
-// ack acknowledges the firing alert id until it resolves.
-func (d *dispatcher) ack(id string, a Ack) error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.firing[id] == nil {
-		return fmt.Errorf("%w: no firing alert %q", ErrNotFound, id)
-	}
-	if a.At.IsZero() {
-		a.At = time.Now()
-	}
-	d.acked[id] = a
-	d.signal()
-	return nil
-}
-
-// acks returns a copy of the acknowledgements, by alert ID.
-func (d *dispatcher) acks() map[string]Ack {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return maps.Clone(d.acked)
 }
 
 // report hands a background failure to cfg.Errors.

@@ -21,6 +21,11 @@ type dispatchSnapshot struct {
 	// Escalations holds, by alert ID, the tiers already sent in the
 	// alert's current firing episode.
 	Escalations map[string]escalationRecord `json:"escalations,omitempty"`
+	// Firing holds the firing alerts, sorted by ID, so a restarted
+	// dispatcher knows them before the first evaluation puts them again:
+	// they can be acknowledged and inhibit others at once, and those
+	// never put again resolve after the resolve timeout.
+	Firing []Alert `json:"firing,omitempty"`
 }
 
 // escalationRecord is the saved form of an escalation.
@@ -41,6 +46,10 @@ func (d *dispatcher) snapshot() dispatchSnapshot {
 		Log:         d.nlog.entries(now, d.liveGroup),
 		Escalations: map[string]escalationRecord{},
 	}
+	for _, fa := range d.firing {
+		s.Firing = append(s.Firing, fa.alert)
+	}
+	slices.SortFunc(s.Firing, func(a, b Alert) int { return strings.Compare(a.ID, b.ID) })
 	for id, e := range d.esc {
 		if d.firing[id] == nil && now.Sub(e.firedAt) > escalationStaleAfter {
 			delete(d.esc, id)
@@ -81,8 +90,8 @@ func (d *dispatcher) restore(s dispatchSnapshot) {
 	}
 }
 
-// restoreLocked loads the acks, the log and the escalations of s. The
-// caller holds mu.
+// restoreLocked loads the acks, the log, the escalations and the firing
+// alerts of s. The caller holds mu.
 func (d *dispatcher) restoreLocked(s dispatchSnapshot) {
 	d.acked = maps.Clone(s.Acks)
 	if d.acked == nil {
@@ -96,6 +105,13 @@ func (d *dispatcher) restoreLocked(s dispatchSnapshot) {
 			e.marks[m] = true
 		}
 		d.esc[id] = e
+	}
+	for _, a := range s.Firing {
+		if a.State != StateFiring {
+			continue
+		}
+		a = dispatchClone(a)
+		d.record(&a)
 	}
 }
 
