@@ -206,18 +206,26 @@ func TestMailpitReceivesAlertMail(t *testing.T) {
 	assert.Equal(t, []string{"resolved"}, hdr["X-Alert-Status"])
 }
 
-// TestMailpitRefusalsClassified makes the real server refuse recipients
-// with Mailpit's chaos triggers: a 4xx refusal must be retried later, a
-// 5xx one must not.
+// TestMailpitRefusalsClassified makes the real server refuse a login, a
+// sender or the recipients with Mailpit's chaos triggers: a 4xx refusal
+// must be retried later, a 5xx one must not.
 func TestMailpitRefusalsClassified(t *testing.T) {
 	mp := startMailpit(t)
 	e := mailpitEmail(t, mp)
 	for _, tt := range []struct {
+		trigger   string
 		code      int
 		permanent bool
-	}{{451, false}, {550, true}} {
-		t.Run(fmt.Sprint(tt.code), func(t *testing.T) {
-			chaos := map[string]any{"Recipient": map[string]int{"ErrorCode": tt.code, "Probability": 100}}
+	}{
+		{"Recipient", 451, false},
+		{"Recipient", 550, true},
+		{"Sender", 452, false},
+		{"Sender", 553, true},
+		{"Authentication", 454, false},
+		{"Authentication", 535, true},
+	} {
+		t.Run(fmt.Sprint(tt.trigger, tt.code), func(t *testing.T) {
+			chaos := map[string]any{tt.trigger: map[string]int{"ErrorCode": tt.code, "Probability": 100}}
 			mp.call(t, http.MethodPut, "/api/v1/chaos", chaos, nil)
 			err := e.Notify(context.Background(), fixtureA(alerting.StatusFiring))
 			require.Error(t, err)
