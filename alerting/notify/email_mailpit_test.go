@@ -42,14 +42,33 @@ func freeLoopbackAddr(t *testing.T) string {
 // startMailpit runs the mailpit binary on 127.0.0.1 with a database in a
 // temporary directory, chaos enabled and any SMTP login accepted, and
 // waits until it answers. It skips the test when the binary is not on PATH
-// (go install github.com/axllent/mailpit@v1.33.1). The process is killed
-// and waited for when the test ends.
+// (go install github.com/axllent/mailpit@v1.33.1). A process that exits
+// at once (another program took a port after it was chosen) is started
+// again on other ports, up to three times.
 func startMailpit(t *testing.T) *mailpit {
 	t.Helper()
 	bin, err := exec.LookPath("mailpit")
 	if err != nil {
 		t.Skip("mailpit not on PATH (go install github.com/axllent/mailpit@v1.33.1)")
 	}
+	for attempt := 1; ; attempt++ {
+		mp, err := launchMailpit(t, bin)
+		if err == nil {
+			return mp
+		}
+		if attempt == 3 {
+			t.Fatal(err)
+		}
+		t.Logf("%v; trying other ports", err)
+	}
+}
+
+// launchMailpit starts one mailpit process on fresh ports and waits for
+// it; the process is killed and waited for when the test ends. It returns
+// an error if the process exits before it is ready, and fails the test if
+// it is not ready within 30 seconds.
+func launchMailpit(t *testing.T, bin string) (*mailpit, error) {
+	t.Helper()
 	mp := &mailpit{smtp: freeLoopbackAddr(t),
 		hc: &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}}
 	web := freeLoopbackAddr(t)
@@ -79,13 +98,13 @@ func startMailpit(t *testing.T) *mailpit {
 	for !mp.ready() {
 		select {
 		case <-exited:
-			t.Fatalf("mailpit exited before it was ready: %v", waitErr)
+			return nil, fmt.Errorf("mailpit exited before it was ready (%v): %s", waitErr, strings.TrimSpace(logs.String()))
 		case <-deadline.C:
 			t.Fatal("mailpit was not ready within 30s")
 		case <-tick.C:
 		}
 	}
-	return mp
+	return mp, nil
 }
 
 // ready reports whether both the REST API and the SMTP port answer.
