@@ -97,7 +97,11 @@ type dispatcher struct {
 	sil     silenceStore
 	nlog    notifyLog
 	esc     map[string]*escalation // by alert ID
-	seq     uint64                 // stamps alert updates in groups
+	// Escalations of resolved alerts with tiers in flight, by alert ID,
+	// and the resolved notices owed to tier receivers, not sent yet.
+	escEnding map[string]*escalation
+	notices   []escalationNotice
+	seq       uint64 // stamps alert updates in groups
 }
 
 // dispatchAlert is a firing alert as the dispatcher knows it.
@@ -132,16 +136,17 @@ func newDispatcher(cfg dispatchConfig) (*dispatcher, error) {
 	cfg.Receivers = maps.Clone(cfg.Receivers) // the caller may reuse its map
 	d := &dispatcher{
 		cfg: cfg, tree: tree, inhibit: inh, retry: retry,
-		limits:   map[string]*dispatchLimiter{},
-		wake:     make(chan struct{}, 1),
-		quit:     make(chan struct{}),
-		firing:   map[string]*dispatchAlert{},
-		groups:   map[string]*dispatchGroup{},
-		member:   map[string][]string{},
-		rules:    map[string]*dispatchRule{},
-		acked:    map[string]Ack{},
-		esc:      map[string]*escalation{},
-		reported: map[string]string{},
+		limits:    map[string]*dispatchLimiter{},
+		wake:      make(chan struct{}, 1),
+		quit:      make(chan struct{}),
+		firing:    map[string]*dispatchAlert{},
+		groups:    map[string]*dispatchGroup{},
+		member:    map[string][]string{},
+		rules:     map[string]*dispatchRule{},
+		acked:     map[string]Ack{},
+		esc:       map[string]*escalation{},
+		escEnding: map[string]*escalation{},
+		reported:  map[string]string{},
 	}
 	for name, r := range cfg.Receivers {
 		if r.RateLimit < 0 {
@@ -217,56 +222,6 @@ func (d *dispatcher) put(alerts []Alert) {
 	d.signal()
 }
 
-// record updates the firing set, acks and escalations for a. Resolving
-// clears the alert's ack and escalation; a new firing episode (another
-// FiredAt, as when an alert restored from a snapshot resolved and fired
-// again while the process was down) clears the ack and starts escalation
-// over.
-func (d *dispatcher) record(a *Alert) {
-	if a.State == StateResolved {
-		if fa := d.firing[a.ID]; fa != nil {
-			d.trackSources(fa, true)
-		}
-		delete(d.firing, a.ID)
-		delete(d.acked, a.ID)
-		delete(d.esc, a.ID)
-		return
-	}
-	fa := d.firing[a.ID]
-	if episodeStart(*a).IsZero() { // keep one episode start for an alert without times
-		a.FiredAt = time.Now()
-		if fa != nil {
-			a.FiredAt = episodeStart(fa.alert)
-		}
-	}
-	if fa != nil && !episodeStart(fa.alert).Equal(episodeStart(*a)) {
-		delete(d.acked, a.ID) // an ack holds for one episode
-	}
-	switch {
-	case fa != nil && maps.Equal(fa.alert.Labels, a.Labels):
-		fa.alert = *a // indexed as it was
-	case fa != nil:
-		d.trackSources(fa, true)
-		fa.alert = *a
-		d.trackSources(fa, false)
-	default:
-		fa = &dispatchAlert{alert: *a}
-		d.firing[a.ID] = fa
-		d.trackSources(fa, false)
-	}
-	fa.seen = time.Now()
-	if e := d.esc[a.ID]; e != nil && !e.firedAt.Equal(episodeStart(*a)) {
-		delete(d.esc, a.ID)
-	}
-}
-
-// trackSources keeps the inhibition rules' source index up to date.
-func (d *dispatcher) trackSources(fa *dispatchAlert, gone bool) {
-	for _, r := range d.inhibit {
-		r.track(fa, gone)
-	}
-}
-
 // signal wakes the loop without blocking.
 func (d *dispatcher) signal() {
 	select {
@@ -280,24 +235,4 @@ func (d *dispatcher) report(err error) {
 	if err != nil && d.cfg.Errors != nil {
 		d.cfg.Errors(err)
 	}
-}
-
-// dispatchClone copies a's maps, which the dispatcher keeps, and drops its
-// Ack: the dispatcher's own acks are the ones that count.
-func dispatchClone(a Alert) Alert {
-	a.Labels = maps.Clone(a.Labels)
-	a.Annotations = maps.Clone(a.Annotations)
-	a.Ack = nil
-	if a.ID == "" {
-		a.ID = routeLabelsText(a.Labels)
-	}
-	return a
-}
-
-// episodeStart is when a's firing episode began: FiredAt, else ActiveAt.
-func episodeStart(a Alert) time.Time {
-	if !a.FiredAt.IsZero() {
-		return a.FiredAt
-	}
-	return a.ActiveAt
 }

@@ -84,7 +84,9 @@ func TestDispatchResolveTimeoutSetting(t *testing.T) {
 		assert.Empty(t, d.acks(), "a timed-out alert's ack goes")
 		dispatchAdvance(time.Minute)
 		assert.Equal(t, []string{"PaymentsDown/:firing", "PaymentsDown/:resolved"}, dispatchSentNames(rec["team"]))
-		assert.Len(t, rec["sms"].sent(), 1, "escalated while firing")
+		assert.Equal(t, []time.Duration{10 * time.Minute, 20 * time.Minute}, rec["sms"].times(),
+			"escalated while firing, then told it resolved")
+		assert.Equal(t, StatusResolved, rec["sms"].last().Status)
 		assert.Empty(t, rec["email"].sent(), "no escalation after the timeout")
 
 		// Fired anew: a new alert, notified afresh.

@@ -26,6 +26,10 @@ type dispatchSnapshot struct {
 	// they can be acknowledged and inhibit others at once, and those
 	// never put again resolve after the resolve timeout.
 	Firing []Alert `json:"firing,omitempty"`
+	// Notices holds the resolved notices owed to escalation tier
+	// receivers and not sent yet, as when the dispatcher stopped while
+	// one waited for its receiver's rate limit.
+	Notices []escalationNotice `json:"escalation_notices,omitempty"`
 }
 
 // escalationRecord is the saved form of an escalation.
@@ -45,6 +49,7 @@ func (d *dispatcher) snapshot() dispatchSnapshot {
 		Acks:        maps.Clone(d.acked),
 		Log:         d.nlog.entries(now, d.liveGroup),
 		Escalations: map[string]escalationRecord{},
+		Notices:     slices.Clone(d.notices),
 	}
 	for _, fa := range d.firing {
 		s.Firing = append(s.Firing, fa.alert)
@@ -90,8 +95,8 @@ func (d *dispatcher) restore(s dispatchSnapshot) {
 	}
 }
 
-// restoreLocked loads the acks, the log, the escalations and the firing
-// alerts of s. The caller holds mu.
+// restoreLocked loads the acks, the log, the escalations, the resolved
+// notices owed and the firing alerts of s. The caller holds mu.
 func (d *dispatcher) restoreLocked(s dispatchSnapshot) {
 	d.acked = maps.Clone(s.Acks)
 	if d.acked == nil {
@@ -106,6 +111,7 @@ func (d *dispatcher) restoreLocked(s dispatchSnapshot) {
 		}
 		d.esc[id] = e
 	}
+	d.notices = slices.Clone(s.Notices)
 	for _, a := range s.Firing {
 		if a.State != StateFiring {
 			continue

@@ -18,9 +18,10 @@ type escalationMark struct {
 // escalation is the escalation state of one firing episode of an alert:
 // which tier notifications went out (true) or are in flight (false).
 type escalation struct {
-	firedAt time.Time
-	marks   map[escalationMark]bool
-	retryAt time.Time // after a failed send, when to try again
+	firedAt  time.Time
+	marks    map[escalationMark]bool
+	retryAt  time.Time // after a failed send, when to try again
+	resolved *Alert    // once resolved with tiers in flight: the resolved alert
 }
 
 // due returns the marks of tiers due at now not yet sent or in flight,
@@ -42,22 +43,25 @@ func (e *escalation) due(tiers []Tier, now time.Time) (due []escalationMark, nex
 }
 
 // escalationBatch is one escalation notification: the alerts due at one
-// tier for one receiver in one group.
+// tier for one receiver in one group, or the resolved notices owed there.
 type escalationBatch struct {
 	mark     escalationMark
 	key      string
 	labels   map[string]string
 	interval time.Duration // wait before trying again after a failure
 	alerts   []Alert
+	resolved bool
 }
 
 type escalationBatchKey struct {
-	group string
-	mark  escalationMark
+	group    string
+	mark     escalationMark
+	resolved bool
 }
 
-// escalate starts sending the escalation notifications due at now and
-// returns when the next falls due (zero: nothing to wait for).
+// escalate starts sending the escalation notifications due at now, and
+// the resolved notices owed to tier receivers, and returns when the next
+// falls due (zero: nothing to wait for).
 func (d *dispatcher) escalate(now time.Time) time.Time {
 	batches, next := d.dueEscalations(now)
 	for _, b := range batches {
@@ -76,6 +80,7 @@ func (d *dispatcher) dueEscalations(now time.Time) ([]*escalationBatch, time.Tim
 		return nil, time.Time{}
 	}
 	batches := map[escalationBatchKey]*escalationBatch{}
+	d.addNotices(batches)
 	var next time.Time
 	soon := func(t time.Time) {
 		if !t.IsZero() && (next.IsZero() || t.Before(next)) {
@@ -127,7 +132,7 @@ func (d *dispatcher) escalationOf(fa *dispatchAlert) *escalation {
 
 // addToBatch adds fa to the notification of mark m in its group.
 func (d *dispatcher) addToBatch(batches map[escalationBatchKey]*escalationBatch, m escalationMark, fa *dispatchAlert) {
-	k := escalationBatchKey{fa.escKey, m}
+	k := escalationBatchKey{fa.escKey, m, false}
 	b := batches[k]
 	if b == nil {
 		b = &escalationBatch{mark: m, key: fa.escKey, labels: fa.escNode.groupLabels(fa.alert.Labels), interval: fa.escNode.interval}
@@ -142,7 +147,8 @@ func escalationSorted(m map[escalationBatchKey]*escalationBatch) []*escalationBa
 	out := slices.Collect(maps.Values(m))
 	slices.SortFunc(out, func(a, b *escalationBatch) int {
 		return cmp.Or(cmp.Compare(a.mark.Tier, b.mark.Tier),
-			strings.Compare(a.key, b.key), strings.Compare(a.mark.Receiver, b.mark.Receiver))
+			strings.Compare(a.key, b.key), strings.Compare(a.mark.Receiver, b.mark.Receiver),
+			escalationCompareBool(a.resolved, b.resolved))
 	})
 	return out
 }
@@ -154,10 +160,18 @@ func (d *dispatcher) sendEscalation(b *escalationBatch) {
 	ok := d.deliver(d.sendCtx, n)
 	now := time.Now()
 	d.mu.Lock()
+	if b.resolved {
+		if !ok {
+			d.noticeFailed(b)
+		}
+		d.mu.Unlock()
+		return
+	}
 	for _, a := range n.Alerts {
 		e := d.esc[a.ID]
 		if e == nil || !e.firedAt.Equal(episodeStart(a)) {
-			continue // resolved or fired anew meanwhile
+			d.escalationLanded(a, b.mark, ok) // resolved or fired anew meanwhile
+			continue
 		}
 		if ok {
 			e.marks[b.mark] = true
