@@ -29,7 +29,9 @@ type evalQuerier struct {
 
 // Select turns the first __name__ equality matcher into the Sources' name
 // argument, other __name__ matchers into a filter on the series' names,
-// and every other matcher into a [metrics.MatcherFunc].
+// label equality matchers into [metrics.Equal], which the window store
+// answers from its label index, and every other matcher into a
+// [metrics.MatcherFunc].
 func (q *evalQuerier) Select(_ context.Context, _ bool, hints *storage.SelectHints, ms ...*labels.Matcher) storage.SeriesSet {
 	from, to := q.mint, q.maxt
 	if hints != nil {
@@ -58,7 +60,11 @@ func (q *evalQuerier) Select(_ context.Context, _ bool, hints *storage.SelectHin
 // one, if any), the other matchers on __name__, and the label matchers.
 func evalSplitMatchers(ms []*labels.Matcher) (name string, names []*labels.Matcher, own []metrics.Matcher) {
 	for _, m := range ms {
-		if m.Name != labels.MetricName {
+		switch {
+		case m.Name != labels.MetricName && m.Type == labels.MatchEqual:
+			own = append(own, metrics.Equal(m.Name, m.Value))
+			continue
+		case m.Name != labels.MetricName:
 			own = append(own, metrics.MatcherFunc(func(ls metrics.Labels) bool { return m.Matches(ls.Get(m.Name)) }))
 			continue
 		}

@@ -80,6 +80,7 @@ func (f *family) add(s *series) {
 	f.bySig[s.hash] = append(f.bySig[s.hash], s)
 	s.pos = len(f.list)
 	f.list = append(f.list, s)
+	f.indexAdd(s)
 	f.sorted.Store(nil)
 }
 
@@ -106,6 +107,7 @@ func (st *Store) remove(s *series) {
 	} else {
 		f.bySig[s.hash] = b
 	}
+	f.indexRemove(s)
 	last := f.list[len(f.list)-1]
 	f.list[s.pos], last.pos = last, s.pos
 	f.list[len(f.list)-1] = nil

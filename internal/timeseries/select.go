@@ -89,12 +89,24 @@ func (st *Store) Eval(f WindowFunc, name string, end int64, d time.Duration, ms 
 
 // matching returns the series called name (any if "") that satisfy ms,
 // sorted by name and labels. Each family's sorted order is kept between
-// calls, so steady-state queries sort nothing.
+// calls, so steady-state queries sort nothing, except when an [Equal]
+// matcher picks few enough series through the label index: then only
+// those are tested and sorted.
 func (st *Store) matching(name string, ms []Matcher) []*series {
 	var out []*series
 	st.mu.RLock()
 	defer st.mu.RUnlock()
 	for _, f := range st.familiesNamed(name) {
+		if cands, ok := f.indexed(ms); ok {
+			start := len(out)
+			for _, s := range cands {
+				if matchAll(s.labels, ms) {
+					out = append(out, s)
+				}
+			}
+			slices.SortFunc(out[start:], func(a, b *series) int { return compareLabelSets(a.labels, b.labels) })
+			continue
+		}
 		for _, s := range f.sortedList() {
 			if matchAll(s.labels, ms) {
 				out = append(out, s)
@@ -152,10 +164,9 @@ func (f MatcherFunc) Matches(ls Labels) bool { return f(ls) }
 
 // Equal matches series whose label name has exactly value; a missing label
 // counts as "", as in Prometheus, so Equal("env", "") matches series without
-// an env label.
-func Equal(name, value string) Matcher {
-	return MatcherFunc(func(ls Labels) bool { return ls.Get(name) == value })
-}
+// an env label. Selections find the series of an Equal with a value other
+// than "" through the store's label index instead of testing every series.
+func Equal(name, value string) Matcher { return equalMatcher{name: name, value: value} }
 
 // NotEqual matches series whose label name is not value.
 func NotEqual(name, value string) Matcher {

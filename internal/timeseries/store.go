@@ -100,6 +100,7 @@ type family struct {
 	bySig  map[uint64][]*series
 	list   []*series                 // series.pos is the index in list
 	sorted atomic.Pointer[[]*series] // list sorted by labels; nil when stale
+	idx    labelIndex                // label name and value to series; see index.go
 }
 
 // errEmptyName is returned by Append for an empty metric name, which
