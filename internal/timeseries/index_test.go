@@ -138,3 +138,23 @@ func TestIndexConcurrent(t *testing.T) {
 	wg.Wait()
 	checkIndex(t, st)
 }
+
+// TestIndexManyLabels removes series with more labels than a scan looks
+// through, whose positions are found by binary search.
+func TestIndexManyLabels(t *testing.T) {
+	st := newStore(t)
+	for i := range 40 {
+		kv := []string{"id", fmt.Sprint(i)}
+		for j := range 10 {
+			kv = append(kv, fmt.Sprintf("l%d", j), fmt.Sprint(i%(j+2)))
+		}
+		require.NoError(t, st.Append("m", mustLabels(t, kv...), int64(i), 1))
+	}
+	assert.Equal(t, 20, st.DropIdle(20))
+	checkIndex(t, st)
+	got := st.Select("m", 0, 100, Equal("l9", "3"))
+	require.Len(t, got, 2) // ids 25 and 36, the ones of 20..39 with id%11 == 3
+	for _, s := range got {
+		assert.Equal(t, "3", s.Labels.Get("l9"))
+	}
+}
