@@ -15,7 +15,9 @@ type escalationNotice struct {
 // escalationEnded queues the resolved notices of a's escalation e: one
 // for every tier receiver that was sent a firing notice, none for tiers
 // that never sent. Tiers in flight owe one once they succeed, so e is
-// kept in escEnding until they land. The caller holds mu.
+// kept in escEnding until they land. The notices go out even when the
+// alert was acknowledged or is silenced now: whoever was paged hears the
+// end. The caller holds mu.
 func (d *dispatcher) escalationEnded(e *escalation, a Alert) {
 	for m, sent := range e.marks {
 		if sent {

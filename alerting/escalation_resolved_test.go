@@ -185,3 +185,34 @@ func TestEscalationResolvedNoticeAcrossRestart(t *testing.T) {
 		assert.Equal(t, 1, n.Tier)
 	})
 }
+
+func TestEscalationResolvedNoticeGivesUp(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		cfg, rec := escalationConfig()
+		rec["sms"].fail = func(call int) error {
+			if call > 1 {
+				return Permanent(errors.New("number blocked"))
+			}
+			return nil
+		}
+		var errs dispatchErrors
+		cfg.Errors = errs.report
+		d := runDispatcher(t, cfg)
+		a := dispatchFiring("alertname", "PaymentsDown", "rule", "pay")
+		d.put([]Alert{a})
+		dispatchAdvance(15 * time.Minute)
+		d.put([]Alert{dispatchResolved(a)})
+		dispatchAdvance(time.Hour)
+		assert.Equal(t, 2, rec["sms"].callCount(), "a permanent failure is not retried")
+		require.Len(t, errs.list(), 1)
+		assert.ErrorContains(t, errs.list()[0], "number blocked")
+		assert.Empty(t, d.snapshot().Notices, "dropped once given up while running")
+	})
+}
+
+func TestEscalationCompareBool(t *testing.T) {
+	assert.Equal(t, 0, escalationCompareBool(true, true))
+	assert.Equal(t, 0, escalationCompareBool(false, false))
+	assert.Equal(t, -1, escalationCompareBool(false, true))
+	assert.Equal(t, 1, escalationCompareBool(true, false))
+}
