@@ -102,6 +102,8 @@ type dispatcher struct {
 	escEnding map[string]*escalation
 	notices   []escalationNotice
 	seq       uint64 // stamps alert updates in groups
+	// No firing alert times out before expireAt; zero: not known.
+	expireAt time.Time
 }
 
 // dispatchAlert is a firing alert as the dispatcher knows it.

@@ -10,10 +10,19 @@ const dispatchResolveTimeout = 5 * time.Minute
 // if put resolved at now, so their groups notify that they ended and then
 // stop; it returns when the next one times out (zero: none firing). Only
 // the loop calls it.
+//
+// The earliest timeout found is kept: a put only moves an alert's
+// timeout later, and an alert put now times out after every alert put
+// before, so no alert can time out sooner and the firing set is scanned
+// once per timeout, not at every wake.
 func (d *dispatcher) expire(now time.Time) time.Time {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if !d.expireAt.IsZero() && now.Before(d.expireAt) {
+		return d.expireAt
+	}
 	var next time.Time
+	defer func() { d.expireAt = next }()
 	for _, fa := range d.firing {
 		at := fa.seen.Add(d.cfg.ResolveTimeout)
 		if at.After(now) {

@@ -25,7 +25,6 @@ func TestDispatchResolveTimeout(t *testing.T) {
 			d.put([]Alert{kept})
 		}
 		dispatchAdvance(59 * time.Second) // 4m59s
-		require.Len(t, d.acks(), 0)
 		d.mu.Lock()
 		assert.Contains(t, d.firing, a.ID, "not timed out yet")
 		d.mu.Unlock()
