@@ -48,7 +48,7 @@ type Encoder struct {
 // out: the record's own time and id are authoritative.
 func (e *Encoder) AppendRecord(dst []byte, micros int64, id []byte, attrs []slog.Attr) []byte {
 	dst = append(dst, `{"`+TimestampKey+`":`...)
-	dst = strconv.AppendInt(dst, micros, 10)
+	dst = appendInt(dst, micros)
 	if e.IDKey != "" && len(id) > 0 {
 		dst = append(dst, ',', '"')
 		dst = append(dst, e.IDKey...)
@@ -139,15 +139,15 @@ func appendValue(dst []byte, kind slog.Kind, v slog.Value) []byte {
 	case slog.KindString:
 		dst = AppendString(dst, v.String())
 	case slog.KindInt64:
-		dst = strconv.AppendInt(dst, v.Int64(), 10)
+		dst = appendInt(dst, v.Int64())
 	case slog.KindUint64:
-		dst = strconv.AppendUint(dst, v.Uint64(), 10)
+		dst = appendUint(dst, v.Uint64())
 	case slog.KindFloat64:
 		dst = AppendFloat(dst, v.Float64())
 	case slog.KindBool:
 		dst = strconv.AppendBool(dst, v.Bool())
 	case slog.KindDuration:
-		dst = strconv.AppendInt(dst, int64(v.Duration()), 10)
+		dst = appendInt(dst, int64(v.Duration()))
 	case slog.KindTime:
 		dst = append(dst, '"')
 		dst = appendTime(dst, v.Time())

@@ -59,7 +59,7 @@ func appendMilli(dst []byte, n int64) []byte {
 		dst = append(dst, '-')
 		u = uint64(-n)
 	}
-	dst = strconv.AppendUint(dst, u/1000, 10)
+	dst = appendUint(dst, u/1000)
 	frac := u % 1000
 	if frac == 0 {
 		return append(dst, '.', '0')
