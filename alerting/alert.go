@@ -156,6 +156,9 @@ const (
 // attempt. An error wrapped in a [*PermanentError] is not retried (a 4xx
 // answer, a rejected address). Notify may be called concurrently for
 // different notifications; it must not keep or modify n after returning.
+// An error with a method RetryDelay() time.Duration (notify's *HTTPError
+// for an answer with Retry-After) makes the next attempt wait at least
+// that long.
 type Notifier interface {
 	Notify(ctx context.Context, n *Notification) error
 }

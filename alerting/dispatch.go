@@ -221,7 +221,26 @@ func (d *dispatcher) put(alerts []Alert) {
 		d.record(&a)
 		d.pending = append(d.pending, a)
 	}
+	if d.state == dispatchNew && len(d.pending) > 2*len(d.firing)+1024 {
+		d.pending = dispatchLatest(d.pending) // evaluated without Run: keep it bounded
+	}
 	d.signal()
+}
+
+// dispatchLatest keeps the last entry of each alert ID, in their order.
+func dispatchLatest(alerts []Alert) []Alert {
+	last := make(map[string]int, len(alerts))
+	for i, a := range alerts {
+		last[a.ID] = i
+	}
+	out := alerts[:0]
+	for i, a := range alerts {
+		if last[a.ID] == i {
+			out = append(out, a)
+		}
+	}
+	clear(alerts[len(out):])
+	return out
 }
 
 // signal wakes the loop without blocking.

@@ -68,7 +68,7 @@ func (d *dispatcher) deliver(ctx context.Context, n *Notification) bool {
 		at := time.Now()
 		retry, perm, transient := dispatchSplit(todo, dispatchNotifyAll(ctx, notifiers, todo, n))
 		permanent = append(permanent, perm...)
-		wait := d.retry.backoff(number)
+		wait := max(d.retry.backoff(number), dispatchRetryDelay(transient))
 		final := len(retry) == 0 || ctx.Err() != nil || time.Since(start)+wait > d.retry.MaxElapsed
 		d.observe(attempt{
 			At: at, Receiver: n.Receiver, GroupKey: n.GroupKey, Tier: n.Tier, Status: n.Status,
@@ -83,6 +83,19 @@ func (d *dispatcher) deliver(ctx context.Context, n *Notification) bool {
 			return false
 		}
 	}
+}
+
+// dispatchRetryDelay returns the longest wait the errors ask for through a
+// RetryDelay method, such as a Retry-After answer.
+func dispatchRetryDelay(errs []error) time.Duration {
+	var d time.Duration
+	for _, err := range errs {
+		var rd interface{ RetryDelay() time.Duration }
+		if errors.As(err, &rd) {
+			d = max(d, rd.RetryDelay())
+		}
+	}
+	return d
 }
 
 // dispatchSplit sorts the errors of one attempt at the notifiers numbered

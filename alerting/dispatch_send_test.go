@@ -3,6 +3,7 @@ package alerting
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -208,4 +209,30 @@ func TestRetryPolicyBackoff(t *testing.T) {
 			assert.True(t, w >= step/2 && w <= step, "retry %d waits %v", n, w)
 		}
 	}
+}
+
+// waitErr asks for a wait, as a 429 with Retry-After does.
+type waitErr time.Duration
+
+func (w waitErr) Error() string             { return "429 slow down" }
+func (w waitErr) RetryDelay() time.Duration { return time.Duration(w) }
+
+func TestDispatchRetryHonoursTheServersDelay(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rs, rec := dispatchReceivers("team")
+		rec["team"].fail = func(call int) error {
+			if call == 1 {
+				return fmt.Errorf("wrapped: %w", waitErr(20*time.Second))
+			}
+			return nil
+		}
+		var obs dispatchAttempts
+		d := runDispatcher(t, dispatchConfig{Route: Route{Receiver: "team"}, Receivers: rs, Observe: obs.observe})
+		d.put([]Alert{dispatchFiring("alertname", "A")})
+		dispatchAdvance(time.Minute)
+		got := obs.list()
+		require.Len(t, got, 2)
+		assert.Equal(t, 20*time.Second, got[1].At.Sub(got[0].At), "the server's 20 s, not the 1 s backoff")
+	})
+	assert.Equal(t, 3*time.Second, dispatchRetryDelay([]error{errors.New("x"), waitErr(3 * time.Second), waitErr(time.Second)}))
 }

@@ -246,3 +246,17 @@ func TestDispatchRuleReceiversChange(t *testing.T) {
 		assert.Equal(t, StatusResolved, rec["special"].last().Status)
 	})
 }
+
+func TestPutWithoutStartStaysBounded(t *testing.T) {
+	d, err := newDispatcher(dispatchConfig{Route: Route{Receiver: "r"}, Receivers: map[string]Receiver{"r": {Name: "r"}}})
+	require.NoError(t, err)
+	a := Alert{ID: "a", RuleID: "r", State: StateFiring, Labels: map[string]string{"alertname": "A"}, FiredAt: time.Unix(1, 0)}
+	for range 5000 {
+		d.put([]Alert{a})
+	}
+	d.mu.Lock()
+	n := len(d.pending)
+	d.mu.Unlock()
+	assert.LessOrEqual(t, n, 2*1+1024+1, "an engine evaluated without Run does not pile alerts up")
+	assert.Equal(t, []Alert{{ID: "x"}, {ID: "a", Value: 2}}, dispatchLatest([]Alert{{ID: "a", Value: 1}, {ID: "x"}, {ID: "a", Value: 2}}))
+}

@@ -131,6 +131,7 @@ func (e *Engine) newDispatcher(saved *savedState) error {
 	d, err := newDispatcher(dispatchConfig{
 		Route: route, Receivers: receivers, Inhibit: e.cfg.inhibit,
 		Rule: e.rule, Observe: e.observe, Errors: e.cfg.errs.Handle, Retry: e.cfg.retry,
+		ResolveTimeout: e.resolveTimeout(),
 	})
 	if err != nil {
 		return err
@@ -140,6 +141,18 @@ func (e *Engine) newDispatcher(saved *savedState) error {
 	}
 	e.disp = d
 	return nil
+}
+
+// resolveTimeout is how long the dispatcher waits for a firing alert to
+// be put again before it takes it as resolved (a rule gone while the
+// process was down): Alertmanager's 5 minutes, or four evaluations of the
+// slowest group if that is longer.
+func (e *Engine) resolveTimeout() time.Duration {
+	longest := e.cfg.interval
+	for _, g := range e.groups {
+		longest = max(longest, g.def.Interval)
+	}
+	return max(5*time.Minute, 4*longest)
 }
 
 // rule returns the current definition of the rule with this ID.
@@ -272,9 +285,7 @@ func (e *Engine) evalGroup(ctx context.Context, g *group) []error {
 		e.cfg.errs.Handle(fmt.Errorf("alerting: rule %q is slow: evaluation took %v", s.RuleID, s.Took))
 	}
 	e.disp.put(res.Alerts)
-	if len(res.Changes) > 0 {
-		e.save()
-	}
+	e.save() // also keeps what the dispatcher sent since the last evaluation
 	return res.Errors
 }
 

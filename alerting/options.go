@@ -93,8 +93,9 @@ func WithInterval(d time.Duration) Option {
 // firing alerts, silences, acknowledgements, what was notified, and the
 // rules changed through the API. It is written after every change and read
 // by NewEngine, so a restart neither notifies again nor forgets a firing
-// alert. Default: none, state lives in memory only. The directory is
-// created if missing.
+// alert. Notifications sent since the last evaluation are saved with the
+// next one or at Shutdown, so only a crash can repeat those. Default:
+// none, state lives in memory only. The directory is created if missing.
 func WithStateDir(dir string) Option {
 	return optionFunc(func(c *config) { c.stateDir = dir })
 }

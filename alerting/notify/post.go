@@ -36,6 +36,10 @@ type HTTPError struct {
 // longer than an hour.
 const MaxRetryAfter = time.Hour
 
+// RetryDelay returns RetryAfter, the wait the server asked for; the
+// alerting engine waits at least that long before the next attempt.
+func (e *HTTPError) RetryDelay() time.Duration { return e.RetryAfter }
+
 // Error describes the status and the start of the body.
 func (e *HTTPError) Error() string {
 	return fmt.Sprintf("notify: server answered %d: %s", e.Status, e.Body)

@@ -88,3 +88,8 @@ func FuzzParseRetryAfter(f *testing.F) {
 		require.LessOrEqual(t, d, MaxRetryAfter)
 	})
 }
+
+func TestHTTPErrorRetryDelay(t *testing.T) {
+	var rd interface{ RetryDelay() time.Duration } = &HTTPError{Status: 429, RetryAfter: 7 * time.Second}
+	assert.Equal(t, 7*time.Second, rd.RetryDelay())
+}
