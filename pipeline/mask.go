@@ -109,7 +109,7 @@ func (m *Masker) attrs(attrs []slog.Attr, depth int) ([]slog.Attr, bool) {
 // when a has nothing to mask. Keys never change.
 func (m *Masker) value(a *slog.Attr, depth int) (masked slog.Value, changed bool) {
 	kind := a.Value.Kind()
-	if kind != slog.KindGroup && m.isSecret(a.Key) {
+	if kind != slog.KindGroup && !m.secrets.ruledOut(a.Key) && m.isSecret(a.Key) {
 		m.counts[KindSecret].Add(1)
 		return slog.StringValue(m.secret(a.Value)), true
 	}

@@ -23,3 +23,19 @@ func TestSecretKeyCache(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSecretKeysRuledOut checks the shortcut of secretKeys.match: a key it
+// rules out by its last two bytes matches no name, whatever the names.
+func FuzzSecretKeysRuledOut(f *testing.F) {
+	for _, k := range []string{"path", "auth", "userPin", "DBPassword", "x-api-key", "order_id", "a", "AUTH", "oauth2"} {
+		f.Add(k, "pin")
+	}
+	f.Add("sessionToken", "t")
+	f.Fuzz(func(t *testing.T, key, name string) {
+		for _, s := range []secretKeys{newSecretKeys(nil), newSecretKeys([]string{name})} {
+			if s.ruledOut(key) && s.matchCanonical(key) {
+				t.Fatalf("%q ruled out, yet it names a secret (extra name %q)", key, name)
+			}
+		}
+	})
+}

@@ -21,6 +21,7 @@ const (
 	clJoiner              // joins the words around it into one token (see isJoiner)
 	clDigit               // a digit, which may start a match
 	clColon               // ':', which may be part of an IPv6 address
+	clKeyEnd              // a lower-case letter or digit, which a key's canonical form keeps (see secretKeys.ruledOut)
 
 	allTriggers = clTrigger | clDigit | clColon
 )
@@ -45,6 +46,11 @@ var class = func() (t [256]uint8) {
 		t[c] |= clDigit
 	}
 	t[':'] |= clColon
+	for c := range 256 {
+		if b := byte(c); 'a' <= b && b <= 'z' || isDigit(b) {
+			t[c] |= clKeyEnd
+		}
+	}
 	return t
 }()
 

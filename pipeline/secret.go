@@ -13,14 +13,13 @@ var defaultSecretKeys = []string{
 // '-', '.' and ' ' split words too). A name matches a key that is the name
 // or ends with '_' and the name.
 type secretKeys struct {
-	names  map[string]bool  // canonical names
-	maxLen int              // of a canonical name
-	ends   *[1 << 10]uint64 // set of the last two bytes of the names, to rule most keys out at once
-	short  bool             // a name of one byte: no key is ruled out
+	names  map[string]bool            // canonical names
+	maxLen int                        // of a canonical name
+	ends   [1 << (endBits - 6)]uint64 // hashed set of the last two bytes of the names, to rule most keys out at once (all set when a name has one byte)
 }
 
 func newSecretKeys(extra []string) secretKeys {
-	s := secretKeys{names: map[string]bool{}, ends: new([1 << 10]uint64)}
+	s := secretKeys{names: map[string]bool{}}
 	for _, n := range append(append([]string(nil), defaultSecretKeys...), extra...) {
 		c := canonicalKey(nil, n)
 		if len(c) == 0 {
@@ -28,12 +27,14 @@ func newSecretKeys(extra []string) secretKeys {
 		}
 		s.names[string(c)] = true
 		s.maxLen = max(s.maxLen, len(c))
-		if len(c) < 2 {
-			s.short = true
+		if len(c) < 2 { // no key is ruled out
+			for i := range s.ends {
+				s.ends[i] = ^uint64(0)
+			}
 			continue
 		}
-		end := uint16(c[len(c)-2])<<8 | uint16(c[len(c)-1])
-		s.ends[end>>6] |= 1 << (end & 63)
+		h := endHash(c[len(c)-2], c[len(c)-1])
+		s.ends[h>>6] |= 1 << (h & 63)
 	}
 	return s
 }
@@ -42,9 +43,11 @@ func newSecretKeys(extra []string) secretKeys {
 const maxKeyTail = 64
 
 func (s *secretKeys) match(key string) bool {
-	if key == "" || s.ruledOut(key) {
-		return false
-	}
+	return key != "" && !s.ruledOut(key) && s.matchCanonical(key)
+}
+
+// matchCanonical is match without the shortcut of ruledOut.
+func (s *secretKeys) matchCanonical(key string) bool {
 	if len(key) > maxKeyTail {
 		key = key[len(key)-maxKeyTail:]
 	}
@@ -60,20 +63,25 @@ func (s *secretKeys) match(key string) bool {
 
 // ruledOut reports whether no name can match key, judging by its last two
 // bytes when they are lower-case letters or digits and so stay as they are
-// in the canonical form (names of one byte are never ruled out).
+// in the canonical form (names of one byte are never ruled out). Small
+// enough to be inlined: most keys are ruled out here.
 func (s *secretKeys) ruledOut(key string) bool {
-	if len(key) < 2 || s.short {
+	if len(key) < 2 {
 		return false
 	}
 	a, b := key[len(key)-2], key[len(key)-1]
-	if !isLowerOrDigit(a) || !isLowerOrDigit(b) {
-		return false
-	}
-	end := uint16(a)<<8 | uint16(b)
-	return s.ends[end>>6]&(1<<(end&63)) == 0
+	h := endHash(a, b)
+	return class[a]&class[b]&clKeyEnd != 0 && s.ends[h>>6]&(1<<(h&63)) == 0
 }
 
-func isLowerOrDigit(c byte) bool { return 'a' <= c && c <= 'z' || isDigit(c) }
+// endBits is the log2 of the bits of secretKeys.ends: 512 bits, one cache
+// line held in the masker itself, so that most keys are ruled out without
+// a miss when the encoder's work has pushed the masker's tables out.
+const endBits = 9
+
+// endHash spreads the last two bytes of a name over the bits of
+// secretKeys.ends.
+func endHash(a, b byte) uint32 { return (uint32(a)<<8 | uint32(b)) * 0x9e3779b1 >> (32 - endBits) }
 
 // canonicalKey appends the canonical form of key to dst.
 func canonicalKey(dst []byte, key string) []byte {
