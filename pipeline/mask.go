@@ -118,8 +118,11 @@ func (m *Masker) value(a *slog.Attr, depth int) (masked slog.Value, changed bool
 	}
 	switch kind {
 	case slog.KindString:
-		if s, ok := m.text(a.Value.String()); ok {
-			return slog.StringValue(s), true
+		s := a.Value.String()
+		if start := firstTrigger(s); start < len(s) {
+			if s, ok := m.textFrom(s, start); ok {
+				return slog.StringValue(s), true
+			}
 		}
 	case slog.KindGroup: // a group named as a secret has its members checked one by one
 		if depth >= m.maxDepth {
@@ -140,8 +143,11 @@ func (m *Masker) value(a *slog.Attr, depth int) (masked slog.Value, changed bool
 
 // text masks s; ok is false, and nothing allocated, when s holds nothing
 // to mask.
-func (m *Masker) text(s string) (string, bool) {
-	found, ok := m.sc.next(s, 0)
+func (m *Masker) text(s string) (string, bool) { return m.textFrom(s, 0) }
+
+// textFrom is text for s in which no byte before start may start a match.
+func (m *Masker) textFrom(s string, start int) (string, bool) {
+	found, ok := m.sc.first(s, start)
 	if !ok {
 		return s, false
 	}

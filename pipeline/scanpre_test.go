@@ -6,8 +6,9 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-// FuzzScanShortcuts checks that the tests of scanpre.go lose no match: the
-// scanner finds the same spans with and without them.
+// FuzzScanShortcuts checks that the tests of scanpre.go and the start at
+// firstTrigger lose no match: the scanner finds the same spans with and
+// without them, and nothing in text firstTrigger finds no trigger in.
 func FuzzScanShortcuts(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add(s)
@@ -20,6 +21,11 @@ func FuzzScanShortcuts(f *testing.F) {
 	}
 	fast, exact := piiScanner{kinds: allKinds()}, piiScanner{kinds: allKinds(), exact: true}
 	f.Fuzz(func(t *testing.T, in string) {
+		m1, ok1 := fast.first(in, firstTrigger(in))
+		m2, ok2 := exact.next(in, 0)
+		if ok1 != ok2 || m1 != m2 || ok2 && firstTrigger(in) == len(in) {
+			t.Fatalf("%q from its first trigger %d: %+v %v, exact %+v %v", in, firstTrigger(in), m1, ok1, m2, ok2)
+		}
 		for from := 0; from <= len(in); {
 			m1, ok1 := fast.next(in, from)
 			m2, ok2 := exact.next(in, from)
