@@ -37,6 +37,9 @@ type Encoder struct {
 	// keys remembers normal keys; it assumes IDKey does not change once
 	// the Encoder is in use.
 	keys keyCache
+	// fields remembers the openings of top-level fields, with the same
+	// assumption.
+	fields fieldCache
 	// pfx holds the normalised group prefixes of the attr being written,
 	// each ending in '_'; nested groups extend it and truncate it back.
 	pfx []byte
@@ -78,29 +81,50 @@ func (e *Encoder) attr(dst []byte, a *slog.Attr, depth int) []byte {
 		return dst
 	}
 	mark := len(dst)
-	dst = append(dst, ',', '"')
-	dst, ok := e.appendKey(dst, mark, a.Key)
+	dst, ok := e.appendOpen(dst, a.Key)
 	if !ok {
 		return dst
 	}
 	if kind == slog.KindAny {
 		return e.anyAttr(dst, mark, a.Value.Any(), depth)
 	}
-	dst = append(dst, '"', ':')
 	return appendValue(dst, kind, a.Value)
 }
 
-// anyAttr appends a value of kind Any whose key dst[mark+2:] holds: an
-// error that is not a json.Marshaler as its text, anything else through
-// the slow path of [Encoder.any].
+// appendOpen appends `,"key":` for the key k under the current group
+// prefix, and reports false, with dst unchanged, when the whole key is
+// reserved.
+func (e *Encoder) appendOpen(dst []byte, k string) ([]byte, bool) {
+	top := len(e.pfx) == 0
+	if top {
+		if s := e.fields.find(k); s != nil {
+			return s.appendTo(dst), true
+		}
+	}
+	mark := len(dst)
+	dst = append(dst, ',', '"')
+	dst, ok := e.appendKey(dst, mark, k)
+	if !ok {
+		return dst, false
+	}
+	dst = append(dst, '"', ':')
+	if top && string(dst[mark+2:len(dst)-2]) == k {
+		// Normal, and not reserved since appendKey took it.
+		e.fields.remember(k, dst[mark:])
+	}
+	return dst, true
+}
+
+// anyAttr appends a value of kind Any after the opening of its field,
+// which starts at dst[mark]: an error that is not a json.Marshaler as its
+// text, anything else through the slow path of [Encoder.any].
 func (e *Encoder) anyAttr(dst []byte, mark int, x any, depth int) []byte {
 	if err, ok := x.(error); ok {
 		if _, marshals := x.(json.Marshaler); !marshals {
-			dst = append(dst, '"', ':')
 			return AppendString(dst, ErrorText(err))
 		}
 	}
-	key := string(dst[mark+2:])
+	key := string(dst[mark+2 : len(dst)-2])
 	e.buf = dst[:mark]
 	e.any(key, x, depth)
 	dst, e.buf = e.buf, nil
