@@ -77,6 +77,35 @@ func TestAppendStringEveryPosition(t *testing.T) {
 	}
 }
 
+// safePrefix agrees with a byte-at-a-time scan for every length up to
+// three words, every byte value and position, and two bad bytes.
+func TestSafePrefixEveryLength(t *testing.T) {
+	naive := func(s string) int {
+		for i := range len(s) {
+			if !safeByte[s[i]] {
+				return i
+			}
+		}
+		return len(s)
+	}
+	for n := range 25 {
+		b := []byte(strings.Repeat("a", n))
+		require.Equal(t, n, safePrefix(string(b)))
+		for pos := range n {
+			for c := range 256 {
+				b[pos] = byte(c)
+				require.Equal(t, naive(string(b)), safePrefix(string(b)), "len %d, byte %#x at %d", n, c, pos)
+				for later := pos + 1; later < n; later += 3 {
+					b[later] = '"'
+					require.Equal(t, naive(string(b)), safePrefix(string(b)), "len %d, byte %#x at %d, quote at %d", n, c, pos, later)
+					b[later] = 'a'
+				}
+			}
+			b[pos] = 'a'
+		}
+	}
+}
+
 // The UTC shortcut writes what time.RFC3339Nano writes, at the edges of
 // its range, in leap years and for random instants; other zones and years
 // take the standard path.

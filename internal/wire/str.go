@@ -53,20 +53,44 @@ const (
 )
 
 // safePrefix returns the length of s's leading run of ASCII bytes that a
-// JSON string holds unescaped, reading eight bytes at a time.
+// JSON string holds unescaped, reading eight bytes at a time. A string of
+// four bytes or more whose words are all clean is settled by words alone:
+// its last, partial word is read as the eight (or two times four) bytes
+// that end it, overlapping the bytes already read.
 func safePrefix(s string) int {
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		// A byte that is non-ASCII, a control, '"' or '\\' sets its high bit.
-		quote := w ^ ('"' * ones)
-		slash := w ^ ('\\' * ones)
-		bad := w | (w - 0x20*ones) | (quote - ones) | (slash - ones)
-		if bad&highs != 0 {
-			break
+	n, i := len(s), 0
+	switch {
+	case n >= 8:
+		for ; i+8 <= n; i += 8 {
+			if !cleanWord(load8(s[i : i+8])) {
+				return i + safeBytes(s[i:])
+			}
+		}
+		if i == n || cleanWord(load8(s[n-8:])) {
+			return n
+		}
+	case n >= 4:
+		if cleanWord(uint64(load4(s[:4])) | uint64(load4(s[n-4:]))<<32) {
+			return n
 		}
 	}
+	return i + safeBytes(s[i:])
+}
+
+// cleanWord reports whether none of the eight bytes of w is non-ASCII, a
+// control, '"' or '\\'. Such a byte sets its high bit in bad; a borrow
+// only carries upward from one, so a word without one is never flagged.
+func cleanWord(w uint64) bool {
+	quote := w ^ ('"' * ones)
+	slash := w ^ ('\\' * ones)
+	bad := w | (w - 0x20*ones) | (quote - ones) | (slash - ones)
+	return bad&highs == 0
+}
+
+// safeBytes returns the length of s's leading run of safe bytes, a byte at
+// a time.
+func safeBytes(s string) int {
+	i := 0
 	for i < len(s) && safeByte[s[i]] {
 		i++
 	}
