@@ -36,16 +36,36 @@ var runStep = func() (t [256]uint16) {
 // starting with a digit: a run of minNumberRun digits, or an IPv4
 // address.
 func numbersAhead(s string) bool {
-	if strings.Count(s, ".") >= 3 {
-		return true
-	}
-	var run uint
-	for i := 0; i < len(s); i++ {
-		t := uint(runStep[s[i]])
-		run = (run + t&0xff) & -(t >> 8) // a byte that is no part of a number resets the run
-		if run >= minNumberRun {
+	return strings.Count(s, ".") >= 3 || hasNumberRun(s)
+}
+
+// hasNumberRun reports whether s holds a run of minNumberRun digits or
+// more. Such a run is at least minNumberRun bytes long, so it covers one
+// of every minNumberRun bytes: only the runs around those are read, and
+// most text is passed over minNumberRun bytes at a time.
+func hasNumberRun(s string) bool {
+	for k := minNumberRun - 1; k < len(s); k += minNumberRun {
+		if runStep[s[k]]>>8 == 0 {
+			continue
+		}
+		// s[k] keeps a run going: count the digits of the whole run. Its
+		// start is after the last byte looked at above, which ended a
+		// run, so no byte is read twice.
+		a, b := k, k+1
+		for a > 0 && runStep[s[a-1]]>>8 != 0 {
+			a--
+		}
+		for b < len(s) && runStep[s[b]]>>8 != 0 {
+			b++
+		}
+		digits := 0
+		for i := a; i < b; i++ {
+			digits += int(runStep[s[i]] & 0xff)
+		}
+		if digits >= minNumberRun {
 			return true
 		}
+		k = b // the next run starts after b: look at b+minNumberRun
 	}
 	return false
 }

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -61,4 +62,30 @@ func TestMaskTwiceSameAsOnce(t *testing.T) {
 		assert.Equal(t, want, out)
 		assert.Equal(t, out, m.MaskString(out))
 	}
+}
+
+// FuzzNumberRun checks hasNumberRun, which reads a tenth of most text,
+// against a plain count over every byte.
+func FuzzNumberRun(f *testing.F) {
+	for _, s := range []string{
+		"129.90 EUR, ready at 12:30:45", "call 415-555-0123", "x1234567890", "123456789", "a 1 2 3 4 5 6 7 8 9 0",
+		"(415) 555-0123", "9 ms, 10 items", "12345-67890 x", ".........1234567890",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, run := false, 0
+		for i := 0; i < len(s); i++ {
+			switch c := s[i]; {
+			case isDigit(c):
+				run++
+			case !strings.ContainsRune(" -.()+", rune(c)):
+				run = 0
+			}
+			want = want || run >= minNumberRun
+		}
+		if got := hasNumberRun(s); got != want {
+			t.Fatalf("hasNumberRun(%q) = %v, want %v", s, got, want)
+		}
+	})
 }
