@@ -10,7 +10,7 @@ type piiMatch struct {
 // from left to right; it allocates nothing.
 type piiScanner struct {
 	kinds kindSet
-	exact bool // try every match start, without the tests of scanpre.go (for tests)
+	exact bool // try every match start, without the tests of scanpre.go and whole-token skips (for tests)
 }
 
 // Byte classes of the scan loop, one table load per byte.
@@ -83,8 +83,8 @@ func (sc *piiScanner) first(s string, start int) (piiMatch, bool) {
 		}
 		if class[s[i]]&clAlnum != 0 && s[i] != 'J' && i > 0 && !startsToken(s, i) {
 			// Digits and letters start a match only at a token's start
-			// (a JWT's J checks its own): skip the rest of this word.
-			i = wordEnd(s, i+1) - 1
+			// (a JWT's J checks its own): skip the rest of this token.
+			i = sc.tokenEnd(s, i+1) - 1
 			continue
 		}
 		var m piiMatch
@@ -237,6 +237,24 @@ func cardGroups(g []int) bool {
 		}
 	}
 	return len(g) >= 4
+}
+
+// tokenEnd returns the end of the token (words joined by '-', '.', ','
+// or '/', as in ord-2026-11-30 or 10.5) that goes on at i, inside which
+// no letter or digit starts a match: none starts a token, and a JWT's J
+// follows an "eyJ" at a word's start, where the skip stops.
+func (sc *piiScanner) tokenEnd(s string, i int) int {
+	i = wordEnd(s, i)
+	if sc.exact {
+		return i // one word at a time, as tests compare
+	}
+	for i+1 < len(s) && class[s[i]]&clJoiner != 0 && class[s[i+1]]&clAlnum != 0 {
+		if len(s)-i > 3 && s[i+1:i+4] == "eyJ" {
+			break
+		}
+		i = wordEnd(s, i+2)
+	}
+	return i
 }
 
 // wordEnd returns the index of the first byte at or after i that is not a

@@ -7,9 +7,10 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-// FuzzScanShortcuts checks that the tests of scanpre.go and the start at
-// firstTrigger lose no match: the scanner finds the same spans with and
-// without them, and nothing in text firstTrigger finds no trigger in.
+// FuzzScanShortcuts checks that the tests of scanpre.go, the whole-token
+// skips and the start at firstTrigger lose no match: the scanner finds the
+// same spans with and without them, and nothing in text firstTrigger
+// finds no trigger in.
 func FuzzScanShortcuts(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add(s)
@@ -17,6 +18,8 @@ func FuzzScanShortcuts(f *testing.F) {
 	for _, s := range []string{
 		"at 12:30:45 call 415-555-0123", "v 1 2.3 then 192.168.1.20", "3 items, 129.90 EUR, 138 1234 5678",
 		"t 12:30 and 2001:db8:0:0:0:0:0:1", "x 1 y 2 z +86 138 1234 5678", "a 1 (415) 555-0123",
+		"x1-eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig", "ord-2026-11-30-000123/a@b.io", "0193a3c5-9f00-7000-8000-000000000000",
+		"v1.2,13812345678", "a1-b.(415) 555-0123", "id7-eyJ", "k9.eyJ.eyJ.x",
 	} {
 		f.Add(s)
 	}
