@@ -8,10 +8,12 @@ import "unsafe"
 // its content, so a hit costs two comparisons and one fixed-size copy; the
 // keys a program logs are mostly string constants or strings it keeps,
 // whose bytes stay where they are. A key may take one of two slots, so two
-// keys that hash alike do not evict each other. A slot holds its key's bytes alive, and
-// strings are immutable, so the same address and length mean the same
-// key. Keys that miss go through the [keyCache] and take a slot over.
-type fieldCache [64]fieldSlot
+// keys that hash alike do not evict each other, and the 64 pairs leave
+// three keys sharing one unlikely for the dozen or so keys of a record. A
+// slot holds its key's bytes alive, and strings are immutable, so the same
+// address and length mean the same key. Keys that miss go through the
+// [keyCache] and take a slot over.
+type fieldCache [128]fieldSlot
 
 // maxCachedField is the longest key a fieldSlot holds: its opening, with
 // the comma, the quotes and the colon, fills the slot's 32 bytes.
@@ -26,7 +28,7 @@ type fieldSlot struct {
 // set returns the two slots a key at p of n bytes may hold.
 func (c *fieldCache) set(p *byte, n int) (*fieldSlot, *fieldSlot) {
 	const golden = 0x9e3779b97f4a7c15
-	h := (uint64(uintptr(unsafe.Pointer(p))) ^ uint64(n)) * golden >> 58
+	h := (uint64(uintptr(unsafe.Pointer(p))) ^ uint64(n)) * golden >> 57
 	return &c[h], &c[h^1]
 }
 
@@ -53,8 +55,10 @@ func (s *fieldSlot) appendTo(dst []byte) []byte {
 	return dst[:m+s.n+4]
 }
 
-// remember gives a slot of k's set to k, whose opening open is: an empty
-// one, else the second, whose key moves to the first.
+// remember gives a slot of k's set to k, whose opening open is: the first
+// when it is empty, else the second. The first slot's key stays: were the
+// older of the two evicted instead, three keys of one set logged in turn
+// would each evict the next and none would ever be found.
 func (c *fieldCache) remember(k string, open []byte) {
 	if len(k) == 0 || len(k) > maxCachedField || len(open) != len(k)+4 {
 		return
@@ -62,9 +66,6 @@ func (c *fieldCache) remember(k string, open []byte) {
 	p := unsafe.StringData(k)
 	s, t := c.set(p, len(k))
 	if s.p != nil {
-		if t.p != nil {
-			*s = *t
-		}
 		s = t
 	}
 	s.p, s.n = p, len(k)
