@@ -29,15 +29,18 @@ type Engine struct {
 	state  *stateFile // nil without WithStateDir
 	n      counters
 
-	mu        sync.Mutex // guards groups, overrides, runCtx, running, closed, cancel and wg.Go
+	mu        sync.Mutex // guards groups, loops, overrides, runCtx, running, closed, saving, cancel and wg.Go
 	groups    []*group
+	loops     map[string]bool // groups with an evaluation loop running
 	overrides ruleOverrides
 	runCtx    context.Context // Run's context while it runs
 	running   bool
 	closed    bool
 	cancel    context.CancelFunc
-	wg        sync.WaitGroup // the group loops
+	wg        sync.WaitGroup // the group loops and the saver
 	done      chan struct{}  // closed when Run returns
+	saving    bool           // the saver goroutine writes the state file
+	dirty     chan struct{}  // asks the saver for a write; capacity 1
 	saveMu    sync.Mutex     // serialises state file writes
 }
 
@@ -45,6 +48,13 @@ type Engine struct {
 type group struct {
 	def Group
 	ev  *groupEval
+
+	// run is held while an evaluation's results are applied, and by a
+	// rule edit while it copies the group's alert state, so an edit never
+	// starts from the state before an evaluation whose results then land
+	// a second time. Lock order: Engine.mu, then run.
+	run     sync.Mutex
+	retired bool // replaced by an edit: its evaluations are dropped; guarded by run
 }
 
 // NewEngine makes an engine for the client: it loads the rule files and
@@ -58,7 +68,7 @@ func NewEngine(client *o2kit.Client, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{client: client, cfg: cfg, done: make(chan struct{})}
+	e := &Engine{client: client, cfg: cfg, done: make(chan struct{}), dirty: make(chan struct{}, 1)}
 	e.hist = &history{client: client, stream: cfg.stream, errs: cfg.errs, now: cfg.now}
 	var saved *savedState
 	if cfg.stateDir != "" {
@@ -104,7 +114,11 @@ func (e *Engine) loadGroups(saved *savedState) ([]Group, error) {
 		e.overrides = saved.Rules
 		all = e.overrides.apply(all)
 	}
-	return normalizeGroups(all)
+	groups, err := normalizeGroups(all)
+	if err != nil {
+		return nil, err
+	}
+	return groups, e.checkReceivers(groups)
 }
 
 func (e *Engine) compileAll(groups []Group, saved *savedState) error {
@@ -189,11 +203,16 @@ func (e *Engine) Run(ctx context.Context) error {
 	for _, g := range e.groups {
 		e.startLoop(g.def.Name)
 	}
+	if e.state != nil {
+		e.saving = true
+		e.wg.Go(func() { e.saver(ctx) })
+	}
 	e.mu.Unlock()
 	defer close(e.done)
 
 	<-ctx.Done()
 	e.mu.Lock() // no loop starts after this: startLoop sees ctx done
+	e.saving = false
 	e.mu.Unlock()
 	e.wg.Wait()
 	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -206,9 +225,13 @@ func (e *Engine) Run(ctx context.Context) error {
 // startLoop starts the evaluation loop of the group called name if Run
 // is running; the caller holds mu.
 func (e *Engine) startLoop(name string) {
-	if !e.running || e.runCtx.Err() != nil {
+	if !e.running || e.runCtx.Err() != nil || e.loops[name] {
 		return
 	}
+	if e.loops == nil {
+		e.loops = map[string]bool{}
+	}
+	e.loops[name] = true
 	ctx := e.runCtx
 	e.wg.Go(func() { e.loop(ctx, name) })
 }
@@ -238,7 +261,8 @@ func (e *Engine) loop(ctx context.Context, name string) {
 }
 
 // current returns the live group called name (it is replaced when a rule
-// changes), or nil once it is gone.
+// changes), or nil once it is gone, and then ends the group's loop: a
+// group added again later starts a new one.
 func (e *Engine) current(name string) *group {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -247,6 +271,7 @@ func (e *Engine) current(name string) *group {
 			return g
 		}
 	}
+	delete(e.loops, name)
 	return nil
 }
 
@@ -271,22 +296,40 @@ func (e *Engine) evalGroup(ctx context.Context, g *group) []error {
 	if g == nil {
 		return nil
 	}
-	res := g.ev.eval(ctx, e.cfg.now())
-	e.n.evaluations.Add(1)
+	res, ok := e.apply(ctx, g)
+	if !ok {
+		return nil
+	}
+	if ctx.Err() != nil {
+		res.Errors = nil // queries cut short by Run stopping are not failures
+	}
 	e.n.ruleFailures.Add(uint64(len(res.Errors)))
 	e.n.slowRules.Add(uint64(len(res.Slow)))
-	for _, t := range res.Changes {
-		e.hist.stateChange(ctx, res.At, t)
-	}
 	for _, err := range res.Errors {
 		e.cfg.errs.Handle(err)
 	}
 	for _, s := range res.Slow {
 		e.cfg.errs.Handle(fmt.Errorf("alerting: rule %q is slow: evaluation took %v", s.RuleID, s.Took))
 	}
-	e.disp.put(res.Alerts)
 	e.save() // also keeps what the dispatcher sent since the last evaluation
 	return res.Errors
+}
+
+// apply evaluates g and records and dispatches the result, unless an
+// edit replaced g meanwhile.
+func (e *Engine) apply(ctx context.Context, g *group) (evalResult, bool) {
+	g.run.Lock()
+	defer g.run.Unlock()
+	if g.retired {
+		return evalResult{}, false
+	}
+	res := g.ev.eval(ctx, e.cfg.now())
+	e.n.evaluations.Add(1)
+	for _, t := range res.Changes {
+		e.hist.stateChange(ctx, res.At, t)
+	}
+	e.disp.put(res.Alerts)
+	return res, true
 }
 
 // observe records a notification attempt and counts it; the dispatcher
@@ -358,7 +401,7 @@ func (e *Engine) Shutdown(ctx context.Context) error {
 // "field"} with 400 naming the field at fault, 404 for an unknown ID, 503
 // after Shutdown and 500, without details, for anything else.
 func (e *Engine) Handler(opts ...HandlerOption) http.Handler {
-	base := []HandlerOption{apiClock(e.cfg.now), apiReport(e.cfg.errs.Handle)}
+	base := []HandlerOption{apiReport(e.cfg.errs.Handle)} // silences on the time package's clock, as the dispatcher checks them
 	return newAPI(e, append(base, opts...)...)
 }
 
@@ -367,5 +410,8 @@ var _ alertAPI = (*Engine)(nil)
 // TestReceiver sends a test notification through every notifier of the
 // named receiver, once, without retries, and returns what failed.
 func (e *Engine) TestReceiver(ctx context.Context, name string) error {
+	if e.isClosed() {
+		return ErrClosed
+	}
 	return e.disp.testReceiver(ctx, name)
 }

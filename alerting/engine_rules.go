@@ -128,7 +128,7 @@ func (e *Engine) change(ctx context.Context, u ruleUpsert, del string) (Rule, er
 		next.Deleted = append(slices.Clone(next.Deleted), del)
 		next.Upserts = slices.DeleteFunc(slices.Clone(next.Upserts), func(x ruleUpsert) bool { return x.Rule.ID == del })
 	} else {
-		next.Upserts = append(slices.Clone(next.Upserts), u)
+		next.Upserts = append(slices.DeleteFunc(slices.Clone(next.Upserts), func(x ruleUpsert) bool { return x.Rule.ID == u.Rule.ID }), u)
 		next.Deleted = slices.DeleteFunc(slices.Clone(next.Deleted), func(id string) bool { return id == u.Rule.ID })
 	}
 	defs := make([]Group, len(e.groups))
@@ -141,6 +141,9 @@ func (e *Engine) change(ctx context.Context, u ruleUpsert, del string) (Rule, er
 		defs = upsert(defs, u.Group, u.Rule)
 	}
 	defs, err := normalizeGroups(defs)
+	if err == nil {
+		err = e.checkReceivers(defs)
+	}
 	if err != nil {
 		e.mu.Unlock()
 		return Rule{}, err
@@ -170,6 +173,23 @@ func (e *Engine) swap(defs []Group) ([]Alert, error) {
 	var before []Alert
 	for _, g := range e.groups {
 		old[g.def.Name] = g
+	}
+	var retire []*group
+	for _, d := range defs {
+		if g := old[d.Name]; g != nil && !groupsEqual(g.def, d) {
+			retire = append(retire, g)
+		}
+	}
+	for _, g := range e.groups {
+		if !slices.ContainsFunc(defs, func(d Group) bool { return d.Name == g.def.Name }) {
+			retire = append(retire, g)
+		}
+	}
+	for _, g := range retire { // wait out their evaluations; none starts after
+		g.run.Lock()
+		defer g.run.Unlock()
+	}
+	for _, g := range e.groups {
 		before = append(before, g.ev.alerts()...)
 	}
 	next := make([]*group, 0, len(defs))
@@ -193,11 +213,12 @@ func (e *Engine) swap(defs []Group) ([]Alert, error) {
 			gone = append(gone, a)
 		}
 	}
+	for _, g := range retire {
+		g.retired = true
+	}
 	e.groups = next
 	for _, d := range defs {
-		if old[d.Name] == nil {
-			e.startLoop(d.Name)
-		}
+		e.startLoop(d.Name) // a no-op for groups whose loop runs
 	}
 	return gone, nil
 }
@@ -253,13 +274,16 @@ func (f AlertFilter) match(a Alert) bool {
 // escalation stop until it resolves. A zero a.At means now. An alert that
 // is not firing is ErrNotFound.
 func (e *Engine) Ack(ctx context.Context, id string, a Ack) error {
+	if e.isClosed() {
+		return ErrClosed
+	}
 	if a.At.IsZero() {
 		a.At = e.cfg.now()
 	}
 	if err := e.disp.ack(id, a); err != nil {
 		return err
 	}
-	e.hist.ack(ctx, id, a)
+	e.hist.ack(ctx, e.ruleOf(id), id, a)
 	e.save()
 	return nil
 }
@@ -269,6 +293,9 @@ func (e *Engine) Silences() []Silence { return e.disp.silences() }
 
 // AddSilence stores a silence and returns it with its ID; see [Silence].
 func (e *Engine) AddSilence(ctx context.Context, s Silence) (Silence, error) {
+	if e.isClosed() {
+		return Silence{}, ErrClosed
+	}
 	s, err := e.disp.addSilence(s)
 	if err != nil {
 		return Silence{}, err
@@ -281,6 +308,9 @@ func (e *Engine) AddSilence(ctx context.Context, s Silence) (Silence, error) {
 // ExpireSilence ends the silence with this ID now. An unknown or expired
 // silence is ErrNotFound.
 func (e *Engine) ExpireSilence(ctx context.Context, id string) error {
+	if e.isClosed() {
+		return ErrClosed
+	}
 	if err := e.disp.expireSilence(id); err != nil {
 		return err
 	}
@@ -291,6 +321,47 @@ func (e *Engine) ExpireSilence(ctx context.Context, id string) error {
 	}
 	e.save()
 	return nil
+}
+
+// checkReceivers rejects rules that name a receiver the engine does not
+// have, in their receivers or an escalation tier: the dispatcher would
+// otherwise fall back to the route's receiver when the alert fires.
+func (e *Engine) checkReceivers(groups []Group) error {
+	known := e.cfg.receiverMap()
+	var errs []error
+	bad := func(g Group, r Rule, field string, names []string) {
+		for _, n := range names {
+			if _, ok := known[n]; !ok {
+				errs = append(errs, &RuleError{Group: g.Name, Rule: r.ID, Field: field, Err: fmt.Errorf("unknown receiver %q", n)})
+			}
+		}
+	}
+	for _, g := range groups {
+		for _, r := range g.Rules {
+			bad(g, r, "receivers", r.Receivers)
+			for i, t := range r.Escalation {
+				bad(g, r, fmt.Sprintf("escalation[%d].receivers", i), t.Receivers)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// isClosed reports whether Shutdown was called.
+func (e *Engine) isClosed() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.closed
+}
+
+// ruleOf returns the rule ID of the alert with this ID, or "".
+func (e *Engine) ruleOf(id string) string {
+	for _, a := range e.Alerts(AlertFilter{}) {
+		if a.ID == id {
+			return a.RuleID
+		}
+	}
+	return ""
 }
 
 // groupsEqual reports whether two definitions would evaluate the same.

@@ -100,9 +100,10 @@ func (h *history) attempt(a attempt) {
 	h.emit(context.Background(), a.At, attrs)
 }
 
-func (h *history) ack(ctx context.Context, id string, a Ack) {
+func (h *history) ack(ctx context.Context, ruleID, id string, a Ack) {
 	h.emit(ctx, a.At, []slog.Attr{
 		slog.String("event", EventAck),
+		slog.String("rule_id", ruleID),
 		slog.String("alert_id", id),
 		slog.String("by", a.By),
 		slog.String("comment", a.Comment),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -16,7 +17,7 @@ import (
 type HistoryQuery struct {
 	Event      string // EventStateChange, EventNotification, EventAck...
 	RuleID     string
-	AlertID    string
+	AlertID    string    // also finds the notifications that carried the alert
 	Start, End time.Time // End exclusive; zero End is now, zero Start 24 h before End
 	Limit      int
 }
@@ -77,10 +78,17 @@ func History(ctx context.Context, client *o2kit.Client, q HistoryQuery) ([]Event
 
 func historySQL(stream string, q HistoryQuery) string {
 	var where []string
-	for _, c := range []struct{ col, v string }{{"event", q.Event}, {"rule_id", q.RuleID}, {"alert_id", q.AlertID}} {
+	for _, c := range []struct{ col, v string }{{"event", q.Event}, {"rule_id", q.RuleID}} {
 		if c.v != "" {
 			where = append(where, c.col+" = "+sqlq.String(c.v))
 		}
+	}
+	if id := q.AlertID; id != "" {
+		cond := "alert_id = " + sqlq.String(id)
+		if hexID.MatchString(id) { // notification records list their alerts in alert_ids
+			cond = "(" + cond + " OR alert_ids LIKE " + sqlq.String("%"+id+"%") + ")"
+		}
+		where = append(where, cond)
 	}
 	sql := "SELECT * FROM " + sqlq.Ident(stream)
 	if len(where) > 0 {
@@ -88,6 +96,10 @@ func historySQL(stream string, q HistoryQuery) string {
 	}
 	return sql + " ORDER BY _timestamp DESC"
 }
+
+// hexID matches the alert IDs the engine makes, which hold no LIKE
+// wildcards.
+var hexID = regexp.MustCompile(`^[0-9a-f]{1,64}$`)
 
 func eventOf(f map[string]any) Event {
 	str := func(k string) string { s, _ := f[k].(string); return s }

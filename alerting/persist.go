@@ -1,6 +1,7 @@
 package alerting
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -85,12 +86,59 @@ func (f *stateFile) write(s *savedState) error {
 	return nil
 }
 
-// save writes the engine's state if WithStateDir is set; failures go to
-// the error handler.
+// saveEvery is the least time between two writes of the state file while
+// Run runs: every evaluation and notification asks for one.
+const saveEvery = time.Second
+
+// save asks for the state to be written if WithStateDir is set: by the
+// saver goroutine while Run runs, at most once per saveEvery, else at
+// once.
 func (e *Engine) save() {
 	if e.state == nil {
 		return
 	}
+	e.mu.Lock()
+	async := e.saving
+	e.mu.Unlock()
+	if !async {
+		e.saveNow()
+		return
+	}
+	select {
+	case e.dirty <- struct{}{}:
+	default: // a write is already due
+	}
+}
+
+// saver writes the state when asked, at most once per saveEvery, until
+// ctx ends; Run writes it a last time after.
+func (e *Engine) saver(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-e.dirty:
+		}
+		e.saveNow()
+		t := time.NewTimer(saveEvery)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// saveNow writes the engine's state; a failure goes to the error handler,
+// called after the write lock is released.
+func (e *Engine) saveNow() {
+	if err := e.writeState(); err != nil {
+		e.cfg.errs.Handle(err)
+	}
+}
+
+func (e *Engine) writeState() error {
 	e.saveMu.Lock()
 	defer e.saveMu.Unlock()
 	e.mu.Lock()
@@ -105,7 +153,5 @@ func (e *Engine) save() {
 		}
 	}
 	s.Dispatch = e.disp.snapshot()
-	if err := e.state.write(s); err != nil {
-		e.cfg.errs.Handle(err)
-	}
+	return e.state.write(s)
 }
