@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"text/template"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/o2kit/o2kit/alerting"
 )
@@ -35,10 +37,11 @@ var funcs = template.FuncMap{
 	"upper": strings.ToUpper,
 	"lower": strings.ToLower,
 	"title": func(s string) string {
-		if s == "" {
+		r, n := utf8.DecodeRuneInString(s)
+		if n == 0 {
 			return s
 		}
-		return strings.ToUpper(s[:1]) + s[1:]
+		return string(unicode.ToUpper(r)) + s[n:]
 	},
 	"sortedPairs": func(m map[string]string) []string {
 		out := make([]string, 0, len(m))
