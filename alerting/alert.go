@@ -87,10 +87,9 @@ type Alert struct {
 	Annotations map[string]string `json:"annotations"` // templates rendered
 	State       State             `json:"state"`
 	Value       float64           `json:"value"`
-	ActiveAt    time.Time         `json:"active_at"`             // first evaluation found it active
-	FiredAt     time.Time         `json:"fired_at,omitzero"`     // became firing
-	ResolvedAt  time.Time         `json:"resolved_at,omitzero"`  // became resolved
-	LastSentAt  time.Time         `json:"last_sent_at,omitzero"` // last notification that carried it
+	ActiveAt    time.Time         `json:"active_at"`            // first evaluation found it active
+	FiredAt     time.Time         `json:"fired_at,omitzero"`    // became firing
+	ResolvedAt  time.Time         `json:"resolved_at,omitzero"` // became resolved
 	Ack         *Ack              `json:"ack,omitempty"`
 }
 

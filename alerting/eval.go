@@ -250,7 +250,7 @@ func (g *groupEval) alerts() []Alert {
 }
 
 // restore reinstates the pending and firing alerts among alerts whose rule
-// is in this group, as they were: same ID, ActiveAt, FiredAt, LastSentAt,
+// is in this group, as they were: same ID, ActiveAt, FiredAt,
 // labels and acknowledgement. A restored pending alert fires when its For
 // has passed since its ActiveAt; a firing one goes on firing.
 func (g *groupEval) restore(alerts []Alert) {

@@ -2,8 +2,10 @@ package alerting
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"maps"
 	"text/template"
 	"time"
@@ -192,8 +194,15 @@ func (r *evalRule) render(data *evalTemplateData) map[string]string {
 	return m
 }
 
-// evalAlertID is an alert's ID: the hash of its label set in hex.
-func evalAlertID(h uint64) string { return fmt.Sprintf("%016x", h) }
+// evalAlertID is an alert's ID: a hash of its rule's ID and its label set,
+// in hex. Two rules whose alerts carry the same labels (a rule repeated
+// under another ID) keep apart, so an ack reaches the one it names.
+func evalAlertID(ruleID string, labelsHash uint64) string {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(ruleID))
+	_, _ = h.Write(binary.LittleEndian.AppendUint64([]byte{0}, labelsHash))
+	return fmt.Sprintf("%016x", h.Sum64())
+}
 
 // evalCopy returns a copy of a that shares nothing with it.
 func evalCopy(a *Alert) Alert {

@@ -59,7 +59,7 @@ func (r *evalRule) update(ts time.Time, active []evalActiveSeries) []transition 
 
 func (r *evalRule) newAlert(s *evalActiveSeries, ts time.Time) *evalAlert {
 	return &evalAlert{Alert: Alert{
-		ID:          evalAlertID(s.hash),
+		ID:          evalAlertID(r.rule.ID, s.hash),
 		RuleID:      r.rule.ID,
 		Labels:      s.lset.Map(),
 		Annotations: s.annotations,
@@ -70,8 +70,10 @@ func (r *evalRule) newAlert(s *evalActiveSeries, ts time.Time) *evalAlert {
 }
 
 // advance moves an alert whose condition holds at ts: inactive to
-// pending, pending to firing once For has passed, and firing back to
-// pending if For has grown past its age (a rule edit).
+// pending, pending to firing once For has passed. A firing alert stays
+// firing even if an edit made For longer than its age, as in Prometheus:
+// going back to pending would end it for the receivers without a
+// resolution.
 func (r *evalRule) advance(a *evalAlert, ts time.Time) {
 	if a.State == StateInactive {
 		a.State = StatePending
@@ -79,9 +81,6 @@ func (r *evalRule) advance(a *evalAlert, ts time.Time) {
 	hold := r.rule.For
 	if a.State == StatePending && ts.Sub(a.ActiveAt) >= hold {
 		a.State, a.FiredAt = StateFiring, ts
-	}
-	if a.State == StateFiring && ts.Sub(a.ActiveAt) < hold {
-		a.State, a.FiredAt, a.LastSentAt, a.keepFiringSince = StatePending, time.Time{}, time.Time{}, time.Time{}
 	}
 }
 

@@ -123,7 +123,7 @@ func TestStateRestore(t *testing.T) {
 	for i := range saved {
 		if saved[i].RuleID == "g/Up" && saved[i].Labels["instance"] == "firing" {
 			saved[i].State, saved[i].ActiveAt = StateFiring, evalT0.Add(-5*time.Minute) // as if For had passed
-			saved[i].FiredAt, saved[i].LastSentAt = evalT0.Add(-3*time.Minute), evalT0.Add(time.Second)
+			saved[i].FiredAt = evalT0.Add(-3 * time.Minute)
 		}
 	}
 
@@ -140,7 +140,6 @@ func TestStateRestore(t *testing.T) {
 	assert.Equal(t, evalT0, got["pending"].ActiveAt)
 	assert.Equal(t, StateFiring, got["firing"].State)
 	assert.Equal(t, evalT0.Add(-3*time.Minute), got["firing"].FiredAt)
-	assert.Equal(t, evalT0.Add(time.Second), got["firing"].LastSentAt)
 
 	res = after.eval(bg, evalT0.Add(2*time.Minute))
 	assert.Equal(t, []string{"pending:pending>firing"}, changeList(res.Changes), "fires on time, counted from the first ActiveAt")
@@ -163,7 +162,7 @@ func TestStateDisabledRuleEndsItsAlerts(t *testing.T) {
 	assert.Empty(t, g.alerts())
 }
 
-func TestStateForGrownSendsFiringBackToPending(t *testing.T) {
+func TestStateForGrownKeepsAFiringAlertFiring(t *testing.T) {
 	src := &levels{}
 	e := newTestEvaluator(t, evalConfig{Sources: []Source{src}})
 	src.set(map[string]float64{"a": 1})
@@ -173,6 +172,14 @@ func TestStateForGrownSendsFiringBackToPending(t *testing.T) {
 	g = compileTest(t, e, Rule{Name: "Up", Expr: "level > 0", For: 10 * time.Minute})
 	g.restore(saved)
 	res := g.eval(bg, evalT0.Add(time.Minute))
-	assert.Equal(t, []string{"a:firing>pending"}, changeList(res.Changes))
-	assert.True(t, res.Changes[0].Alert.FiredAt.IsZero())
+	assert.Empty(t, res.Changes, "as in Prometheus: no way back to pending")
+	require.Len(t, res.Alerts, 1)
+	assert.Equal(t, StateFiring, res.Alerts[0].State)
+	assert.Equal(t, evalT0, res.Alerts[0].FiredAt)
+}
+
+func TestAlertIDsOfTwoRulesWithTheSameLabelsDiffer(t *testing.T) {
+	assert.NotEqual(t, evalAlertID("g/Down", 42), evalAlertID("g/Down#2", 42))
+	assert.Equal(t, evalAlertID("g/Down", 42), evalAlertID("g/Down", 42))
+	assert.NotEqual(t, evalAlertID("g/Down", 42), evalAlertID("g/Down", 43))
 }
