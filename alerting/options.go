@@ -54,7 +54,9 @@ func WithMetrics(s Source) Option {
 
 // WithRulesFile loads rule groups from a rule file in the Prometheus
 // shape (see [LoadRules]) when the engine is made; an unreadable or
-// invalid file fails NewEngine. It may be given more than once.
+// invalid file fails NewEngine. It may be given more than once. Group
+// names must be unique across all files and groups (Prometheus allows one
+// name in two files): rule IDs and the API name rules by group.
 func WithRulesFile(path string) Option {
 	return optionFunc(func(c *config) { c.files = append(c.files, path) })
 }

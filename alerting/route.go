@@ -15,10 +15,13 @@ type Route struct {
 	Matchers []string
 	// GroupBy lists the labels alerts are grouped by; "..." groups by every
 	// label, so each alert is its own group. Empty inherits the parent's;
-	// the root default is by alertname.
+	// the root default is by alertname. Unlike Alertmanager's group_by: [],
+	// empty never means one group for all: group by a label the alerts
+	// share (a team label on the rules) for that.
 	GroupBy []string
 	// GroupWait is how long a new group waits for more alerts before its
-	// first notification. Default 30 s.
+	// first notification. Default 30 s; zero inherits, so a route that
+	// must not wait sets a tiny duration such as time.Millisecond.
 	GroupWait time.Duration
 	// GroupInterval is how long a group waits before notifying about
 	// alerts added to it or resolved. Default 5 minutes.

@@ -97,7 +97,8 @@ type Suppression struct {
 
 // Tier is one escalation step: once an alert has fired for After without an
 // acknowledgement, its notifications also go to Receivers. Tiers run in
-// order of After.
+// order of After, which must be above zero: the first, immediate
+// notification is the route's (or the rule's Receivers).
 type Tier struct {
 	After     time.Duration
 	Receivers []string
