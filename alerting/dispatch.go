@@ -52,6 +52,9 @@ type attempt struct {
 	Err      error
 	Took     time.Duration
 	Final    bool // no more tries follow: success, permanent failure, or gave up
+	// Resend marks the periodic resend of a firing group to the notifiers
+	// of its receiver that implement [Resender]; see there.
+	Resend bool
 }
 
 // dispatchState is where the dispatcher is in its life.
@@ -78,6 +81,7 @@ type dispatcher struct {
 	inhibit  []*inhibitRule // their source indexes are guarded by mu
 	retry    retryPolicy
 	limits   map[string]*dispatchLimiter // per receiver; fixed at creation
+	resend   map[string]*dispatchResend  // receivers resent; fixed at creation
 	wake     chan struct{}               // capacity 1: alerts queued or escalation inputs changed
 	quit     chan struct{}               // closed by stop
 	sendCtx  context.Context             // cancelled when stop's context ends
@@ -115,6 +119,10 @@ type dispatchAlert struct {
 	escKey  string
 	escNode *routeNode
 	seen    time.Time // last put; cfg.ResolveTimeout later it resolves
+	// First put of the current firing episode, on the dispatcher's clock
+	// (time.Now), unlike the alert's own times: group wait and escalation
+	// tiers count from it. Kept in snapshots.
+	since time.Time
 }
 
 // newDispatcher checks cfg and builds a dispatcher; start runs it.
@@ -139,6 +147,7 @@ func newDispatcher(cfg dispatchConfig) (*dispatcher, error) {
 	d := &dispatcher{
 		cfg: cfg, tree: tree, inhibit: inh, retry: retry,
 		limits:    map[string]*dispatchLimiter{},
+		resend:    map[string]*dispatchResend{},
 		wake:      make(chan struct{}, 1),
 		quit:      make(chan struct{}),
 		firing:    map[string]*dispatchAlert{},
@@ -155,6 +164,9 @@ func newDispatcher(cfg dispatchConfig) (*dispatcher, error) {
 			return nil, fmt.Errorf("alerting: receiver %q: negative rate limit %v", name, r.RateLimit)
 		}
 		d.limits[name] = &dispatchLimiter{every: r.RateLimit}
+		if rs := newDispatchResend(r); rs != nil {
+			d.resend[name] = rs
+		}
 	}
 	d.sendCtx, d.cancel = context.WithCancel(context.Background())
 	return d, nil

@@ -30,7 +30,9 @@ func (d *dispatcher) expire(now time.Time) time.Time {
 			continue
 		}
 		a := fa.alert
-		a.State, a.ResolvedAt = StateResolved, now
+		// On the alert's own clock: it fired for as long as the
+		// dispatcher saw it, never time.Now next to an engine FiredAt.
+		a.State, a.ResolvedAt = StateResolved, episodeStart(a).Add(now.Sub(fa.since))
 		d.record(&a)
 		d.pending = append(d.pending, a)
 	}

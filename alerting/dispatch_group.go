@@ -30,13 +30,15 @@ type dispatchMember struct {
 	seq uint64
 }
 
-// newDispatchGroup makes the group first holding a. As in Alertmanager, a
-// group whose first alert began longer than GroupWait ago (as after a
-// restart) flushes at once; the notification log keeps that from
-// notifying twice.
-func newDispatchGroup(id, key, recv string, gl map[string]string, n *routeNode, a Alert, now time.Time) *dispatchGroup {
+// newDispatchGroup makes the group first holding an alert the dispatcher
+// first saw firing at since (zero for a resolved alert). As in
+// Alertmanager, a group whose first alert began longer than GroupWait ago
+// (as after a restart) flushes at once; the notification log keeps that
+// from notifying twice. Only the dispatcher's own clock counts here: the
+// alert's FiredAt comes from the engine's, which may lag.
+func newDispatchGroup(id, key, recv string, gl map[string]string, n *routeNode, since, now time.Time) *dispatchGroup {
 	flushAt := now.Add(n.groupWait)
-	if start := episodeStart(a); !start.IsZero() && start.Add(n.groupWait).Before(now) {
+	if since.IsZero() || since.Add(n.groupWait).Before(now) {
 		flushAt = now
 	}
 	return &dispatchGroup{
@@ -51,19 +53,28 @@ func (d *dispatcher) runGroup(g *dispatchGroup) {
 	d.wg.Go(func() {
 		t := time.NewTimer(time.Until(g.flushAt))
 		defer t.Stop()
+		rt := d.newResendTimer(g)
+		defer rt.stop()
 		for {
+			resend := false
 			select {
 			case <-d.quit:
 				return
 			case <-t.C:
+			case <-rt.c():
+				resend = true
 			}
 			select {
 			case <-d.quit: // both were ready; stopping wins
 				return
 			default:
 			}
+			if resend {
+				d.resendGroup(g, rt)
+				continue
+			}
 			t.Reset(g.node.interval)
-			if !d.flush(g) {
+			if !d.flush(g, rt) {
 				return
 			}
 		}
@@ -80,10 +91,13 @@ type flushPlan struct {
 // flush notifies g's receiver if the group changed or is due a repeat,
 // and forgets its resolved alerts once that went well. It reports whether
 // the group lives on.
-func (d *dispatcher) flush(g *dispatchGroup) bool {
+func (d *dispatcher) flush(g *dispatchGroup, rt *dispatchResendTimer) bool {
 	now := time.Now()
 	p := d.planFlush(g, now)
 	ok := p.n == nil || d.deliver(d.sendCtx, p.n)
+	if ok && p.n != nil && p.n.Status == StatusFiring {
+		rt.sent(now)
+	}
 	return d.finishFlush(g, p, ok, now)
 }
 

@@ -199,7 +199,14 @@ func (d *dispatcher) insert(n *routeNode, key, recv string, a Alert, now time.Ti
 		return gid, false
 	}
 	if g == nil {
-		g = newDispatchGroup(gid, key, recv, n.groupLabels(a.Labels), n, a, now)
+		var since time.Time // zero for a resolved alert: the receiver was told it fired
+		if a.State == StateFiring {
+			since = now
+			if fa := d.firing[a.ID]; fa != nil {
+				since = fa.since
+			}
+		}
+		g = newDispatchGroup(gid, key, recv, n.groupLabels(a.Labels), n, since, now)
 		d.groups[gid] = g
 		if d.state == dispatchRunning {
 			d.runGroup(g)

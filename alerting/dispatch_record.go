@@ -11,6 +11,12 @@ import (
 // FiredAt, as when an alert restored from a snapshot resolved and fired
 // again while the process was down) clears the ack and starts escalation
 // over.
+//
+// The alert's own times come from the engine's clock, which may differ
+// from the dispatcher's (a pinned or lagging WithClock): they only tell
+// one episode from another here. How long an episode has been firing is
+// measured from since, when the dispatcher first saw it, on its own
+// clock.
 func (d *dispatcher) record(a *Alert) {
 	if a.State == StateResolved {
 		if fa := d.firing[a.ID]; fa != nil {
@@ -31,8 +37,10 @@ func (d *dispatcher) record(a *Alert) {
 			a.FiredAt = episodeStart(fa.alert)
 		}
 	}
+	now := time.Now()
 	if fa != nil && !episodeStart(fa.alert).Equal(episodeStart(*a)) {
 		delete(d.acked, a.ID) // an ack holds for one episode
+		fa.since = now
 	}
 	switch {
 	case fa != nil && maps.Equal(fa.alert.Labels, a.Labels):
@@ -42,11 +50,11 @@ func (d *dispatcher) record(a *Alert) {
 		fa.alert = *a
 		d.trackSources(fa, false)
 	default:
-		fa = &dispatchAlert{alert: *a}
+		fa = &dispatchAlert{alert: *a, since: now}
 		d.firing[a.ID] = fa
 		d.trackSources(fa, false)
 	}
-	fa.seen = time.Now()
+	fa.seen = now
 	if e := d.esc[a.ID]; e != nil && !e.firedAt.Equal(episodeStart(*a)) {
 		delete(d.esc, a.ID)
 	}

@@ -26,15 +26,22 @@ type dispatchSnapshot struct {
 	// they can be acknowledged and inhibit others at once, and those
 	// never put again resolve after the resolve timeout.
 	Firing []Alert `json:"firing,omitempty"`
+	// FiringSince holds, by alert ID, when the dispatcher first saw each
+	// firing alert's episode, on its own clock; a restart keeps counting
+	// group wait and escalation from there.
+	FiringSince map[string]time.Time `json:"firing_since,omitempty"`
 	// Notices holds the resolved notices owed to escalation tier
 	// receivers and not sent yet, as when the dispatcher stopped while
 	// one waited for its receiver's rate limit.
 	Notices []escalationNotice `json:"escalation_notices,omitempty"`
 }
 
-// escalationRecord is the saved form of an escalation.
+// escalationRecord is the saved form of an escalation: the episode's
+// start as the alert gives it (its identity), when the dispatcher first
+// saw it (tiers count from that), and the tiers sent.
 type escalationRecord struct {
 	FiredAt time.Time        `json:"fired_at"`
+	Since   time.Time        `json:"since,omitzero"`
 	Sent    []escalationMark `json:"sent"`
 }
 
@@ -51,16 +58,18 @@ func (d *dispatcher) snapshot() dispatchSnapshot {
 		Escalations: map[string]escalationRecord{},
 		Notices:     slices.Clone(d.notices),
 	}
-	for _, fa := range d.firing {
+	s.FiringSince = make(map[string]time.Time, len(d.firing))
+	for id, fa := range d.firing {
 		s.Firing = append(s.Firing, fa.alert)
+		s.FiringSince[id] = fa.since
 	}
 	slices.SortFunc(s.Firing, func(a, b Alert) int { return strings.Compare(a.ID, b.ID) })
 	for id, e := range d.esc {
-		if d.firing[id] == nil && now.Sub(e.firedAt) > escalationStaleAfter {
+		if d.firing[id] == nil && now.Sub(e.since) > escalationStaleAfter {
 			delete(d.esc, id)
 			continue
 		}
-		r := escalationRecord{FiredAt: e.firedAt, Sent: []escalationMark{}}
+		r := escalationRecord{FiredAt: e.firedAt, Since: e.since, Sent: []escalationMark{}}
 		for m, sent := range e.marks {
 			if sent {
 				r.Sent = append(r.Sent, m)
@@ -105,7 +114,7 @@ func (d *dispatcher) restoreLocked(s dispatchSnapshot) {
 	d.nlog.restore(s.Log)
 	d.esc = make(map[string]*escalation, len(s.Escalations))
 	for id, r := range s.Escalations {
-		e := &escalation{firedAt: r.FiredAt, marks: map[escalationMark]bool{}}
+		e := &escalation{firedAt: r.FiredAt, since: r.Since, marks: map[escalationMark]bool{}}
 		for _, m := range r.Sent {
 			e.marks[m] = true
 		}
@@ -118,6 +127,27 @@ func (d *dispatcher) restoreLocked(s dispatchSnapshot) {
 		}
 		a = dispatchClone(a)
 		d.record(&a)
+		if at, ok := s.FiringSince[a.ID]; ok && !at.IsZero() {
+			d.firing[a.ID].since = at
+		}
+	}
+	d.restoreSince()
+}
+
+// restoreSince gives restored escalations saved without the time the
+// dispatcher first saw their episode the firing alert's, else now: the
+// alert's FiredAt comes from another clock and is never used for it. The
+// caller holds mu.
+func (d *dispatcher) restoreSince() {
+	now := time.Now()
+	for id, e := range d.esc {
+		switch fa := d.firing[id]; {
+		case !e.since.IsZero():
+		case fa != nil && episodeStart(fa.alert).Equal(e.firedAt):
+			e.since = fa.since
+		default:
+			e.since = now
+		}
 	}
 }
 

@@ -95,11 +95,10 @@ func TestDispatchSnapshotPrunes(t *testing.T) {
 				{GroupKey: `{}:{alertname="Kept"}`, Receiver: "chat", SentAt: time.Now().Add(-200 * time.Hour), Firing: []uint64{1}},
 			},
 			Escalations: map[string]escalationRecord{
-				gone.ID: {FiredAt: time.Now().Add(-30 * 24 * time.Hour), Sent: []escalationMark{{1, "sms"}}},
+				gone.ID: {FiredAt: time.Now(), Since: time.Now().Add(-30 * 24 * time.Hour), Sent: []escalationMark{{1, "sms"}}},
 			},
 		})
 		kept := dispatchFiring("alertname", "Kept")
-		kept.FiredAt = time.Now().Add(-time.Hour) // old: its group flushes at once
 		d.put([]Alert{kept})
 		synctest.Wait()
 		s := d.snapshot()

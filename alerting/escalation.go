@@ -18,17 +18,20 @@ type escalationMark struct {
 // escalation is the escalation state of one firing episode of an alert:
 // which tier notifications went out (true) or are in flight (false).
 type escalation struct {
-	firedAt  time.Time
+	firedAt  time.Time // the episode's start as the alert gives it: its identity only
+	since    time.Time // the dispatcher first saw the episode (time.Now): tiers count from it
 	marks    map[escalationMark]bool
 	retryAt  time.Time // after a failed send, when to try again
 	resolved *Alert    // once resolved with tiers in flight: the resolved alert
 }
 
 // due returns the marks of tiers due at now not yet sent or in flight,
-// and when the next later tier falls due (zero when none).
+// and when the next later tier falls due (zero when none). Tiers count
+// from when the dispatcher first saw the episode, never from the alert's
+// FiredAt: that comes from the engine's clock, which may lag time.Now.
 func (e *escalation) due(tiers []Tier, now time.Time) (due []escalationMark, next time.Time) {
 	for i, t := range tiers {
-		at := e.firedAt.Add(t.After)
+		at := e.since.Add(t.After)
 		if at.After(now) {
 			return due, at
 		}
@@ -124,7 +127,7 @@ func (d *dispatcher) escalationMuted(fa *dispatchAlert, now time.Time, soon func
 func (d *dispatcher) escalationOf(fa *dispatchAlert) *escalation {
 	e := d.esc[fa.alert.ID]
 	if e == nil {
-		e = &escalation{firedAt: episodeStart(fa.alert), marks: map[escalationMark]bool{}}
+		e = &escalation{firedAt: episodeStart(fa.alert), since: fa.since, marks: map[escalationMark]bool{}}
 		d.esc[fa.alert.ID] = e
 	}
 	return e

@@ -131,7 +131,7 @@ func TestDispatchEscalationRetriesAfterFailure(t *testing.T) {
 func TestEscalationDue(t *testing.T) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	tiers := []Tier{{After: 0, Receivers: []string{"a", "b"}}, {After: time.Minute, Receivers: []string{"c"}}}
-	e := &escalation{firedAt: t0, marks: map[escalationMark]bool{{Tier: 1, Receiver: "a"}: true}}
+	e := &escalation{firedAt: t0.Add(-time.Hour), since: t0, marks: map[escalationMark]bool{{Tier: 1, Receiver: "a"}: true}}
 	due, next := e.due(tiers, t0)
 	assert.Equal(t, []escalationMark{{Tier: 1, Receiver: "b"}}, due)
 	assert.Equal(t, t0.Add(time.Minute), next)
