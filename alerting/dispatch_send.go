@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 )
@@ -53,13 +54,22 @@ func (p retryPolicy) backoff(n int) time.Duration {
 // wait or ctx ends. Every attempt is observed. It reports whether every
 // notifier took the notification.
 func (d *dispatcher) deliver(ctx context.Context, n *Notification) bool {
+	return d.deliverTo(ctx, n, nil, false)
+}
+
+// deliverTo is deliver to the receiver's notifiers numbered in only (nil:
+// all of them); a resend makes one attempt, never retried.
+func (d *dispatcher) deliverTo(ctx context.Context, n *Notification, only []int, resend bool) bool {
 	if !d.limits[n.Receiver].wait(ctx, d.quit) {
 		return false
 	}
 	notifiers := d.cfg.Receivers[n.Receiver].Notifiers
-	todo := make([]int, len(notifiers))
-	for i := range todo {
-		todo[i] = i
+	todo := slices.Clone(only)
+	if only == nil {
+		todo = make([]int, len(notifiers))
+		for i := range todo {
+			todo[i] = i
+		}
 	}
 	ids := dispatchAlertIDs(n)
 	start := time.Now()
@@ -69,11 +79,11 @@ func (d *dispatcher) deliver(ctx context.Context, n *Notification) bool {
 		retry, perm, transient := dispatchSplit(todo, dispatchNotifyAll(ctx, notifiers, todo, n))
 		permanent = append(permanent, perm...)
 		wait := max(d.retry.backoff(number), dispatchRetryDelay(transient))
-		final := len(retry) == 0 || ctx.Err() != nil || time.Since(start)+wait > d.retry.MaxElapsed
+		final := resend || len(retry) == 0 || ctx.Err() != nil || time.Since(start)+wait > d.retry.MaxElapsed
 		d.observe(attempt{
 			At: at, Receiver: n.Receiver, GroupKey: n.GroupKey, Tier: n.Tier, Status: n.Status,
 			AlertIDs: ids, Number: number, Err: errors.Join(append(perm, transient...)...),
-			Took: time.Since(at), Final: final,
+			Took: time.Since(at), Final: final, Resend: resend,
 		})
 		if final {
 			return d.delivered(n, number, append(permanent, transient...))

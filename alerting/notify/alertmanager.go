@@ -29,7 +29,10 @@ type Alertmanager struct {
 	now         func() time.Time
 }
 
-var _ alerting.Notifier = (*Alertmanager)(nil)
+var (
+	_ alerting.Notifier = (*Alertmanager)(nil)
+	_ alerting.Resender = (*Alertmanager)(nil)
+)
 
 // AlertmanagerOption configures an [Alertmanager].
 type AlertmanagerOption interface{ apply(*amConfig) }
@@ -65,11 +68,12 @@ func WithAlertmanagerHTTPClient(hc *http.Client) AlertmanagerOption {
 }
 
 // WithResendDelay sets how often the engine re-sends firing alerts to
-// Alertmanager. As in Prometheus, a firing alert's endsAt is set 4 resend
-// delays ahead, so Alertmanager resolves it by itself if the sender dies;
-// use the larger of the resend delay and the rules' evaluation interval.
-// Default: 1 minute, Prometheus' --rules.alert.resend-delay. Values below
-// zero are rejected by [NewAlertmanager].
+// Alertmanager, acknowledged ones included, whatever the route's repeat
+// interval ([Alertmanager.ResendInterval]). As in Prometheus, a firing
+// alert's endsAt is set 4 resend delays ahead, so Alertmanager resolves
+// it by itself if the sender dies. Default: 1 minute, Prometheus'
+// --rules.alert.resend-delay; zero means the default. Values below zero
+// are rejected by [NewAlertmanager].
 func WithResendDelay(d time.Duration) AlertmanagerOption {
 	return amOptionFunc(func(c *amConfig) { c.resendDelay = d })
 }
@@ -81,7 +85,9 @@ func WithGeneratorURL(f func(a *alerting.Alert) string) AlertmanagerOption {
 }
 
 // WithAlertmanagerClock sets the clock from which firing alerts' endsAt is
-// computed. Default: time.Now. nil means the default.
+// computed. Default: time.Now. nil means the default. Alertmanager holds
+// endsAt against its own clock, so this one must keep real time: one that
+// lags (a pinned engine clock) makes alerts end early there.
 func WithAlertmanagerClock(now func() time.Time) AlertmanagerOption {
 	return amOptionFunc(func(c *amConfig) { c.now = now })
 }
@@ -100,6 +106,9 @@ func NewAlertmanager(urls []string, opts ...AlertmanagerOption) (*Alertmanager, 
 	if c.resendDelay < 0 {
 		return nil, fmt.Errorf("notify: alertmanager resend delay %s is negative", c.resendDelay)
 	}
+	if c.resendDelay == 0 { // endsAt would be now: every alert resolved on arrival
+		c.resendDelay = time.Minute
+	}
 	am := &Alertmanager{header: c.header, client: clientOrDefault(c.client),
 		resendDelay: c.resendDelay, generator: c.generator, now: clockOrDefault(c.now)}
 	for i, raw := range urls {
@@ -112,6 +121,12 @@ func NewAlertmanager(urls []string, opts ...AlertmanagerOption) (*Alertmanager, 
 	}
 	return am, nil
 }
+
+// ResendInterval returns the resend delay: the dispatcher sends a firing
+// group to am again that often while it fires, so Alertmanager, told each
+// time that the alerts end 4 resend delays later, never takes them as
+// resolved while they fire. It implements [alerting.Resender].
+func (am *Alertmanager) ResendInterval() time.Duration { return am.resendDelay }
 
 // Notify posts the alerts of n to every Alertmanager at once and returns
 // nil if at least one accepted them. Otherwise it returns the errors
