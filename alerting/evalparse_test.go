@@ -226,3 +226,29 @@ func TestEvalParseFallback(t *testing.T) {
 	require.True(t, ok)
 	require.Nil(t, c)
 }
+
+// FuzzEvalCopyExpr copies whatever the parser accepts: the copy prints as
+// the original, equals it field by field and shares nothing mutable.
+//
+//	go test -run '^$' -fuzz FuzzEvalCopyExpr -fuzztime 20s ./alerting
+func FuzzEvalCopyExpr(f *testing.F) {
+	for _, s := range evalParseExtra {
+		f.Add(s)
+	}
+	p := parser.NewParser(parser.Options{EnableExperimentalFunctions: true, EnableBinopFillModifiers: true})
+	f.Fuzz(func(t *testing.T, s string) {
+		orig, err := p.ParseExpr(s)
+		if err != nil {
+			return
+		}
+		cp, ok := evalCopyExpr(orig)
+		require.True(t, ok)
+		require.Equal(t, orig.String(), cp.String())
+		require.Equal(t, evalDump(orig), evalDump(cp))
+		seen := map[uintptr]bool{}
+		evalPointers(reflect.ValueOf(orig), func(p uintptr, _ string) { seen[p] = true })
+		evalPointers(reflect.ValueOf(cp), func(p uintptr, what string) {
+			require.False(t, seen[p], "the copy shares a %s", what)
+		})
+	})
+}
