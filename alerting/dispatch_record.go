@@ -31,13 +31,15 @@ func (d *dispatcher) record(a *Alert) {
 		return
 	}
 	fa := d.firing[a.ID]
-	if episodeStart(*a).IsZero() { // keep one episode start for an alert without times
-		a.FiredAt = time.Now()
+	now := time.Now()
+	if episodeStart(*a).IsZero() {
+		// Keep one episode start for an alert without times. It only
+		// names the episode: nothing measures time from it.
+		a.FiredAt = now
 		if fa != nil {
 			a.FiredAt = episodeStart(fa.alert)
 		}
 	}
-	now := time.Now()
 	if fa != nil && !episodeStart(fa.alert).Equal(episodeStart(*a)) {
 		delete(d.acked, a.ID) // an ack holds for one episode
 		fa.since = now

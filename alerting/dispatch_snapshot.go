@@ -151,7 +151,9 @@ func (d *dispatcher) restoreSince() {
 	}
 }
 
-// addSilence stores s with a new ID; see silenceStore.add.
+// addSilence stores s with a new ID; see silenceStore.add. Silences are
+// held against the dispatcher's clock, time.Now: a zero StartsAt is
+// time.Now, and callers must give times on that clock, not the engine's.
 func (d *dispatcher) addSilence(s Silence) (Silence, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
