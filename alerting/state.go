@@ -70,10 +70,11 @@ func (r *evalRule) newAlert(s *evalActiveSeries, ts time.Time) *evalAlert {
 }
 
 // advance moves an alert whose condition holds at ts: inactive to
-// pending, pending to firing once For has passed. A firing alert stays
-// firing even if an edit made For longer than its age, as in Prometheus:
-// going back to pending would end it for the receivers without a
-// resolution.
+// pending, pending to firing once For has passed, and firing back to
+// pending if an edit made For longer than its age, as Prometheus does
+// (rules/alerting.go). The dispatcher then stops hearing of it and ends
+// it for the receivers after its resolve timeout, as Alertmanager ends an
+// alert Prometheus stops sending.
 func (r *evalRule) advance(a *evalAlert, ts time.Time) {
 	if a.State == StateInactive {
 		a.State = StatePending
@@ -81,6 +82,9 @@ func (r *evalRule) advance(a *evalAlert, ts time.Time) {
 	hold := r.rule.For
 	if a.State == StatePending && ts.Sub(a.ActiveAt) >= hold {
 		a.State, a.FiredAt = StateFiring, ts
+	}
+	if a.State == StateFiring && ts.Sub(a.ActiveAt) < hold {
+		a.State, a.FiredAt, a.keepFiringSince = StatePending, time.Time{}, time.Time{}
 	}
 }
 

@@ -162,7 +162,7 @@ func TestStateDisabledRuleEndsItsAlerts(t *testing.T) {
 	assert.Empty(t, g.alerts())
 }
 
-func TestStateForGrownKeepsAFiringAlertFiring(t *testing.T) {
+func TestStateForGrownSendsFiringBackToPending(t *testing.T) {
 	src := &levels{}
 	e := newTestEvaluator(t, evalConfig{Sources: []Source{src}})
 	src.set(map[string]float64{"a": 1})
@@ -172,10 +172,8 @@ func TestStateForGrownKeepsAFiringAlertFiring(t *testing.T) {
 	g = compileTest(t, e, Rule{Name: "Up", Expr: "level > 0", For: 10 * time.Minute})
 	g.restore(saved)
 	res := g.eval(bg, evalT0.Add(time.Minute))
-	assert.Empty(t, res.Changes, "as in Prometheus: no way back to pending")
-	require.Len(t, res.Alerts, 1)
-	assert.Equal(t, StateFiring, res.Alerts[0].State)
-	assert.Equal(t, evalT0, res.Alerts[0].FiredAt)
+	assert.Equal(t, []string{"a:firing>pending"}, changeList(res.Changes), "as Prometheus does")
+	assert.True(t, res.Changes[0].Alert.FiredAt.IsZero())
 }
 
 func TestAlertIDsOfTwoRulesWithTheSameLabelsDiffer(t *testing.T) {
