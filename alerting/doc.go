@@ -29,9 +29,10 @@
 // Prometheus shape, which loads unchanged, plus the keys id, description,
 // severity, enabled, receivers, suppress, escalation and sql ([LoadRules]).
 // Invalid rules are a [*RuleError] naming the file position, rule and
-// field. The rules of a group are evaluated at one timestamp; expressions
-// and templates are parsed once, when the group is loaded; rules slower
-// than [WithSlowRule] are reported.
+// field. The rules of a group are evaluated at one timestamp (less the
+// group's QueryOffset); expressions and templates are parsed once, when
+// the group is loaded; a group's Limit caps the alerts of each rule;
+// rules slower than [WithSlowRule] are reported.
 //
 // Each element of a condition's result is an alert series with a [State]:
 // pending once seen, firing after the rule's For, resolved KeepFiringFor
