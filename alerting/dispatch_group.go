@@ -56,26 +56,33 @@ func (d *dispatcher) runGroup(g *dispatchGroup) {
 		rt := d.newResendTimer(g)
 		defer rt.stop()
 		for {
-			resend := false
+			flush, resend := false, false
 			select {
 			case <-d.quit:
 				return
 			case <-t.C:
+				flush = true
 			case <-rt.c():
 				resend = true
+				select { // a flush due too goes first: the resend may then wait
+				case <-t.C:
+					flush = true
+				default:
+				}
 			}
 			select {
 			case <-d.quit: // both were ready; stopping wins
 				return
 			default:
 			}
+			if flush {
+				t.Reset(g.node.interval)
+				if !d.flush(g, rt) {
+					return
+				}
+			}
 			if resend {
 				d.resendGroup(g, rt)
-				continue
-			}
-			t.Reset(g.node.interval)
-			if !d.flush(g, rt) {
-				return
 			}
 		}
 	})

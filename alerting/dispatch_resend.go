@@ -17,9 +17,10 @@ import (
 // less means none), and only to those: a chat or mail notifier of the
 // same receiver still hears only the group's changes and repeats, and an
 // acknowledgement still stops those. A resend is one attempt, observed
-// like any other, with no retries: the next one follows an interval
-// later. Resolved notices go out as usual. Escalation tiers are not
-// resent.
+// like any other, with no retries (the next one follows an interval
+// later) and outside the receiver's RateLimit, which paces the group's own
+// notifications. Resolved notices go out as usual. Escalation tiers are
+// not resent.
 type Resender interface {
 	ResendInterval() time.Duration
 }

@@ -143,3 +143,26 @@ func TestNewDispatchResend(t *testing.T) {
 	assert.Nil(t, newDispatchResend(Receiver{Notifiers: []Notifier{newDispatchRecorder()}}))
 	assert.Nil(t, newDispatchResend(Receiver{}))
 }
+
+// Resends neither wait for the receiver's rate limit nor hold back the
+// group's own notifications.
+func TestDispatchResendOutsideRateLimit(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		cfg, chat, am := resendConfig()
+		r := cfg.Receivers["team"]
+		r.RateLimit = 10 * time.Minute
+		cfg.Receivers["team"] = r
+		cfg.Route.GroupBy = []string{"team"}
+		d := runDispatcher(t, cfg)
+		d.put([]Alert{dispatchFiring("alertname", "A", "team", "x")})
+		dispatchAdvance(12 * time.Minute)
+		d.put([]Alert{dispatchFiring("alertname", "B", "team", "x")})
+		dispatchAdvance(5 * time.Minute)
+		assert.Equal(t, []time.Duration{30 * time.Second, 15*time.Minute + 30*time.Second}, chat.times(),
+			"B with the next group interval, the rate limit long past")
+		for _, g := range dispatchGaps(am.times()) {
+			require.Equal(t, time.Minute, g)
+		}
+		assert.Len(t, am.sent(), 17)
+	})
+}

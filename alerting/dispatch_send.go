@@ -58,9 +58,11 @@ func (d *dispatcher) deliver(ctx context.Context, n *Notification) bool {
 }
 
 // deliverTo is deliver to the receiver's notifiers numbered in only (nil:
-// all of them); a resend makes one attempt, never retried.
+// all of them). A resend makes one attempt, never retried, and skips the
+// receiver's rate limit: its slots are for the group's own notifications,
+// which waiting resends would hold back.
 func (d *dispatcher) deliverTo(ctx context.Context, n *Notification, only []int, resend bool) bool {
-	if !d.limits[n.Receiver].wait(ctx, d.quit) {
+	if !resend && !d.limits[n.Receiver].wait(ctx, d.quit) {
 		return false
 	}
 	notifiers := d.cfg.Receivers[n.Receiver].Notifiers
