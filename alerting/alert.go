@@ -157,7 +157,8 @@ const (
 // different notifications; it must not keep or modify n after returning.
 // An error with a method RetryDelay() time.Duration (notify's *HTTPError
 // for an answer with Retry-After) makes the next attempt wait at least
-// that long.
+// that long. A notifier that is also a [Resender], such as notify's
+// Alertmanager, gets firing alerts again at its interval.
 type Notifier interface {
 	Notify(ctx context.Context, n *Notification) error
 }

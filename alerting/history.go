@@ -93,6 +93,7 @@ func (h *history) attempt(a attempt) {
 		slog.Int("attempt", a.Number),
 		slog.String("outcome", outcome),
 		slog.Int64("took_ms", a.Took.Milliseconds()),
+		slog.Bool("resend", a.Resend), // a periodic resend to a Resender, such as Alertmanager
 	}
 	if a.Err != nil {
 		attrs = append(attrs, slog.String("error", a.Err.Error()))
