@@ -23,6 +23,9 @@ type dispatchConfig struct {
 	Rule func(ruleID string) (Rule, bool)
 	// Observe is called after every notification attempt; may be nil.
 	Observe func(attempt)
+	// Expired gets the alerts the dispatcher resolved after the resolve
+	// timeout, from its goroutine and outside its lock; may be nil.
+	Expired func([]Alert)
 	// Errors gets background failures; may be nil.
 	Errors func(error)
 	// Retry bounds the retries of a failed notification; zero means the

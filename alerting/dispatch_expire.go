@@ -8,19 +8,20 @@ const dispatchResolveTimeout = 5 * time.Minute
 
 // expire resolves the firing alerts not put for the resolve timeout, as
 // if put resolved at now, so their groups notify that they ended and then
-// stop; it returns when the next one times out (zero: none firing). Only
-// the loop calls it.
+// stop; it returns when the next one times out (zero: none firing) and
+// copies of the alerts it resolved. Only the loop calls it.
 //
 // The earliest timeout found is kept: a put only moves an alert's
 // timeout later, and an alert put now times out after every alert put
 // before, so no alert can time out sooner and the firing set is scanned
 // once per timeout, not at every wake.
-func (d *dispatcher) expire(now time.Time) time.Time {
+func (d *dispatcher) expire(now time.Time) (time.Time, []Alert) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if !d.expireAt.IsZero() && now.Before(d.expireAt) {
-		return d.expireAt
+		return d.expireAt, nil
 	}
+	var resolved []Alert
 	var next time.Time
 	defer func() { d.expireAt = next }()
 	for _, fa := range d.firing {
@@ -35,8 +36,9 @@ func (d *dispatcher) expire(now time.Time) time.Time {
 		a.State, a.ResolvedAt = StateResolved, episodeStart(a).Add(now.Sub(fa.since))
 		d.record(&a)
 		d.pending = append(d.pending, a)
+		resolved = append(resolved, dispatchClone(a))
 	}
-	return next
+	return next, resolved
 }
 
 // dispatchSooner returns the earlier of two times, a zero time standing

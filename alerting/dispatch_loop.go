@@ -23,7 +23,10 @@ func (d *dispatcher) loop() {
 	t := time.NewTimer(time.Hour)
 	defer t.Stop()
 	for {
-		next := d.expire(time.Now())
+		next, expired := d.expire(time.Now())
+		if len(expired) > 0 && d.cfg.Expired != nil {
+			d.cfg.Expired(expired)
+		}
 		d.ingest()
 		next = dispatchSooner(next, d.escalate(time.Now()))
 		t.Stop()

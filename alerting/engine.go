@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"slices"
 	"sync"
@@ -144,7 +145,7 @@ func (e *Engine) newDispatcher(saved *savedState) error {
 	}
 	d, err := newDispatcher(dispatchConfig{
 		Route: route, Receivers: receivers, Inhibit: e.cfg.inhibit,
-		Rule: e.rule, Observe: e.observe, Errors: e.cfg.errs.Handle, Retry: e.cfg.retry,
+		Rule: e.rule, Observe: e.observe, Expired: e.expired, Errors: e.cfg.errs.Handle, Retry: e.cfg.retry,
 		ResolveTimeout: e.resolveTimeout(),
 	})
 	if err != nil {
@@ -330,6 +331,16 @@ func (e *Engine) apply(ctx context.Context, g *group) (evalResult, bool) {
 	}
 	e.disp.put(res.Alerts)
 	return res, true
+}
+
+// expired records the alerts the dispatcher resolved itself, no
+// evaluation having put them for its resolve timeout (a rule gone while
+// the process was down, an evaluation stuck).
+func (e *Engine) expired(alerts []Alert) {
+	for _, a := range alerts {
+		e.hist.stateChange(context.Background(), a.ResolvedAt, transition{Alert: a, From: StateFiring},
+			slog.String("reason", "resolve_timeout"))
+	}
 }
 
 // observe records a notification attempt and counts it; the dispatcher

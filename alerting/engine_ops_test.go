@@ -3,6 +3,7 @@ package alerting
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -127,4 +128,40 @@ func TestTestReceiverAndSilences(t *testing.T) {
 		}
 	}
 	assert.Equal(t, []string{"silence_created:dana:migration", "silence_expired:dana:migration"}, events)
+}
+
+// A firing alert whose rule is gone after a restart is resolved by the
+// dispatcher's resolve timeout, and that is a state change in the stream.
+func TestAlertOfARuleGoneAfterARestartResolves(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		dir := t.TempDir()
+		env := o2test.Bubble(t)
+		sent := &notes{}
+		opts := func(rules ...Rule) []Option {
+			return []Option{WithStateDir(dir), WithGroups(Group{Name: "g", Rules: rules}),
+				WithReceivers(Receiver{Name: "ops", Notifiers: []Notifier{sent}})}
+		}
+		first, err := NewEngine(env.Client, opts(Rule{Name: "Gone", Expr: "vector(1)"}, Rule{Name: "Stays", Expr: "vector(0) > 1"})...)
+		require.NoError(t, err)
+		require.NoError(t, first.Evaluate(t.Context()))
+		require.NoError(t, first.Shutdown(t.Context()))
+
+		again, err := NewEngine(env.Client, opts(Rule{Name: "Stays", Expr: "vector(0) > 1"})...)
+		require.NoError(t, err)
+		done := make(chan error)
+		go func() { done <- again.Run(t.Context()) }()
+		time.Sleep(6 * time.Minute)
+		synctest.Wait()
+		require.NoError(t, again.Shutdown(t.Context()))
+		require.NoError(t, <-done)
+
+		var got []string
+		for _, r := range env.Records(t, "alerts") {
+			if r["event"] == EventStateChange {
+				got = append(got, fmt.Sprint(r["alertname"], ":", r["previous_state"], ">", r["state"], ":", r["reason"]))
+			}
+		}
+		assert.Equal(t, []string{"Gone:inactive>firing:<nil>", "Gone:firing>resolved:resolve_timeout"}, got)
+		assert.Empty(t, sent.all(), "never notified firing (the first engine did not run), so no resolved notice")
+	})
 }

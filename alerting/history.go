@@ -36,9 +36,10 @@ func (h *history) emit(ctx context.Context, at time.Time, attrs []slog.Attr) {
 	}
 }
 
-func (h *history) stateChange(ctx context.Context, at time.Time, t transition) {
+func (h *history) stateChange(ctx context.Context, at time.Time, t transition, extra ...slog.Attr) {
 	a := t.Alert
-	attrs := append(alertAttrs(EventStateChange, &a),
+	attrs := append(alertAttrs(EventStateChange, &a), extra...)
+	attrs = append(attrs,
 		slog.String("state", a.State.String()),
 		slog.String("previous_state", t.From.String()),
 		slog.Float64("value", a.Value),
