@@ -59,14 +59,18 @@ type dispatchResendTimer struct {
 	last time.Time // last time the resent notifiers got the group firing
 }
 
-// newResendTimer starts g's resend timer: one interval after its first
-// flush.
+// newResendTimer starts g's resend timer, due with its first flush: the
+// flush goes first and, when it sends, puts the resend an interval off.
+// When it sends nothing because the group was notified before a restart,
+// the resend goes out then, as Prometheus sends every active alert at its
+// first evaluation, so Alertmanager hears of it before the endsAt it was
+// last given.
 func (d *dispatcher) newResendTimer(g *dispatchGroup) *dispatchResendTimer {
 	rs := d.resend[g.receiver]
 	if rs == nil {
 		return &dispatchResendTimer{}
 	}
-	return &dispatchResendTimer{rs: rs, t: time.NewTimer(time.Until(g.flushAt) + rs.every)}
+	return &dispatchResendTimer{rs: rs, t: time.NewTimer(time.Until(g.flushAt))}
 }
 
 // c returns the channel that fires when a resend may be due.

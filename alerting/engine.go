@@ -43,6 +43,7 @@ type Engine struct {
 	saving    bool           // the saver goroutine writes the state file
 	dirty     chan struct{}  // asks the saver for a write; capacity 1
 	saveMu    sync.Mutex     // serialises state file writes
+	editMu    sync.Mutex     // serialises rule edits
 }
 
 // group is one rule group and its compiled evaluator.
@@ -112,8 +113,13 @@ func (e *Engine) loadGroups(saved *savedState) ([]Group, error) {
 	}
 	all = append(all, e.cfg.groups...)
 	if saved != nil {
+		// The overrides name rules by ID: fill the default IDs first.
+		based, err := normalizeGroups(all)
+		if err != nil {
+			return nil, err
+		}
 		e.overrides = saved.Rules
-		all = e.overrides.apply(all)
+		all = e.overrides.apply(based)
 	}
 	groups, err := normalizeGroups(all)
 	if err != nil {
@@ -326,10 +332,18 @@ func (e *Engine) apply(ctx context.Context, g *group) (evalResult, bool) {
 	}
 	res := g.ev.eval(ctx, e.cfg.now())
 	e.n.evaluations.Add(1)
+	put := res.Alerts
 	for _, t := range res.Changes {
 		e.hist.stateChange(ctx, res.At, t)
+		if t.From == StateFiring && t.Alert.State == StatePending {
+			// For grew past its age: the dispatcher ignores pending alerts,
+			// so it hears this firing episode end now.
+			a := t.Alert
+			a.State, a.ResolvedAt = StateResolved, res.At
+			put = append(put, a)
+		}
 	}
-	e.disp.put(res.Alerts)
+	e.disp.put(put)
 	return res, true
 }
 
@@ -337,7 +351,14 @@ func (e *Engine) apply(ctx context.Context, g *group) (evalResult, bool) {
 // evaluation having put them for its resolve timeout (a rule gone while
 // the process was down, an evaluation stuck).
 func (e *Engine) expired(alerts []Alert) {
+	active := map[string]bool{}
+	for _, a := range e.Alerts(AlertFilter{States: []State{StatePending, StateFiring}}) {
+		active[a.ID] = true
+	}
 	for _, a := range alerts {
+		if active[a.ID] {
+			continue // the engine holds it (pending again, say): its own changes are recorded
+		}
 		e.hist.stateChange(context.Background(), a.ResolvedAt, transition{Alert: a, From: StateFiring},
 			slog.String("reason", "resolve_timeout"))
 	}

@@ -75,113 +75,117 @@ func (e *Engine) AddRule(ctx context.Context, group string, r Rule) (Rule, error
 	if r.ID == "" {
 		r.ID = group + "/" + cmp.Or(r.Name, r.Record)
 	}
-	if _, ok := e.rule(r.ID); ok {
-		return Rule{}, &RuleError{Group: group, Rule: r.ID, Field: "id", Err: errors.New("a rule with this ID exists")}
-	}
-	return e.change(ctx, ruleUpsert{Group: group, Rule: r}, "")
+	return e.change(ctx, ruleEdit{add: true, group: group, rule: r})
 }
 
 // UpdateRule replaces the rule with this ID, keeping its group and the
 // state of its alerts whose labels do not change. An unknown ID is
 // ErrNotFound.
 func (e *Engine) UpdateRule(ctx context.Context, id string, r Rule) (Rule, error) {
-	g, ok := e.groupOf(id)
-	if !ok {
-		return Rule{}, fmt.Errorf("rule %q: %w", id, ErrNotFound)
-	}
 	r.ID = id
-	return e.change(ctx, ruleUpsert{Group: g, Rule: r}, "")
+	return e.change(ctx, ruleEdit{rule: r})
 }
 
 // DeleteRule removes the rule with this ID; its firing alerts resolve. An
 // unknown ID is ErrNotFound.
 func (e *Engine) DeleteRule(ctx context.Context, id string) error {
-	if _, ok := e.groupOf(id); !ok {
-		return fmt.Errorf("rule %q: %w", id, ErrNotFound)
-	}
-	_, err := e.change(ctx, ruleUpsert{}, id)
+	_, err := e.change(ctx, ruleEdit{del: true, rule: Rule{ID: id}})
 	return err
 }
 
-func (e *Engine) groupOf(id string) (string, bool) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for _, g := range e.groups {
-		if slices.ContainsFunc(g.def.Rules, func(r Rule) bool { return r.ID == id }) {
-			return g.def.Name, true
-		}
-	}
-	return "", false
+// ruleEdit is one change through the API: an add, an update or a delete
+// of rule.ID.
+type ruleEdit struct {
+	add, del bool
+	group    string // of an add; an update keeps the rule's group
+	rule     Rule
 }
 
-// change applies one upsert (or, with del set, one deletion) to the live
-// groups: the affected group is validated with all others, recompiled and
-// swapped in with the state of its alerts carried over.
-func (e *Engine) change(ctx context.Context, u ruleUpsert, del string) (Rule, error) {
+// change applies one edit to the live groups. Edits run one at a time
+// (editMu): the groups are read and checked under mu, the groups that
+// change wait for an evaluation in flight without mu held, so the engine
+// stays responsive (and Shutdown can cancel that evaluation), and the
+// recompiled groups are installed under mu with their alert state carried
+// over. Lock order: editMu, group.run, mu.
+func (e *Engine) change(ctx context.Context, ed ruleEdit) (Rule, error) {
+	e.editMu.Lock()
+	defer e.editMu.Unlock()
 	e.mu.Lock()
+	defs, next, err := e.plan(&ed)
+	old := slices.Clone(e.groups)
+	e.mu.Unlock()
+	if err != nil {
+		return Rule{}, err
+	}
+	gone, err := e.swap(old, defs, next)
+	if err != nil {
+		return Rule{}, err
+	}
+	e.resolveGone(ctx, gone)
+	e.save()
+	if ed.del {
+		return Rule{}, nil
+	}
+	r, _ := e.rule(ed.rule.ID)
+	return r, nil
+}
+
+// plan checks ed against the live groups and returns the groups and
+// overrides it leads to; the caller holds mu.
+func (e *Engine) plan(ed *ruleEdit) ([]Group, ruleOverrides, error) {
+	id := ed.rule.ID
 	if e.closed {
-		e.mu.Unlock()
-		return Rule{}, ErrClosed
+		return nil, ruleOverrides{}, ErrClosed
+	}
+	owner := ""
+	for _, g := range e.groups {
+		if slices.ContainsFunc(g.def.Rules, func(r Rule) bool { return r.ID == id }) {
+			owner = g.def.Name
+		}
+	}
+	switch {
+	case ed.add && owner != "":
+		return nil, ruleOverrides{}, &RuleError{Group: ed.group, Rule: id, Field: "id", Err: errors.New("a rule with this ID exists")}
+	case !ed.add && owner == "":
+		return nil, ruleOverrides{}, fmt.Errorf("rule %q: %w", id, ErrNotFound)
+	case !ed.add:
+		ed.group = owner
 	}
 	next := e.overrides
-	if del != "" {
-		next.Deleted = append(slices.Clone(next.Deleted), del)
-		next.Upserts = slices.DeleteFunc(slices.Clone(next.Upserts), func(x ruleUpsert) bool { return x.Rule.ID == del })
-	} else {
-		next.Upserts = append(slices.DeleteFunc(slices.Clone(next.Upserts), func(x ruleUpsert) bool { return x.Rule.ID == u.Rule.ID }), u)
-		next.Deleted = slices.DeleteFunc(slices.Clone(next.Deleted), func(id string) bool { return id == u.Rule.ID })
-	}
+	upserts := slices.DeleteFunc(slices.Clone(next.Upserts), func(x ruleUpsert) bool { return x.Rule.ID == id })
+	deleted := slices.DeleteFunc(slices.Clone(next.Deleted), func(d string) bool { return d == id })
 	defs := make([]Group, len(e.groups))
 	for i, g := range e.groups {
 		defs[i] = cloneGroup(g.def)
 	}
-	if del != "" {
-		defs = ruleOverrides{Deleted: []string{del}}.apply(defs)
+	if ed.del {
+		next.Upserts, next.Deleted = upserts, append(deleted, id)
+		defs = ruleOverrides{Deleted: []string{id}}.apply(defs)
 	} else {
-		defs = upsert(defs, u.Group, u.Rule)
+		next.Upserts, next.Deleted = append(upserts, ruleUpsert{Group: ed.group, Rule: ed.rule}), deleted
+		defs = upsert(defs, ed.group, ed.rule)
 	}
 	defs, err := normalizeGroups(defs)
 	if err == nil {
 		err = e.checkReceivers(defs)
 	}
-	if err != nil {
-		e.mu.Unlock()
-		return Rule{}, err
-	}
-	gone, err := e.swap(defs)
-	if err != nil {
-		e.mu.Unlock()
-		return Rule{}, err
-	}
-	e.overrides = next
-	e.mu.Unlock()
-
-	e.resolveGone(ctx, gone)
-	e.save()
-	if del != "" {
-		return Rule{}, nil
-	}
-	r, _ := e.rule(u.Rule.ID)
-	return r, nil
+	return defs, next, err
 }
 
-// swap recompiles the groups whose definition changed and replaces them,
-// carrying alert state over; it returns the alerts of rules that no longer
-// exist. The caller holds mu.
-func (e *Engine) swap(defs []Group) ([]Alert, error) {
-	old := map[string]*group{}
-	var before []Alert
-	for _, g := range e.groups {
-		old[g.def.Name] = g
+// swap recompiles the groups whose definition changed and installs defs
+// and the overrides, carrying alert state over; it returns the alerts of
+// rules that no longer exist. Groups that change or go are waited for
+// and retired: their evaluations in flight finish first, later ones are
+// dropped. The caller holds editMu, so old is still the live set.
+func (e *Engine) swap(old []*group, defs []Group, overrides ruleOverrides) ([]Alert, error) {
+	byName := map[string]*group{}
+	for _, g := range old {
+		byName[g.def.Name] = g
 	}
 	var retire []*group
-	for _, d := range defs {
-		if g := old[d.Name]; g != nil && !groupsEqual(g.def, d) {
-			retire = append(retire, g)
-		}
-	}
-	for _, g := range e.groups {
-		if !slices.ContainsFunc(defs, func(d Group) bool { return d.Name == g.def.Name }) {
+	for _, g := range old {
+		i := slices.IndexFunc(defs, func(d Group) bool { return d.Name == g.def.Name })
+		if i < 0 || !groupsEqual(g.def, defs[i]) {
 			retire = append(retire, g)
 		}
 	}
@@ -189,12 +193,13 @@ func (e *Engine) swap(defs []Group) ([]Alert, error) {
 		g.run.Lock()
 		defer g.run.Unlock()
 	}
-	for _, g := range e.groups {
+	var before []Alert
+	for _, g := range old {
 		before = append(before, g.ev.alerts()...)
 	}
 	next := make([]*group, 0, len(defs))
 	for _, d := range defs {
-		if g := old[d.Name]; g != nil && groupsEqual(g.def, d) {
+		if g := byName[d.Name]; g != nil && groupsEqual(g.def, d) {
 			next = append(next, g)
 			continue
 		}
@@ -216,7 +221,9 @@ func (e *Engine) swap(defs []Group) ([]Alert, error) {
 	for _, g := range retire {
 		g.retired = true
 	}
-	e.groups = next
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.groups, e.overrides = next, overrides
 	for _, d := range defs {
 		e.startLoop(d.Name) // a no-op for groups whose loop runs
 	}

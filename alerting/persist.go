@@ -110,8 +110,10 @@ func (e *Engine) save() {
 	}
 }
 
-// saver writes the state when asked, at most once per saveEvery, until
-// ctx ends; Run writes it a last time after.
+// saver writes the state saveEvery after it is asked, so requests in
+// between share one write and a send the dispatcher logs just after its
+// attempt is observed is in it, until ctx ends; Run writes it a last time
+// after.
 func (e *Engine) saver(ctx context.Context) {
 	for {
 		select {
@@ -119,7 +121,6 @@ func (e *Engine) saver(ctx context.Context) {
 			return
 		case <-e.dirty:
 		}
-		e.saveNow()
 		t := time.NewTimer(saveEvery)
 		select {
 		case <-ctx.Done():
@@ -127,6 +128,7 @@ func (e *Engine) saver(ctx context.Context) {
 			return
 		case <-t.C:
 		}
+		e.saveNow()
 	}
 }
 
