@@ -128,24 +128,6 @@ func dispatchAlertNames(n Notification) []string {
 	return out
 }
 
-// dispatchErrors collects reported errors.
-type dispatchErrors struct {
-	mu   sync.Mutex
-	errs []error
-}
-
-func (e *dispatchErrors) report(err error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.errs = append(e.errs, err)
-}
-
-func (e *dispatchErrors) list() []error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return append([]error(nil), e.errs...)
-}
-
 func (r *dispatchRecorder) callCount() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()

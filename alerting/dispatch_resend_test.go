@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/o2kit/o2kit/internal/o2test"
 )
 
 // dispatchForwarder is a recorder that asks to be resent every interval,
@@ -98,16 +100,16 @@ func TestDispatchResendFailureNotRetried(t *testing.T) {
 			}
 			return nil
 		}
-		var errs dispatchErrors
-		cfg.Errors = errs.report
+		var errs o2test.Errors
+		cfg.Errors = errs.Handle
 		d := runDispatcher(t, cfg)
 		d.put([]Alert{dispatchFiring("alertname", "Up")})
 		dispatchAdvance(3*time.Minute + time.Second)
 		assert.Equal(t, 3, am.callCount(), "30s, 1m30 failed, 2m30")
 		assert.Equal(t, []time.Duration{30 * time.Second, 150 * time.Second}, am.times())
 		assert.Len(t, chat.sent(), 1)
-		require.Len(t, errs.list(), 1)
-		assert.ErrorIs(t, errs.list()[0], assert.AnError)
+		require.Len(t, errs.All(), 1)
+		assert.ErrorIs(t, errs.All()[0], assert.AnError)
 	})
 }
 

@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/o2kit/o2kit/internal/o2test"
 )
 
 // dispatchAttempts collects observed dispatchAttempts.
@@ -70,10 +72,10 @@ func TestDispatchPermanentErrorNotRetried(t *testing.T) {
 		rs, rec := dispatchReceivers("team")
 		rec["team"].fail = func(int) error { return Permanent(errors.New("400 bad payload")) }
 		var obs dispatchAttempts
-		var errs dispatchErrors
+		var errs o2test.Errors
 		d := runDispatcher(t, dispatchConfig{
 			Route: Route{Receiver: "team"}, Receivers: rs, Observe: obs.observe,
-			Errors: errs.report,
+			Errors: errs.Handle,
 		})
 		d.put([]Alert{dispatchFiring("alertname", "A")})
 		dispatchAdvance(time.Minute)
@@ -81,8 +83,8 @@ func TestDispatchPermanentErrorNotRetried(t *testing.T) {
 		require.Len(t, got, 1)
 		assert.True(t, got[0].Final)
 		assert.True(t, IsPermanent(got[0].Err))
-		require.Len(t, errs.list(), 1)
-		assert.ErrorContains(t, errs.list()[0], "400 bad payload")
+		require.Len(t, errs.All(), 1)
+		assert.ErrorContains(t, errs.All()[0], "400 bad payload")
 
 		dispatchAdvance(5 * time.Minute)
 		assert.Len(t, obs.list(), 2, "not logged as sent: the next tick tries again")
@@ -94,10 +96,10 @@ func TestDispatchRetryGivesUp(t *testing.T) {
 		rs, rec := dispatchReceivers("team")
 		rec["team"].fail = func(int) error { return errors.New("timeout") }
 		var obs dispatchAttempts
-		var errs dispatchErrors
+		var errs o2test.Errors
 		d := runDispatcher(t, dispatchConfig{
 			Route: Route{Receiver: "team"}, Receivers: rs, Observe: obs.observe,
-			Errors: errs.report,
+			Errors: errs.Handle,
 			Retry:  retryPolicy{Initial: time.Second, Max: 4 * time.Second, MaxElapsed: 20 * time.Second},
 		})
 		d.put([]Alert{dispatchFiring("alertname", "A")})
@@ -110,8 +112,8 @@ func TestDispatchRetryGivesUp(t *testing.T) {
 		for _, at := range got[:len(got)-1] {
 			assert.False(t, at.Final)
 		}
-		require.Len(t, errs.list(), 1)
-		assert.ErrorContains(t, errs.list()[0], "timeout")
+		require.Len(t, errs.All(), 1)
+		assert.ErrorContains(t, errs.All()[0], "timeout")
 	})
 }
 

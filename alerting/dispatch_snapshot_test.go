@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/o2kit/o2kit/internal/o2test"
 )
 
 func TestDispatchSnapshotRestore(t *testing.T) {
@@ -59,8 +61,8 @@ func TestDispatchSnapshotRestore(t *testing.T) {
 
 func TestDispatchRestoreDropsBadSilence(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var errs dispatchErrors
-		d, err := newDispatcher(dispatchConfig{Route: Route{Receiver: "a"}, Receivers: map[string]Receiver{"a": {}}, Errors: errs.report})
+		var errs o2test.Errors
+		d, err := newDispatcher(dispatchConfig{Route: Route{Receiver: "a"}, Receivers: map[string]Receiver{"a": {}}, Errors: errs.Handle})
 		require.NoError(t, err)
 		now := time.Now()
 		d.restore(dispatchSnapshot{Silences: []Silence{
@@ -71,8 +73,8 @@ func TestDispatchRestoreDropsBadSilence(t *testing.T) {
 		list := d.silences()
 		require.Len(t, list, 1)
 		assert.Equal(t, "good", list[0].ID)
-		require.Len(t, errs.list(), 1)
-		assert.ErrorContains(t, errs.list()[0], `silence "bad"`)
+		require.Len(t, errs.All(), 1)
+		assert.ErrorContains(t, errs.All()[0], `silence "bad"`)
 		assert.Empty(t, d.acks())
 	})
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -13,33 +12,15 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/o2kit/o2kit"
 	"github.com/o2kit/o2kit/internal/o2test"
 )
 
-// errorLog is an error handler that keeps what it is given.
-type errorLog struct {
-	mu   sync.Mutex
-	errs []error
-}
-
-func (l *errorLog) Handle(err error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.errs = append(l.errs, err)
-}
-
-func (l *errorLog) text() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return errors.Join(l.errs...).Error()
-}
-
-var _ o2kit.ErrorHandler = (*errorLog)(nil)
+// errText joins the errors kept so far.
+func errText(errs *o2test.Errors) string { return errors.Join(errs.All()...).Error() }
 
 func TestSlowAndFailingRulesAreReported(t *testing.T) {
 	env := o2test.New(t)
-	errs := &errorLog{}
+	errs := &o2test.Errors{}
 	eng, err := NewEngine(env.Client, WithSlowRule(time.Nanosecond), WithErrorHandler(errs),
 		WithClock(o2test.Pinned), WithExternalLabels(map[string]string{"region": "eu-1"}),
 		WithGroups(Group{Name: "g", Rules: []Rule{
@@ -51,8 +32,8 @@ func TestSlowAndFailingRulesAreReported(t *testing.T) {
 	err = eng.Evaluate(t.Context())
 	require.Error(t, err, "the failing rule is returned")
 	assert.Contains(t, err.Error(), "g/BadSQL")
-	assert.Contains(t, errs.text(), "g/BadSQL")
-	assert.Contains(t, errs.text(), `rule "g/Up" is slow`)
+	assert.Contains(t, errText(errs), "g/BadSQL")
+	assert.Contains(t, errText(errs), `rule "g/Up" is slow`)
 	st := eng.Stats()
 	assert.Equal(t, uint64(1), st.Evaluations)
 	assert.Equal(t, uint64(1), st.RuleFailures)
@@ -64,7 +45,7 @@ func TestSlowAndFailingRulesAreReported(t *testing.T) {
 func TestNotificationsAreRecordedAndCounted(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		env := o2test.Bubble(t)
-		errs := &errorLog{}
+		errs := &o2test.Errors{}
 		broken := NotifierFunc(func(_ context.Context, _ *Notification) error {
 			return Permanent(errors.New("recipient rejected"))
 		})
@@ -90,8 +71,8 @@ func TestNotificationsAreRecordedAndCounted(t *testing.T) {
 		assert.Equal(t, uint64(1), st.NotificationsSent)
 		assert.Equal(t, uint64(1), st.NotificationsFailed)
 		assert.Equal(t, uint64(1), st.NotificationsGivenUp)
-		assert.Contains(t, errs.text(), `receiver "broken"`)
-		assert.Equal(t, 1, strings.Count(errs.text(), "recipient rejected"), "reported once")
+		assert.Contains(t, errText(errs), `receiver "broken"`)
+		assert.Equal(t, 1, strings.Count(errText(errs), "recipient rejected"), "reported once")
 
 		outcomes := map[string]string{}
 		for _, r := range env.Records(t, "alerts") {

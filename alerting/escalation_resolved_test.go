@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/o2kit/o2kit/internal/o2test"
 )
 
 func TestEscalationResolvedNotice(t *testing.T) {
@@ -195,8 +197,8 @@ func TestEscalationResolvedNoticeGivesUp(t *testing.T) {
 			}
 			return nil
 		}
-		var errs dispatchErrors
-		cfg.Errors = errs.report
+		var errs o2test.Errors
+		cfg.Errors = errs.Handle
 		d := runDispatcher(t, cfg)
 		a := dispatchFiring("alertname", "PaymentsDown", "rule", "pay")
 		d.put([]Alert{a})
@@ -204,8 +206,8 @@ func TestEscalationResolvedNoticeGivesUp(t *testing.T) {
 		d.put([]Alert{dispatchResolved(a)})
 		dispatchAdvance(time.Hour)
 		assert.Equal(t, 2, rec["sms"].callCount(), "a permanent failure is not retried")
-		require.Len(t, errs.list(), 1)
-		assert.ErrorContains(t, errs.list()[0], "number blocked")
+		require.Len(t, errs.All(), 1)
+		assert.ErrorContains(t, errs.All()[0], "number blocked")
 		assert.Empty(t, d.snapshot().Notices, "dropped once given up while running")
 	})
 }

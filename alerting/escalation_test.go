@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/o2kit/o2kit/internal/o2test"
 )
 
 // escalationConfig routes everything to chat; rule "pay" escalates to SMS
@@ -117,14 +119,14 @@ func TestDispatchEscalationRetriesAfterFailure(t *testing.T) {
 			}
 			return nil
 		}
-		var errs dispatchErrors
-		cfg.Errors = errs.report
+		var errs o2test.Errors
+		cfg.Errors = errs.Handle
 		d := runDispatcher(t, cfg)
 		d.put([]Alert{dispatchFiring("alertname", "PaymentsDown", "rule", "pay")})
 		dispatchAdvance(time.Hour)
 		assert.Equal(t, []time.Duration{15 * time.Minute}, rec["sms"].times(), "tried again a group interval later")
-		require.Len(t, errs.list(), 1)
-		assert.ErrorIs(t, errs.list()[0], assert.AnError)
+		require.Len(t, errs.All(), 1)
+		assert.ErrorIs(t, errs.All()[0], assert.AnError)
 	})
 }
 

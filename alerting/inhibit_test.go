@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/o2kit/o2kit/internal/o2test"
 )
 
 func TestInhibitRuleInhibits(t *testing.T) {
@@ -131,10 +133,10 @@ func TestDispatchRuleSuppression(t *testing.T) {
 func TestDispatchReportsBadRuleOnce(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		rs, rec := dispatchReceivers("team")
-		var errs dispatchErrors
+		var errs o2test.Errors
 		d := runDispatcher(t, dispatchConfig{
 			Route: Route{Receiver: "team"}, Receivers: rs,
-			Errors: errs.report,
+			Errors: errs.Handle,
 			Rule: func(id string) (Rule, bool) {
 				return Rule{ID: id, Receivers: []string{"nobody"}, Suppress: []Suppression{{Source: []string{"("}}},
 					Escalation: []Tier{{After: -time.Minute}}}, true
@@ -145,10 +147,10 @@ func TestDispatchReportsBadRuleOnce(t *testing.T) {
 		dispatchAdvance(time.Minute)
 		d.put([]Alert{a})
 		dispatchAdvance(time.Minute)
-		require.Len(t, errs.list(), 1, "reported once, not at every evaluation")
-		assert.ErrorContains(t, errs.list()[0], `receivers: unknown receiver "nobody"`)
-		assert.ErrorContains(t, errs.list()[0], "suppression 0")
-		assert.ErrorContains(t, errs.list()[0], "negative after")
+		require.Len(t, errs.All(), 1, "reported once, not at every evaluation")
+		assert.ErrorContains(t, errs.All()[0], `receivers: unknown receiver "nobody"`)
+		assert.ErrorContains(t, errs.All()[0], "suppression 0")
+		assert.ErrorContains(t, errs.All()[0], "negative after")
 		assert.Len(t, rec["team"].sent(), 1, "the route's receiver takes over")
 	})
 }
