@@ -54,7 +54,7 @@ type group struct {
 	// run is held while an evaluation's results are applied, and by a
 	// rule edit while it copies the group's alert state, so an edit never
 	// starts from the state before an evaluation whose results then land
-	// a second time. Lock order: Engine.mu, then run.
+	// a second time. Lock order: Engine.editMu, run, Engine.mu.
 	run     sync.Mutex
 	retired bool // replaced by an edit: its evaluations are dropped; guarded by run
 }

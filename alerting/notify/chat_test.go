@@ -45,9 +45,8 @@ func chatNotification(status string, sev alerting.Severity) *alerting.Notificati
 // chatRecorder keeps what a fake robot received, for the test goroutine to
 // check after Notify returned.
 type chatRecorder[T any] struct {
-	mu    sync.Mutex
-	reqs  []T
-	calls int
+	mu   sync.Mutex
+	reqs []T
 }
 
 func (r *chatRecorder[T]) add(v T) {
