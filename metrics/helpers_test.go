@@ -86,14 +86,6 @@ func devClient(t *testing.T, opts ...o2kit.Option) (*o2kit.Client, *o2server.Ser
 // bubbleClient returns a client of an in-memory dev server, for synctest.
 func bubbleClient(t *testing.T) (*o2kit.Client, *o2server.Server) {
 	t.Helper()
-	srv := o2server.New()
-	user, pass := srv.RootUser()
-	c, err := o2kit.New(o2kit.WithEndpoint("http://o2.test"), o2kit.WithBasicAuth(user, pass),
-		o2kit.WithHTTPClient(o2test.InMemory(srv)), o2kit.WithFlushInterval(time.Hour))
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		_ = c.Shutdown(context.Background())
-		srv.Close()
-	})
-	return c, srv
+	env := o2test.Bubble(t)
+	return env.Client, env.Server
 }
