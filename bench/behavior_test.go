@@ -68,10 +68,7 @@ func eventContext() context.Context {
 func benchTracker(b *testing.B, parallel bool, record func(*behavior.Tracker, context.Context) error) {
 	srv := startChild(b)
 	var errs Errors
-	c, err := srv.Client(&errs)
-	if err != nil {
-		b.Fatal(err)
-	}
+	c := callerClient(b, srv, &errs)
 	t, err := behavior.NewTracker(c)
 	if err != nil {
 		b.Fatal(err)
@@ -80,6 +77,7 @@ func benchTracker(b *testing.B, parallel bool, record func(*behavior.Tracker, co
 	measureCaller(b, parallel, func() { _ = record(t, ctx) })
 	flushAndClose(b, c)
 	b.ReportMetric(100*float64(srv.Count(Org, behaviorStream))/float64(b.N), "delivered-%")
+	reportDropped(b, c)
 }
 
 // quiet drops the peers' log lines.

@@ -34,15 +34,13 @@ func BenchmarkCallerCost(b *testing.B) {
 func benchO2kitEmit(b *testing.B, parallel bool) {
 	srv := startChild(b)
 	var errs Errors
-	c, err := srv.Client(&errs)
-	if err != nil {
-		b.Fatal(err)
-	}
+	c := callerClient(b, srv, &errs)
 	ctx := context.Background()
 	rec := Record("bench")
 	measureCaller(b, parallel, func() { _ = c.Emit(ctx, rec) })
 	flushAndClose(b, c)
 	b.ReportMetric(100*float64(srv.Count(Org, "bench"))/float64(b.N), "delivered-%")
+	reportDropped(b, c)
 }
 
 func benchSlogDiscard(b *testing.B) {

@@ -60,3 +60,25 @@ func flushAndClose(tb testing.TB, c *o2kit.Client) {
 		tb.Logf("shutdown: %v", err)
 	}
 }
+
+// callerClient is the client of the caller-cost benchmarks. When the
+// exporter falls behind it waits for room (o2kit.Block) instead of
+// dropping, so that every record a benchmark times was encoded and queued:
+// with the default DropNewest, a record refused at a full buffer skips its
+// encoding, and a client that falls behind would look cheaper to its
+// caller than one that keeps up. The wait is off the caller's CPU, which
+// cpu-ns/op measures; ns/op includes it.
+func callerClient(b *testing.B, srv *Server, errs *Errors) *o2kit.Client {
+	b.Helper()
+	c, err := srv.Client(errs, o2kit.WithOverflow(o2kit.Block(time.Minute)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return c
+}
+
+// reportDropped reports the share of the b.N records the client dropped,
+// as dropped-%: the caller-cost figures hold for every record only at 0.
+func reportDropped(b *testing.B, c *o2kit.Client) {
+	b.ReportMetric(100*float64(c.Stats().Dropped)/float64(b.N), "dropped-%")
+}

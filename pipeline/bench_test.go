@@ -98,13 +98,16 @@ func BenchmarkEmit(b *testing.B) {
 		name string
 		p    []o2kit.Processor
 	}{{"plain", nil}, {"default_chain", []o2kit.Processor{Default("checkout")}}} {
-		c, err := o2kit.New(o2kit.WithEndpoint(url), o2kit.WithBasicAuth(user, pass), o2kit.WithProcessors(chain.p...))
+		c, err := o2kit.New(o2kit.WithEndpoint(url), o2kit.WithBasicAuth(user, pass), o2kit.WithProcessors(chain.p...),
+			o2kit.WithOverflow(o2kit.Block(time.Minute)))
 		require.NoError(b, err)
 		for _, rec := range benchRecords {
 			b.Run(chain.name+"/"+rec.name, func(b *testing.B) {
 				r := o2kit.Record{Stream: "app", Attrs: rec.attrs()}
 				ctx := context.Background()
+				before := c.Stats().Dropped
 				loop(b, func() { _ = c.Emit(ctx, r) })
+				b.ReportMetric(100*float64(c.Stats().Dropped-before)/float64(b.N), "dropped-%")
 			})
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
