@@ -75,6 +75,10 @@ const maxOwnID = 128
 // still holds it.
 // Groups with an empty key are inline (their attributes stand at the top
 // level), so they are searched too, up to maxInlineDepth levels down.
+// The first such attribute decides. An empty id, one longer than
+// maxOwnID, or one that JSON would need escaped is not kept, and the
+// record gets a new id: ids are written as they are, and a quote in one
+// would break its line and with it the whole batch.
 func ownID(attrs []slog.Attr, key string) (string, bool) {
 	return ownIDAt(attrs, key, 0)
 }
@@ -85,7 +89,7 @@ func ownIDAt(attrs []slog.Attr, key string, depth int) (string, bool) {
 		switch {
 		case a.Key == key && a.Value.Kind() == slog.KindString:
 			s := a.Value.String()
-			return s, s != "" && len(s) <= maxOwnID
+			return s, s != "" && len(s) <= maxOwnID && wire.SafeID(s)
 		case a.Key == "" && a.Value.Kind() == slog.KindGroup && depth < maxInlineDepth:
 			if s, ok := ownIDAt(a.Value.Group(), key, depth+1); ok || s != "" {
 				return s, ok

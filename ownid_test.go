@@ -21,6 +21,10 @@ func TestRecordKeepsItsOwnID(t *testing.T) {
 		{slog.String("case", "long"), slog.String("o2kit_id", long)},
 		{slog.String("case", "nested"), slog.Group("o2kit", slog.String("id", own))},
 		{slog.String("case", "inline"), slog.Group("", slog.Group("", slog.String("o2kit_id", own+"-inline")))},
+		{slog.String("case", "quote"), slog.String("o2kit_id", `ord"1`)},
+		{slog.String("case", "backslash"), slog.String("o2kit_id", `ord\1`)},
+		{slog.String("case", "control"), slog.String("o2kit_id", "ord\n1")},
+		{slog.String("case", "utf8"), slog.String("o2kit_id", "ordé1")},
 	} {
 		require.NoError(t, c.Emit(t.Context(), Record{Stream: "ids", Attrs: attrs}))
 	}
@@ -29,10 +33,10 @@ func TestRecordKeepsItsOwnID(t *testing.T) {
 	for _, r := range srv.Records("default", "ids") {
 		byCase[r["case"].(string)] = r
 	}
-	require.Len(t, byCase, 6)
+	require.Len(t, byCase, 10, "an id JSON would need escaped must not break the batch")
 	assert.Equal(t, own, byCase["own"]["o2kit_id"], "a record read back or restored keeps its id")
 	assert.Equal(t, own+"-inline", byCase["inline"]["o2kit_id"], "an inline group's attributes stand at the top level")
-	for _, k := range []string{"number", "empty", "long", "nested"} {
+	for _, k := range []string{"number", "empty", "long", "nested", "quote", "backslash", "control", "utf8"} {
 		id, _ := byCase[k]["o2kit_id"].(string)
 		assert.Len(t, id, 36, "%s: a field that is not a usable id gets a new one", k)
 		assert.NotEqual(t, own, id, k)

@@ -66,6 +66,10 @@ func (e *Encoder) AppendRecord(dst []byte, micros int64, id []byte, attrs []slog
 	return append(dst, '}', '\n')
 }
 
+// SafeID reports whether id may be written into a record as it is, as
+// AppendRecord writes the id it is given: it needs no escaping in JSON.
+func SafeID(id string) bool { return safePrefix(id) == len(id) }
+
 // attr appends a under the current group prefix. The hot path works on
 // dst, not on a field, so the buffer stays in registers.
 func (e *Encoder) attr(dst []byte, a *slog.Attr, depth int) []byte {
