@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"slices"
+	"unicode/utf8"
 
 	"github.com/o2kit/o2kit/internal/norm"
 )
@@ -28,6 +29,18 @@ func (e *Encoder) rawJSON(key string, raw []byte, depth int) {
 		}
 		e.writeKey(key)
 		e.buf = AppendString(e.buf, string(raw))
+	case '"':
+		e.writeKey(key)
+		if utf8.Valid(raw) {
+			e.buf = append(e.buf, raw...)
+			return
+		}
+		// encoding/json passes a MarshalJSON result's bytes on as they
+		// are, invalid UTF-8 included, and one such line makes the server
+		// refuse the whole batch: decoding replaces it, as AppendString does.
+		var s string
+		_ = json.Unmarshal(raw, &s)
+		e.buf = AppendString(e.buf, s)
 	default:
 		e.writeKey(key)
 		e.buf = append(e.buf, raw...)
