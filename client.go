@@ -210,7 +210,8 @@ func (c *Client) Emit(ctx context.Context, r Record) error {
 }
 
 // EmitAs is [Client.Emit] for a record of another stream type, such as a
-// metrics sample.
+// metrics sample. A metrics sample the server would refuse is dropped
+// with [ErrInvalidSample].
 func (c *Client) EmitAs(ctx context.Context, typ StreamType, r Record) error {
 	if typ == Traces {
 		return errors.New("o2kit: traces take OTLP bodies: use EmitOTLP")

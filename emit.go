@@ -62,6 +62,13 @@ func (c *Client) encode(ctx context.Context, es *encState, typ StreamType, r Rec
 		}
 	}
 	es.buf = es.enc.AppendRecordStatic(es.buf[:0], micros, id, r.Attrs, static)
+	if typ == Metrics {
+		// The metrics endpoint refuses a whole batch for one bad sample.
+		if err := wire.CheckSample(es.buf); err != nil {
+			st.c.dropped.Add(1)
+			return fmt.Errorf("%w: %w", ErrInvalidSample, err)
+		}
+	}
 	return c.take(ctx, st, es.buf, micros)
 }
 

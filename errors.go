@@ -18,6 +18,11 @@ var (
 	ErrRecordTooLarge = errors.New("o2kit: record larger than the batch byte limit")
 	// ErrNoStream is returned by Emit for a record without a stream name.
 	ErrNoStream = errors.New("o2kit: record has no stream")
+	// ErrInvalidSample is returned by EmitAs for a [Metrics] record the
+	// metrics endpoint would refuse, and with it the whole batch: one
+	// without a string __name__ or a finite numeric value, or with an
+	// unknown __type__. The record is dropped (and counted).
+	ErrInvalidSample = errors.New("o2kit: invalid metrics sample")
 	// ErrStreamNotFound matches a *SearchError for a stream the server does
 	// not have (code 20002).
 	ErrStreamNotFound = errors.New("o2kit: stream not found")

@@ -1,0 +1,164 @@
+package o2kit
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"math"
+	"math/big"
+
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// rawJSON is a json.Marshaler that returns fixed bytes.
+type rawJSON string
+
+func (r rawJSON) MarshalJSON() ([]byte, error) { return []byte(r), nil }
+
+type selfValuer struct{}
+
+func (v selfValuer) LogValue() slog.Value { return slog.AnyValue(v) }
+
+type panicValuer struct{}
+
+func (panicValuer) LogValue() slog.Value { panic("boom") }
+
+type panicErr struct{}
+
+func (panicErr) Error() string { panic("boom") }
+
+type cyclic struct{ Next *cyclic }
+
+// badLogInputs are records one caller may pass that must not cost the
+// records around them.
+func badLogInputs() map[string][]slog.Attr {
+	huge := new(big.Int).Exp(big.NewInt(10), big.NewInt(400), nil)
+	cyc := &cyclic{}
+	cyc.Next = cyc
+	deep := slog.Int("leaf", 1)
+	for range 100 {
+		deep = slog.Group("g", deep)
+	}
+	return map[string][]slog.Attr{
+		"empty key":           {slog.String("", "v")},
+		"punct key":           {slog.String("...", "v")},
+		"huge key":            {slog.String(strings.Repeat("K", 70000), "v")},
+		"invalid utf8 key":    {slog.String("k\xff\xfe", "v")},
+		"nul key":             {slog.String("k\x00", "v")},
+		"timestamp key":       {slog.String("@timestamp", "v"), slog.Int("_Timestamp", 3)},
+		"id key":              {slog.Int("o2kit-id", 3)},
+		"_id int":             {slog.Int("_id", 3)},
+		"_id float nan":       {slog.Float64("@id", math.NaN())},
+		"colliding keys":      {slog.Int("a.b", 1), slog.String("A-B", "x")},
+		"unicode key":         {slog.String("世界", "v"), slog.String("Ünï", "v")},
+		"invalid utf8 value":  {slog.String("s", "\xff\xfe")},
+		"nul value":           {slog.String("s", "a\x00b")},
+		"u2028":               {slog.String("s", "a\u2028b\u2029")},
+		"huge value":          {slog.String("s", strings.Repeat("v", 900<<10))},
+		"nan inf":             {slog.Float64("nan", math.NaN()), slog.Float64("inf", math.Inf(1)), slog.Float64("ninf", math.Inf(-1))},
+		"max uint64":          {slog.Uint64("u", math.MaxUint64)},
+		"times":               {slog.Time("z", time.Time{}), slog.Time("far", time.Date(99999, 1, 1, 0, 0, 0, 0, time.UTC)), slog.Time("loc", time.Date(2026, 1, 1, 0, 0, 0, 0, time.FixedZone("odd\"zone", 3601)))},
+		"durations":           {slog.Duration("d", math.MaxInt64), slog.Duration("n", math.MinInt64)},
+		"deep groups":         {deep},
+		"inline groups":       {slog.Group("", slog.Group("", slog.Int("in", 1)))},
+		"self valuer":         {slog.Any("v", selfValuer{})},
+		"panic valuer":        {slog.Any("v", panicValuer{})},
+		"panic error":         {slog.Any("err", panicErr{})},
+		"raw invalid utf8":    {slog.Any("r", rawJSON("\"\xff\""))},
+		"raw huge number":     {slog.Any("r", rawJSON("1e400"))},
+		"big int":             {slog.Any("b", huge)},
+		"raw object bad utf8": {slog.Any("r", rawJSON("{\"a\xff\":\"\xfe\"}"))},
+		"rawmessage":          {slog.Any("r", json.RawMessage("\"\xc3\""))},
+		"map int keys":        {slog.Any("m", map[int]string{1: "a"})},
+		"cyclic":              {slog.Any("c", cyc)},
+		"bytes":               {slog.Any("b", []byte("\xff\x00"))},
+		"chan func":           {slog.Any("c", make(chan int)), slog.Any("f", func() {})},
+		"error":               {slog.Any("err", errors.New("bad \xff"))},
+	}
+}
+
+// byCase counts the stored records of a stream by their "case" field.
+func byCase(recs []map[string]any) (good, bad int) {
+	for _, r := range recs {
+		switch r["case"] {
+		case "good":
+			good++
+		case "bad":
+			bad++
+		}
+	}
+	return good, bad
+}
+
+// emitAround emits a good record, bad and another good record to bad's
+// stream with emit, flushes, and checks that both good records arrived
+// and that bad was either stored or refused by emit and counted.
+func emitAround(t *testing.T, c *Client, log *errLog, emit func(Record) error, stored func() []map[string]any, bad Record, good []slog.Attr) {
+	t.Helper()
+	rec := func(n int) Record {
+		return Record{Stream: bad.Stream, Attrs: append([]slog.Attr{slog.String("case", "good"), slog.Int("n", n)}, good...)}
+	}
+	bad.Attrs = append([]slog.Attr{slog.String("case", "bad")}, bad.Attrs...)
+	require.NoError(t, emit(rec(1)))
+	err := emit(bad)
+	require.NoError(t, emit(rec(2)))
+	require.NoError(t, c.Flush(t.Context()))
+	goods, bads := byCase(stored())
+	assert.Equal(t, 2, goods, "the records around the bad one: emit: %v; background: %v", err, log.all())
+	if err != nil {
+		assert.Zero(t, bads)
+		assert.EqualValues(t, 1, c.Stats().Dropped, "a refused record is counted")
+	} else {
+		assert.Equal(t, 1, bads, "a record Emit took is stored: %v", log.all())
+	}
+}
+
+func TestBadLogRecordLosesNothingElse(t *testing.T) {
+	for name, attrs := range badLogInputs() {
+		t.Run(name, func(t *testing.T) {
+			srv, url := devServer(t)
+			c, log := newClient(t, srv, url)
+			emit := func(r Record) error { return c.Emit(t.Context(), r) }
+			stored := func() []map[string]any { return srv.Records("default", "bad") }
+			emitAround(t, c, log, emit, stored, Record{Stream: "bad", Attrs: attrs}, nil)
+		})
+	}
+}
+
+func TestBadMetricLosesNothingElse(t *testing.T) {
+	for name, attrs := range map[string][]slog.Attr{
+		"no value":      {slog.String("__name__", "cpu")},
+		"nan value":     {slog.String("__name__", "cpu"), slog.Float64("value", math.NaN())},
+		"inf value":     {slog.String("__name__", "cpu"), slog.Float64("value", math.Inf(1))},
+		"string value":  {slog.String("__name__", "cpu"), slog.String("value", "high")},
+		"bool value":    {slog.String("__name__", "cpu"), slog.Bool("value", true)},
+		"bad type":      {slog.String("__name__", "cpu"), slog.String("__type__", "meter"), slog.Float64("value", 1)},
+		"odd case type": {slog.String("__name__", "cpu"), slog.String("__type__", "GAUGE"), slog.Float64("value", 1)},
+		"int type":      {slog.String("__name__", "cpu"), slog.Int("__type__", 1), slog.Float64("value", 1)},
+		"no name":       {slog.Float64("value", 1)},
+		"int name":      {slog.Int("__name__", 3), slog.Float64("value", 1)},
+		"value twice":   {slog.String("__name__", "cpu"), slog.Float64("value", 1), slog.String("Value", "x")},
+		"value fixed":   {slog.String("__name__", "cpu"), slog.String("Value", "x"), slog.Float64("value", 1)},
+		"grouped value": {slog.String("__name__", "cpu"), slog.Group("g", slog.Float64("value", 1))},
+		"inline value":  {slog.String("__name__", "cpu"), slog.Group("", slog.Float64("value", 1))},
+		"null value":    {slog.String("__name__", "cpu"), slog.Any("value", nil)},
+		"raw value":     {slog.String("__name__", "cpu"), slog.Any("value", json.RawMessage("1e400"))},
+		"map value":     {slog.String("__name__", "cpu"), slog.Any("value", map[string]int{"a": 1})},
+		"label nan":     {slog.String("__name__", "cpu"), slog.Float64("value", 1), slog.Float64("x", math.NaN())},
+		"label quote":   {slog.String("__name__", "cpu"), slog.Float64("value", 1), slog.String("x\"", "v\",\"value\":\"")},
+		"max uint":      {slog.String("__name__", "cpu"), slog.Uint64("value", math.MaxUint64)},
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv, url := devServer(t)
+			c, log := newClient(t, srv, url)
+			emit := func(r Record) error { return c.EmitAs(t.Context(), Metrics, r) }
+			stored := func() []map[string]any { return srv.RecordsOf("default", "metrics", "cpu") }
+			emitAround(t, c, log, emit, stored, Record{Stream: "cpu", Attrs: attrs}, []slog.Attr{slog.String("__name__", "cpu"), slog.Int("value", 1)})
+		})
+	}
+}
