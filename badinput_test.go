@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"math"
 	"math/big"
+	"strconv"
 
 	"strings"
 	"testing"
@@ -40,12 +41,17 @@ func badLogInputs() map[string][]slog.Attr {
 	huge := new(big.Int).Exp(big.NewInt(10), big.NewInt(400), nil)
 	cyc := &cyclic{}
 	cyc.Next = cyc
+	many := make([]slog.Attr, 1100)
+	for i := range many {
+		many[i] = slog.Int("f"+strconv.Itoa(i), i)
+	}
 	deep := slog.Int("leaf", 1)
 	for range 100 {
 		deep = slog.Group("g", deep)
 	}
 	return map[string][]slog.Attr{
 		"empty key":           {slog.String("", "v")},
+		"many fields":         many,
 		"punct key":           {slog.String("...", "v")},
 		"huge key":            {slog.String(strings.Repeat("K", 70000), "v")},
 		"invalid utf8 key":    {slog.String("k\xff\xfe", "v")},
@@ -161,4 +167,42 @@ func TestBadMetricLosesNothingElse(t *testing.T) {
 			emitAround(t, c, log, emit, stored, Record{Stream: "cpu", Attrs: attrs}, []slog.Attr{slog.String("__name__", "cpu"), slog.Int("value", 1)})
 		})
 	}
+}
+
+// TestBatchOverTheColumnLimit checks records that each have a few hundred
+// fields of their own: together they bring more columns than the server
+// takes in one batch, which it would drop whole. (The dev server keeps a
+// stream in a SQLite table, which holds at most 2000 columns.)
+func TestBatchOverTheColumnLimit(t *testing.T) {
+	srv, url := devServer(t)
+	c, log := newClient(t, srv, url)
+	for i := range 6 {
+		attrs := []slog.Attr{slog.String("case", "good"), slog.Any("null", nil)}
+		for j := range 250 {
+			attrs = append(attrs, slog.Int("r"+strconv.Itoa(i)+"_"+strconv.Itoa(j), j))
+		}
+		require.NoError(t, c.Emit(t.Context(), Record{Stream: "wide", Attrs: attrs}))
+	}
+	require.NoError(t, c.Flush(t.Context()))
+	goods, _ := byCase(srv.Records("default", "wide"))
+	assert.Equal(t, 6, goods, "%v", log.all())
+	assert.Empty(t, log.all())
+	assert.EqualValues(t, 6, c.Stats().Sent)
+}
+
+func TestRecordOverTheColumnLimit(t *testing.T) {
+	srv, url := devServer(t)
+	c, _ := newClient(t, srv, url)
+	attrs := make([]slog.Attr, maxColumns-2) // with _timestamp and o2kit_id
+	for i := range attrs {
+		attrs[i] = slog.Int("f"+strconv.Itoa(i), i)
+	}
+	require.NoError(t, c.Emit(t.Context(), Record{Stream: "wide", Attrs: attrs}))
+	nulls := append(attrs[:len(attrs):len(attrs)], slog.Float64("nan", math.NaN()))
+	require.NoError(t, c.Emit(t.Context(), Record{Stream: "wide", Attrs: nulls}), "a null makes no column")
+	err := c.Emit(t.Context(), Record{Stream: "wide", Attrs: append(nulls, slog.Int("one_more", 1))})
+	require.ErrorIs(t, err, ErrTooManyFields)
+	require.NoError(t, c.Flush(t.Context()))
+	assert.Len(t, srv.Records("default", "wide"), 2)
+	assert.EqualValues(t, 1, c.Stats().Dropped)
 }

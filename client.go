@@ -203,8 +203,8 @@ func (c *Client) Streams() Streams { return c.cfg.streams }
 // Emit queues a record for its stream. It never blocks by default and
 // ignores ctx's cancellation (ctx is passed to processors, and bounds the
 // wait of a [Block] overflow). It returns nil when the record was taken;
-// ErrOverflow, ErrRecordTooLarge, ErrNoStream or ErrClosed when it was
-// dropped (and counted); or a processor's error.
+// ErrOverflow, ErrRecordTooLarge, ErrTooManyFields, ErrNoStream or
+// ErrClosed when it was dropped (and counted); or a processor's error.
 func (c *Client) Emit(ctx context.Context, r Record) error {
 	return c.emit(ctx, Logs, r)
 }

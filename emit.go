@@ -69,8 +69,20 @@ func (c *Client) encode(ctx context.Context, es *encState, typ StreamType, r Rec
 			return fmt.Errorf("%w: %w", ErrInvalidSample, err)
 		}
 	}
+	if n := wire.Columns(es.buf, maxColumns); n > maxColumns {
+		// The server would drop the whole batch holding this record.
+		st.c.dropped.Add(1)
+		return fmt.Errorf("%w: more than %d fields with a value", ErrTooManyFields, maxColumns)
+	}
 	return c.take(ctx, st, es.buf, micros)
 }
+
+// maxColumns is the most fields a request's records for one stream may
+// have together: OpenObserve's ZO_COLS_PER_RECORD_LIMIT (1000), less one
+// for the field the server or the client may add (__hash__ to a metrics
+// sample, original_timestamp to a re-stamped record). The server drops a
+// batch with more as a whole, answering 200.
+const maxColumns = 1000 - 1
 
 // maxOwnID is the longest id a record may bring with it.
 const maxOwnID = 128

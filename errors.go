@@ -18,6 +18,11 @@ var (
 	ErrRecordTooLarge = errors.New("o2kit: record larger than the batch byte limit")
 	// ErrNoStream is returned by Emit for a record without a stream name.
 	ErrNoStream = errors.New("o2kit: record has no stream")
+	// ErrTooManyFields is returned by Emit for a record with more fields,
+	// after flattening, than OpenObserve takes in one batch (999 with a
+	// value other than null); the server would drop the whole batch
+	// holding it. The record is dropped (and counted).
+	ErrTooManyFields = errors.New("o2kit: record has more fields than the server takes")
 	// ErrInvalidSample is returned by EmitAs for a [Metrics] record the
 	// metrics endpoint would refuse, and with it the whole batch: one
 	// without a string __name__ or a finite numeric value, or with an

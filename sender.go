@@ -74,10 +74,21 @@ func (c *Client) deliver(b *batch) {
 	}
 }
 
-// post sends body (n records) and tallies the answer. A 413 splits the
-// records in two and sends each half; a single record the server finds too
-// large is dead-lettered.
+// post sends body (n records) and tallies the answer. Records whose fields
+// together exceed the server's column limit go in several requests. A 413
+// splits the records in two and sends each half; a single record the
+// server finds too large is dead-lettered.
 func (c *Client) post(ctx context.Context, st *stream, body []byte, n int, t *tally) {
+	if st.typ != Traces {
+		// Records that each fit may bring more fields together than the
+		// server takes in one batch: it would drop them all.
+		if runs := wire.SplitColumns(body, maxColumns); len(runs) > 1 {
+			for _, run := range runs {
+				c.post(ctx, st, run, wire.Lines(run), t)
+			}
+			return
+		}
+	}
 	payload, contentType := body, "application/json"
 	switch st.typ {
 	case Metrics:

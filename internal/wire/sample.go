@@ -93,7 +93,13 @@ func members(line []byte, f func(key, val []byte)) error {
 		if i < len(line) && line[i] == '"' {
 			vend = stringEnd(line, i) + 1
 		} else {
-			vend = i + bytes.IndexAny(line[i:], ",}")
+			vend = i
+			for vend < len(line) && line[vend] != ',' && line[vend] != '}' {
+				vend++
+			}
+			if vend == len(line) {
+				vend = -1
+			}
 		}
 		if vend <= i {
 			return errors.New("malformed value")
@@ -105,18 +111,24 @@ func members(line []byte, f func(key, val []byte)) error {
 }
 
 // stringEnd returns the index of the quote that ends the JSON string
-// starting at line[i], or -1.
+// starting at line[i], or -1. A quote ends it unless an odd number of
+// backslashes comes before it.
 func stringEnd(line []byte, i int) int {
 	if i >= len(line) || line[i] != '"' {
 		return -1
 	}
-	for j := i + 1; j < len(line); j++ {
-		switch line[j] {
-		case '\\':
-			j++
-		case '"':
+	for j := i + 1; ; j++ {
+		k := bytes.IndexByte(line[j:], '"')
+		if k < 0 {
+			return -1
+		}
+		j += k
+		b := j - 1
+		for b > i && line[b] == '\\' {
+			b--
+		}
+		if (j-1-b)%2 == 0 {
 			return j
 		}
 	}
-	return -1
 }
