@@ -3,6 +3,7 @@ package wire
 import (
 	"encoding/json"
 	"log/slog"
+	"math"
 	"testing"
 	"unicode/utf8"
 
@@ -26,4 +27,35 @@ func TestAppendRecordMarshalerInvalidUTF8(t *testing.T) {
 		assert.Contains(t, got, `"after":1`)
 	}
 	assert.Contains(t, encode(slog.Any("r", rawMarshaler("\"a\xffb\""))), "\"r\":\"a\ufffdb\"")
+}
+
+// TestAppendRecordDocID pins that a top-level _id field is always a
+// string or absent: OpenObserve's write path fails the whole request on
+// any other _id.
+func TestAppendRecordDocID(t *testing.T) {
+	const head = `{"_timestamp":1700000000000000,"o2kit_id":"id-1",`
+	for _, c := range []struct {
+		attr slog.Attr
+		want string
+	}{
+		{slog.String("_id", "doc-1"), `"_id":"doc-1"`},
+		{slog.Int("_id", -7), `"_id":"-7"`},
+		{slog.Uint64("@ID", 18446744073709551615), `"_id":"18446744073709551615"`},
+		{slog.Float64(".id", 2), `"_id":"2.0"`},
+		{slog.Bool("_id", true), `"_id":"true"`},
+		{slog.Duration("_id", 3), `"_id":"3"`},
+		{slog.Any("_id", json.Number("12")), `"_id":"12"`},
+		{slog.Any("_id", []int{1}), `"_id":"[1]"`},
+		{slog.Any("_id", map[string]int{"a": 1}), `"_id_a":1`},
+		{slog.Group("", slog.Int("_id", 5)), `"_id":"5"`},
+		{slog.Group("x", slog.Int("_id", 5)), `"x__id":5`},
+	} {
+		got := encode(c.attr, slog.Int("after", 1))
+		require.True(t, json.Valid([]byte(got)), got)
+		assert.Equal(t, head+c.want+`,"after":1}`+"\n", got, "%v", c.attr)
+	}
+	for _, a := range []slog.Attr{slog.Float64("_id", math.NaN()), slog.Any("_id", nil)} {
+		assert.Equal(t, head+`"after":1}`+"\n", encode(a, slog.Int("after", 1)), "%v: null is left out", a)
+	}
+	assert.Equal(t, `,"_id":"1"`, string(NewStatic("o2kit_id", []slog.Attr{slog.Int("_id", 1)}).frags[0]))
 }

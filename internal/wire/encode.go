@@ -90,9 +90,14 @@ func (e *Encoder) attr(dst []byte, a *slog.Attr, depth int) []byte {
 		return dst
 	}
 	if kind == slog.KindAny {
-		return e.anyAttr(dst, mark, a.Value.Any(), depth)
+		dst = e.anyAttr(dst, mark, a.Value.Any(), depth)
+	} else {
+		dst = appendValue(dst, kind, a.Value)
 	}
-	return appendValue(dst, kind, a.Value)
+	if kind != slog.KindString && len(dst) > mark+2 && dst[mark+2] == '_' {
+		dst = docID(dst, mark)
+	}
+	return dst
 }
 
 // appendOpen appends `,"key":` for the key k under the current group
