@@ -252,3 +252,52 @@ func FuzzBadRecord(f *testing.F) {
 		require.Equal(t, 2, goods, "bad record's emit: %v", err)
 	})
 }
+
+// TestBadStaticFieldLosesNothingElse gives the bad attributes to a static
+// processor, once last (the encoded fast path) and once followed by
+// another processor (the Process path), and checks the good records
+// around a record that gets them.
+func TestBadStaticFieldLosesNothingElse(t *testing.T) {
+	pass := ProcessorFunc(func(_ context.Context, r Record) (Record, error) { return r, nil })
+	for name, attrs := range badLogInputs() {
+		for _, path := range []string{"static", "process"} {
+			t.Run(name+"/"+path, func(t *testing.T) {
+				ps := []Processor{fields(attrs)}
+				if path == "process" {
+					ps = append(ps, pass)
+				}
+				srv, url := devServer(t)
+				c, log := newClient(t, srv, url, WithProcessors(ps...))
+				emit := func(r Record) error { return c.Emit(t.Context(), r) }
+				stored := func() []map[string]any { return srv.Records("default", "bad") }
+				// The good records have every static key, so get none.
+				var good []slog.Attr
+				for _, a := range attrs {
+					if a.Key != "" {
+						good = append(good, slog.String(a.Key, "own"))
+					}
+				}
+				if len(good) > 900 {
+					t.Skip("the good records would be too wide themselves")
+				}
+				emitAround(t, c, log, emit, stored, Record{Stream: "bad"}, good)
+			})
+		}
+	}
+}
+
+// TestIDFieldThatHoldsTime checks that an id field named as a field that
+// holds a record's time is refused: written after _timestamp, the id would
+// replace the record's time, and the server would refuse every record.
+func TestIDFieldThatHoldsTime(t *testing.T) {
+	for _, name := range []string{"_timestamp", OriginalTimestampField} {
+		c, err := New(WithIDField(name))
+		if err == nil {
+			require.NoError(t, c.Shutdown(t.Context()))
+		}
+		var ce *ConfigError
+		require.ErrorAs(t, err, &ce, name)
+		assert.Equal(t, "id_field", ce.Setting)
+		assert.Equal(t, name, ce.Value)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/o2kit/o2kit/internal/norm"
+	"github.com/o2kit/o2kit/internal/wire"
 )
 
 // config is every setting of a Client. It is built in one order: defaults,
@@ -185,6 +186,9 @@ func (c config) validate() (*settings, error) {
 	}
 	if s.idKey != "" && !norm.IsKey(s.idKey) {
 		return nil, &ConfigError{Setting: "id_field", Value: s.idKey, Reason: "must be a normalised key: lower-case letters, digits and '_'"}
+	}
+	if s.idKey == wire.TimestampKey || s.idKey == OriginalTimestampField {
+		return nil, &ConfigError{Setting: "id_field", Value: s.idKey, Reason: "is a field that holds a record's time"}
 	}
 	if err := c.streams.validate(); err != nil {
 		return nil, err

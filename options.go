@@ -210,7 +210,8 @@ func WithConfigFile(path string) Option {
 // once. A record that already has a top-level string attribute of that
 // exact name (at most 128 bytes), such as one read back from OpenObserve
 // or restored from a backup, keeps its id. Default "o2kit_id"; "" leaves
-// ids out.
+// ids out. A name that is not a normalised key, or that is _timestamp or
+// original_timestamp (fields that hold a record's time), makes New fail.
 func WithIDField(name string) Option {
 	return optionFunc(func(c *config) { c.idField = &name })
 }
