@@ -59,3 +59,39 @@ func TestAppendRecordDocID(t *testing.T) {
 	}
 	assert.Equal(t, `,"_id":"1"`, string(NewStatic("o2kit_id", []slog.Attr{slog.Int("_id", 1)}).frags[0]))
 }
+
+// FuzzAppendRecordBadInput checks what the server needs of every line,
+// whatever the attributes hold: valid JSON in valid UTF-8, one
+// _timestamp, at most one id, and an _id, if any, that is a string.
+func FuzzAppendRecordBadInput(f *testing.F) {
+	f.Add("_id", "v", []byte(`{"a":1}`), 1.5, int64(1))
+	f.Add("@timestamp", "\xff\u2028", []byte("\"\xff\""), math.NaN(), int64(-1))
+	f.Add("O2KIT.ID", "\x00\"\\", []byte("1e400"), math.Inf(1), int64(math.MinInt64))
+	f.Fuzz(func(t *testing.T, key, s string, raw []byte, fl float64, i int64) {
+		var e Encoder
+		e.IDKey = "o2kit_id"
+		attrs := []slog.Attr{
+			slog.String(key, s), slog.Float64(key, fl), slog.Int64(key, i), slog.Any(key, rawMarshaler(raw)),
+			slog.Any(key, json.RawMessage(raw)), slog.Group("", slog.Any(key, rawMarshaler(raw)), slog.Float64(key, fl)),
+			slog.Group(key, slog.Any(s, rawMarshaler(raw))),
+		}
+		line := e.AppendRecord(nil, i, []byte("id-1"), attrs)
+		if !json.Valid(line) || !utf8.Valid(line) {
+			t.Fatalf("invalid line: %q", line)
+		}
+		counts := map[string]int{}
+		err := members(line, func(k, v []byte) {
+			counts[string(k)]++
+			if string(k) == DocIDKey && v[0] != '"' {
+				t.Fatalf("_id %s is not a string: %q", v, line)
+			}
+		})
+		if err != nil {
+			t.Fatalf("%v: %q", err, line)
+		}
+		if counts["_timestamp"] != 1 || counts["o2kit_id"] != 1 {
+			t.Fatalf("time or id twice: %q", line)
+		}
+		_ = CheckSample(line)
+	})
+}
