@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 
 	"github.com/o2kit/o2kit/internal/wire"
 )
@@ -55,11 +54,7 @@ func (c *Client) encode(ctx context.Context, es *encState, typ StreamType, r Rec
 	micros := t.UnixMicro()
 	var id []byte
 	if typ == Logs && c.cfg.idKey != "" {
-		if own, ok := ownID(r.Attrs, c.cfg.idKey); ok {
-			id = append(es.id[:0], own...)
-		} else {
-			id = c.ids.Append(es.id[:0], t)
-		}
+		id = c.ids.Append(es.id[:0], t)
 	}
 	es.buf = es.enc.AppendRecordStatic(es.buf[:0], micros, id, r.Attrs, static)
 	if typ == Metrics {
@@ -74,6 +69,12 @@ func (c *Client) encode(ctx context.Context, es *encState, typ StreamType, r Rec
 		st.c.dropped.Add(1)
 		return fmt.Errorf("%w: more than %d fields with a value", ErrTooManyFields, maxColumns)
 	}
+	if own, ok := es.enc.OwnID(); ok {
+		// The record brought its id (see wire.Encoder.AppendRecord).
+		// Keeping it lets the server de-duplicate a record restored twice,
+		// or restored into a stream that still holds it.
+		es.buf, _ = es.enc.ReplaceID(es.buf, own)
+	}
 	return c.take(ctx, st, es.buf, micros)
 }
 
@@ -83,43 +84,6 @@ func (c *Client) encode(ctx context.Context, es *encState, typ StreamType, r Rec
 // sample, original_timestamp to a re-stamped record). The server drops a
 // batch with more as a whole, answering 200.
 const maxColumns = 1000 - 1
-
-// maxOwnID is the longest id a record may bring with it.
-const maxOwnID = 128
-
-// ownID returns the id a record already carries: a top-level string
-// attribute named exactly as the id field, as a record read back from
-// OpenObserve or from a backup has. Keeping it lets the server
-// de-duplicate a record restored twice, or restored into a stream that
-// still holds it.
-// Groups with an empty key are inline (their attributes stand at the top
-// level), so they are searched too, up to maxInlineDepth levels down.
-// The first such attribute decides. An empty id, one longer than
-// maxOwnID, or one that JSON would need escaped is not kept, and the
-// record gets a new id: ids are written as they are, and a quote in one
-// would break its line and with it the whole batch.
-func ownID(attrs []slog.Attr, key string) (string, bool) {
-	return ownIDAt(attrs, key, 0)
-}
-
-func ownIDAt(attrs []slog.Attr, key string, depth int) (string, bool) {
-	for i := range attrs {
-		a := &attrs[i]
-		switch {
-		case a.Key == key && a.Value.Kind() == slog.KindString:
-			s := a.Value.String()
-			return s, s != "" && len(s) <= maxOwnID && wire.SafeID(s)
-		case a.Key == "" && a.Value.Kind() == slog.KindGroup && depth < maxInlineDepth:
-			if s, ok := ownIDAt(a.Value.Group(), key, depth+1); ok || s != "" {
-				return s, ok
-			}
-		}
-	}
-	return "", false
-}
-
-// maxInlineDepth bounds the search of nested inline groups for an id.
-const maxInlineDepth = 8
 
 // stream is c.stream, remembering the last stream this encoder wrote to:
 // records come mostly from one logger at a time, and a map lookup hashes

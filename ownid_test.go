@@ -7,13 +7,15 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/o2kit/o2kit/internal/wire"
 )
 
 func TestRecordKeepsItsOwnID(t *testing.T) {
 	srv, url := devServer(t)
 	c, _ := newClient(t, srv, url)
 	own := "0193a0b4-7c1e-7000-8000-000000000001"
-	long := strings.Repeat("x", maxOwnID+1)
+	long := strings.Repeat("x", wire.MaxOwnID+1)
 	for _, attrs := range [][]slog.Attr{
 		{slog.String("case", "own"), slog.String("o2kit_id", own)},
 		{slog.String("case", "number"), slog.Int("o2kit_id", 7)},

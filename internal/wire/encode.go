@@ -43,32 +43,65 @@ type Encoder struct {
 	// pfx holds the normalised group prefixes of the attr being written,
 	// each ending in '_'; nested groups extend it and truncate it back.
 	pfx []byte
+
+	// ErrorChains makes the encoder follow each top-level attr holding an
+	// error that wraps others with a field key_chain: the types and texts
+	// of what it wraps ([Chain]). Set and clear it between attrs as they
+	// need it.
+	ErrorChains bool
+
+	idAt, idEnd int // where the id of the record being written is in dst; idEnd 0 for none
+	own         ownState
+}
+
+// ownState is what the record being written says of its own id.
+type ownState struct {
+	id          string
+	ok, decided bool
 }
 
 // AppendRecord appends one record as a JSON object followed by '\n':
 // `_timestamp` (µs), then the id field when IDKey and id are non-empty, then
 // attrs. Attributes whose key normalises to `_timestamp` or IDKey are left
 // out: the record's own time and id are authoritative.
+//
+// A top-level string attr named exactly IDKey is the record's own id, as
+// a record read back from OpenObserve or a backup carries: [Encoder.OwnID]
+// reports it once the record is written, and [Encoder.ReplaceID] puts it
+// in place of id.
 func (e *Encoder) AppendRecord(dst []byte, micros int64, id []byte, attrs []slog.Attr) []byte {
+	dst = e.Begin(dst, micros, id)
+	for i := range attrs {
+		dst = e.attr(dst, &attrs[i], 0)
+	}
+	return e.End(dst)
+}
+
+// Begin starts a record written an attr at a time: it appends what
+// AppendRecord writes before the attrs. Attr appends each attr, End closes
+// the record; the bytes are those AppendRecord writes for the same attrs.
+func (e *Encoder) Begin(dst []byte, micros int64, id []byte) []byte {
 	dst = append(dst, `{"`+TimestampKey+`":`...)
 	dst = appendInt(dst, micros)
+	e.idAt, e.idEnd, e.own = 0, 0, ownState{}
 	if e.IDKey != "" && len(id) > 0 {
 		dst = append(dst, ',', '"')
 		dst = append(dst, e.IDKey...)
 		dst = append(dst, '"', ':', '"')
+		e.idAt = len(dst)
 		dst = append(dst, id...)
+		e.idEnd = len(dst)
 		dst = append(dst, '"')
 	}
 	e.pfx = e.pfx[:0]
-	for i := range attrs {
-		dst = e.attr(dst, &attrs[i], 0)
-	}
-	return append(dst, '}', '\n')
+	return dst
 }
 
-// SafeID reports whether id may be written into a record as it is, as
-// AppendRecord writes the id it is given: it needs no escaping in JSON.
-func SafeID(id string) bool { return safePrefix(id) == len(id) }
+// Attr appends a as a top-level field of the record begun with Begin.
+func (e *Encoder) Attr(dst []byte, a *slog.Attr) []byte { return e.attr(dst, a, 0) }
+
+// End closes the record begun with Begin.
+func (e *Encoder) End(dst []byte) []byte { return append(dst, '}', '\n') }
 
 // attr appends a under the current group prefix. The hot path works on
 // dst, not on a field, so the buffer stays in registers.
@@ -86,7 +119,10 @@ func (e *Encoder) attr(dst []byte, a *slog.Attr, depth int) []byte {
 	}
 	mark := len(dst)
 	dst, ok := e.appendOpen(dst, a.Key)
-	if !ok {
+	if !ok { // a reserved key: the record's own id, perhaps
+		if kind == slog.KindString {
+			e.noteOwn(a, depth)
+		}
 		return dst
 	}
 	if kind == slog.KindAny {
@@ -96,6 +132,9 @@ func (e *Encoder) attr(dst []byte, a *slog.Attr, depth int) []byte {
 	}
 	if kind != slog.KindString && len(dst) > mark+2 && dst[mark+2] == '_' {
 		dst = docID(dst, mark)
+	}
+	if kind == slog.KindAny && e.ErrorChains && depth == 0 {
+		dst = e.appendChain(dst, a)
 	}
 	return dst
 }
