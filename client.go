@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"sync"
@@ -73,9 +74,10 @@ type streamSet struct {
 }
 
 type encState struct {
-	enc wire.Encoder
-	buf []byte
-	id  [wire.IDLen]byte
+	enc   wire.Encoder
+	buf   []byte
+	id    [wire.IDLen]byte
+	attrs []slog.Attr // a slog record's attributes, for processors
 
 	// the stream last written to, by the name and type it was asked for
 	st     *stream

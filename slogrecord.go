@@ -1,0 +1,110 @@
+package o2kit
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/o2kit/o2kit/internal/wire"
+)
+
+// maxSlogScratch bounds the attributes a pooled encoder state keeps for
+// slog records.
+const maxSlogScratch = 256
+
+// EmitSlog is [Client.Emit] for a record a slog.Handler was given, for
+// handlers that ship through the client. It emits the Record of stream at
+// t (zero means now) whose attributes are head, then with (the handler's
+// own), then r's: those with an empty key (groups aside) and empty groups
+// left out, as slog asks of handlers, and each that holds an error
+// wrapping others followed by a field key_chain, the type and text of
+// each error it wraps, depth first ("*fs.PathError: open x: ... |
+// syscall.Errno: no such file or directory"). r may be nil.
+//
+// Without processors the attributes are encoded straight from head, with
+// and r, with no slice of them all built.
+func (c *Client) EmitSlog(ctx context.Context, stream string, t time.Time, head, with []slog.Attr, r *slog.Record) error {
+	es := c.encoders.Get().(*encState)
+	var err error
+	if len(c.cfg.processors) > 0 {
+		err = c.emitSlogRecord(ctx, es, stream, t, head, with, r)
+	} else {
+		err = c.encodeSlog(ctx, es, stream, t, head, with, r)
+	}
+	if cap(es.buf) <= 64<<10 && cap(es.attrs) <= maxSlogScratch {
+		c.encoders.Put(es)
+	}
+	return err
+}
+
+// emitSlogRecord builds the Record, for the processors.
+func (c *Client) emitSlogRecord(ctx context.Context, es *encState, stream string, t time.Time, head, with []slog.Attr,
+	r *slog.Record) error {
+	attrs := append(append(es.attrs[:0], head...), with...)
+	if r != nil {
+		r.Attrs(func(a slog.Attr) bool {
+			if a.Value.Kind() == slog.KindGroup && len(a.Value.Group()) == 0 || a.Key == "" && a.Value.Kind() != slog.KindGroup {
+				return true
+			}
+			attrs = append(attrs, a)
+			if a.Value.Kind() == slog.KindAny {
+				if err, ok := a.Value.Any().(error); ok && wire.Wraps(err) {
+					attrs = append(attrs, slog.String(a.Key+wire.ChainSuffix, wire.Chain(err)))
+				}
+			}
+			return true
+		})
+	}
+	es.attrs = attrs
+	err := c.emit(ctx, Logs, Record{Stream: stream, Time: t, Attrs: attrs})
+	clear(attrs) // the pooled slice keeps no values alive
+	return err
+}
+
+// encodeSlog encodes the record and moves it into its stream's open
+// batch, as encode does for a Record.
+func (c *Client) encodeSlog(ctx context.Context, es *encState, stream string, t time.Time, head, with []slog.Attr,
+	r *slog.Record) error {
+	st := es.stream(c, Logs, stream)
+	if st == nil {
+		return ErrNoStream
+	}
+	if c.closed.Load() {
+		st.c.dropped.Add(1)
+		return ErrClosed
+	}
+	if !c.cfg.overflow.block && c.budget.used.Load() >= c.budget.max {
+		st.c.dropped.Add(1)
+		return ErrOverflow
+	}
+	if t.IsZero() {
+		t = c.cfg.now()
+	}
+	micros := t.UnixMicro()
+	var id []byte
+	if c.cfg.idKey != "" {
+		id = c.ids.Append(es.id[:0], t)
+	}
+	e := &es.enc
+	dst := e.Begin(es.buf[:0], micros, id)
+	for i := range head {
+		dst = e.Attr(dst, &head[i])
+	}
+	for i := range with {
+		dst = e.Attr(dst, &with[i])
+	}
+	if r != nil {
+		e.ErrorChains = true
+		r.Attrs(func(a slog.Attr) bool {
+			dst = e.Attr(dst, &a) // a itself: a copy would be read back in halves, a stall
+			return true
+		})
+		e.ErrorChains = false
+	}
+	dst = e.End(dst)
+	if own, ok := e.OwnID(); ok {
+		dst, _ = e.ReplaceID(dst, own)
+	}
+	es.buf = dst
+	return c.take(ctx, st, es.buf, micros)
+}
