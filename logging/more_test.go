@@ -3,6 +3,7 @@ package logging
 import (
 	"context"
 	"fmt"
+	"github.com/o2kit/o2kit/internal/wire"
 	"io"
 	"log/slog"
 	"net/http"
@@ -57,8 +58,8 @@ func (e panickyErr) Unwrap() error { return e.inner }
 // A wrapped error whose Error panics still leaves a chain, with a note.
 func TestChainSurvivesPanickingError(t *testing.T) {
 	err := fmt.Errorf("outer: %w", panickyErr{inner: fmt.Errorf("root")})
-	assert.Contains(t, chain(err), "!PANIC in Error: no text")
-	assert.Contains(t, chain(err), "*errors.errorString: root")
+	assert.Contains(t, wire.Chain(err), "!PANIC in Error: no text")
+	assert.Contains(t, wire.Chain(err), "*errors.errorString: root")
 }
 
 // A search the server fails (here: no such stream) is a 502 naming no

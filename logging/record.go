@@ -2,11 +2,8 @@ package logging
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"runtime"
-	"strings"
 	"sync"
 
 	"go.opentelemetry.io/otel/trace"
@@ -42,27 +39,49 @@ func (h *Handler) ship(ctx context.Context, r *slog.Record) error {
 	if c.client == nil {
 		return ErrNoClient
 	}
-	s := c.scratch.Get().(*scratch)
-	top := append(s.top[:0], slog.String(FieldLevel, levelName(r.Level)))
-	if c.cfg.service != "" {
-		top = append(top, slog.String(FieldService, c.cfg.service))
-	}
-	top = append(top, slog.String(FieldMessage, r.Message))
-	top = s.appendContext(top, ctx)
-	if c.cfg.source && r.PC != 0 {
-		top = append(top, c.sources.attrs(r.PC)...)
-	}
-	top = h.appendFrames(top, s, r)
 	t := r.Time
 	if c.cfg.now != nil {
 		t = c.cfg.now()
 	}
+	if len(h.frames) == 1 {
+		// No group open: the client encodes the record's attrs straight
+		// from r, after the schema's fields and the handler's attrs.
+		var buf [maxHead]slog.Attr
+		head := h.appendHead(buf[:0], ctx, r)
+		return c.client.EmitSlog(ctx, c.stream, t, head, h.frames[0].attrs, r)
+	}
+	s := c.scratch.Get().(*scratch)
+	top := h.appendHead(s.top[:0], ctx, r)
+	top = h.appendFrames(top, s, r)
 	err := c.client.Emit(ctx, o2kit.Record{Stream: c.stream, Time: t, Attrs: top})
 	s.top = top
 	if cap(top) <= maxScratch {
 		c.scratch.Put(s)
 	}
 	return err
+}
+
+// maxHead is the most attrs appendHead appends: the schema's three, the
+// context's six ids and the source's three.
+const maxHead = 12
+
+// appendHead appends the schema's fields, the ids in ctx and the source.
+func (h *Handler) appendHead(dst []slog.Attr, ctx context.Context, r *slog.Record) []slog.Attr {
+	c := h.c
+	dst = append(dst, slog.String(FieldLevel, levelName(r.Level)))
+	if c.cfg.service != "" {
+		dst = append(dst, slog.String(FieldService, c.cfg.service))
+	}
+	dst = append(dst, slog.String(FieldMessage, r.Message))
+	if ctx != context.Background() {
+		s := c.scratch.Get().(*scratch)
+		dst = s.appendContext(dst, ctx)
+		c.scratch.Put(s)
+	}
+	if c.cfg.source && r.PC != 0 {
+		dst = append(dst, c.sources.attrs(r.PC)...)
+	}
+	return dst
 }
 
 // appendContext appends the ids in ctx, as o2kit.AppendContextAttrs does,
@@ -146,8 +165,8 @@ func appendRecordAttr(dst []slog.Attr, a slog.Attr) []slog.Attr {
 		}
 		return append(dst, a)
 	case slog.KindAny:
-		if err, ok := a.Value.Any().(error); ok && a.Key != "" && wraps(err) {
-			return append(dst, a, slog.String(a.Key+"_chain", chain(err)))
+		if err, ok := a.Value.Any().(error); ok && a.Key != "" && wire.Wraps(err) {
+			return append(dst, a, slog.String(a.Key+wire.ChainSuffix, wire.Chain(err)))
 		}
 	}
 	if a.Key == "" {
@@ -186,47 +205,6 @@ func appendResolved(dst, attrs []slog.Attr) []slog.Attr {
 		dst = appendRecordAttr(dst, a)
 	}
 	return dst
-}
-
-func wraps(err error) bool {
-	switch u := err.(type) {
-	case interface{ Unwrap() error }:
-		return u.Unwrap() != nil
-	case interface{ Unwrap() []error }:
-		return len(u.Unwrap()) > 0
-	}
-	return false
-}
-
-// chain describes what err wraps, depth first: "*fs.PathError: open x: ...
-// | syscall.Errno: no such file or directory".
-func chain(err error) string {
-	var b strings.Builder
-	var walk func(e error, depth int)
-	walk = func(e error, depth int) {
-		if e == nil || depth > 32 {
-			return
-		}
-		if b.Len() > 0 {
-			b.WriteString(" | ")
-		}
-		fmt.Fprintf(&b, "%T: %s", e, wire.ErrorText(e))
-		switch u := e.(type) {
-		case interface{ Unwrap() error }:
-			walk(u.Unwrap(), depth+1)
-		case interface{ Unwrap() []error }:
-			for _, x := range u.Unwrap() {
-				walk(x, depth+1)
-			}
-		}
-	}
-	walk(errors.Unwrap(err), 0)
-	if m, ok := err.(interface{ Unwrap() []error }); ok && errors.Unwrap(err) == nil {
-		for _, x := range m.Unwrap() {
-			walk(x, 0)
-		}
-	}
-	return b.String()
 }
 
 // sourceCache keeps the source attrs of each call site, so WithSource
