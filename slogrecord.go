@@ -96,6 +96,12 @@ func (c *Client) encodeSlog(ctx context.Context, es *encState, stream string, t 
 	if r != nil {
 		e.ErrorChains = true
 		r.Attrs(func(a slog.Attr) bool {
+			// slog's rules see a as given: one with an empty key is left
+			// out unless it is a group, even a LogValuer that would
+			// resolve to one (the encoder leaves out empty groups).
+			if a.Key == "" && a.Value.Kind() != slog.KindGroup {
+				return true
+			}
 			dst = e.Attr(dst, &a) // a itself: a copy would be read back in halves, a stall
 			return true
 		})

@@ -22,6 +22,15 @@ type valuer string
 
 func (v valuer) LogValue() slog.Value { return slog.StringValue(string(v)) }
 
+// groupValuer resolves to a group; errValuer to an error.
+type (
+	groupValuer []slog.Attr
+	errValuer   struct{ err error }
+)
+
+func (v groupValuer) LogValue() slog.Value { return slog.GroupValue(v...) }
+func (v errValuer) LogValue() slog.Value   { return slog.AnyValue(v.err) }
+
 // slogCase is a slog record with the awkward attributes handlers meet.
 func slogCase(n int) (head, with []slog.Attr, r slog.Record) {
 	head = []slog.Attr{slog.String("level", "INFO"), slog.String("message", "m"), slog.Int("n", n)}
@@ -33,6 +42,7 @@ func slogCase(n int) (head, with []slog.Attr, r slog.Record) {
 		slog.Any("joined", errors.Join(errors.New("a"), errors.New("b"))), slog.Any("lv", valuer("resolved")),
 		slog.Group("g", slog.Any("inner", fmt.Errorf("x: %w", fs.ErrClosed)), slog.Float64("f", 1.5)),
 		slog.Duration("d", time.Second), slog.Time("at", time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)),
+		slog.Any("", groupValuer{slog.String("inl", "x")}), slog.Any("lverr", errValuer{fmt.Errorf("w: %w", fs.ErrClosed)}),
 	)
 	return head, with, r
 }
@@ -88,6 +98,9 @@ func TestEmitSlogEncodesAsEmit(t *testing.T) {
 	assert.Equal(t, "resolved", emitted["lv"])
 	assert.NotContains(t, emitted, "g_inner_chain")
 	assert.NotContains(t, emitted, "plain_chain")
+	assert.NotContains(t, emitted, "inl", "an attr with an empty key is left out, though it resolves to a group")
+	assert.NotContains(t, emitted, "lverr_chain", "only attrs of kind Any are followed by a chain")
+	assert.Contains(t, emitted, "lverr")
 }
 
 func chainOf(key string) string {

@@ -111,8 +111,14 @@ func (e *Encoder) attr(dst []byte, a *slog.Attr, depth int) []byte {
 		return e.group(dst, a.Key, a.Value.Group(), depth)
 	}
 	if kind == slog.KindLogValuer {
+		// A chain follows attrs of kind Any only, not what a LogValuer
+		// resolves to, as a slog handler's own rules see it.
+		chains := e.ErrorChains
+		e.ErrorChains = false
 		r := slog.Attr{Key: a.Key, Value: a.Value.Resolve()}
-		return e.attr(dst, &r, depth)
+		dst = e.attr(dst, &r, depth)
+		e.ErrorChains = chains
+		return dst
 	}
 	if a.Key == "" {
 		return dst

@@ -15,6 +15,11 @@ import (
 
 const genID = "0193a0b4-7c1e-7000-8000-00000000000a"
 
+// errValuer resolves to an error.
+type errValuer struct{ err error }
+
+func (v errValuer) LogValue() slog.Value { return slog.AnyValue(v.err) }
+
 // idValuer resolves to a string: the id it names is the resolved one.
 type idValuer string
 
@@ -37,6 +42,7 @@ func TestOwnID(t *testing.T) {
 		{"empty decides at the top", []slog.Attr{slog.String("o2kit_id", ""), slog.String("o2kit_id", "own-2")}, ""},
 		{"inline", []slog.Attr{inline(slog.String("o2kit_id", "own-3"))}, "own-3"},
 		{"empty inline does not decide", []slog.Attr{inline(slog.String("o2kit_id", "")), slog.String("o2kit_id", "own-4")}, "own-4"},
+		{"empty inline is passed over", []slog.Attr{inline(slog.String("o2kit_id", ""), slog.String("o2kit_id", "own-6"))}, "own-6"},
 		{"too deep", []slog.Attr{deep}, ""},
 		{"in a named group", []slog.Attr{slog.Group("o2kit", slog.String("id", "x")), slog.Group("g", slog.String("o2kit_id", "x"))}, ""},
 		{"not a string", []slog.Attr{slog.Int("o2kit_id", 7)}, ""},
@@ -118,6 +124,10 @@ func TestErrorChains(t *testing.T) {
 	assert.NotContains(t, m, "plain_chain", "an error that wraps nothing has no chain")
 	assert.NotContains(t, m, "g_inner_chain", "only top-level attrs get a chain")
 	assert.Len(t, m, 8)
+
+	lv := slog.Any("lverr", errValuer{wrapped})
+	assert.NotContains(t, string(e.Attr(nil, &lv)), "lverr_chain", "only attrs of kind Any get a chain")
+	assert.True(t, e.ErrorChains, "and the setting is kept")
 
 	e.ErrorChains = false
 	m = nil
