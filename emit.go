@@ -57,7 +57,13 @@ func (c *Client) encode(ctx context.Context, es *encState, typ StreamType, r Rec
 		id = c.ids.Append(es.id[:0], t)
 	}
 	es.buf = es.enc.AppendRecordStatic(es.buf[:0], micros, id, r.Attrs, static)
-	if typ == Metrics {
+	return c.finish(ctx, es, st, micros)
+}
+
+// finish checks the record es.buf holds, gives it the own id it brought,
+// and moves it into st's open batch.
+func (c *Client) finish(ctx context.Context, es *encState, st *stream, micros int64) error {
+	if st.typ == Metrics {
 		// The metrics endpoint refuses a whole batch for one bad sample.
 		if err := wire.CheckSample(es.buf); err != nil {
 			st.c.dropped.Add(1)

@@ -107,10 +107,6 @@ func (c *Client) encodeSlog(ctx context.Context, es *encState, stream string, t 
 		})
 		e.ErrorChains = false
 	}
-	dst = e.End(dst)
-	if own, ok := e.OwnID(); ok {
-		dst, _ = e.ReplaceID(dst, own)
-	}
-	es.buf = dst
-	return c.take(ctx, st, es.buf, micros)
+	es.buf = e.End(dst)
+	return c.finish(ctx, es, st, micros)
 }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -176,4 +177,20 @@ func TestEmitSlogDoesNotAllocate(t *testing.T) {
 		emit()
 	}
 	assert.Zero(t, testing.AllocsPerRun(10_000, emit))
+}
+
+func TestEmitSlogOverTheColumnLimit(t *testing.T) {
+	srv, url := devServer(t)
+	c, _ := newClient(t, srv, url)
+	r := slog.NewRecord(time.Time{}, slog.LevelInfo, "m", 0)
+	for i := range maxColumns {
+		r.AddAttrs(slog.Int("f"+strconv.Itoa(i), i))
+	}
+	head := []slog.Attr{slog.String("case", "wide")}
+	require.ErrorIs(t, c.EmitSlog(t.Context(), "wide", time.Time{}, head, nil, &r), ErrTooManyFields,
+		"the server would drop the whole batch holding it")
+	require.NoError(t, c.EmitSlog(t.Context(), "wide", time.Time{}, head, nil, nil))
+	require.NoError(t, c.Flush(t.Context()))
+	assert.Len(t, srv.Records("default", "wide"), 1)
+	assert.EqualValues(t, 1, c.Stats().Dropped)
 }
