@@ -32,6 +32,11 @@
 // in an open batch when the process dies are lost: at most a batch, or a
 // flush interval's worth.
 //
+// [Client.EmitSlog] is Emit for slog handlers that ship through the
+// client, as the logging package's does: it takes the handler's fields and
+// the slog.Record as they are and, without processors, encodes the
+// record's attributes straight from it, with no slice of them built.
+//
 // Traces take the same path as whole bodies: [Client.EmitOTLP] queues one
 // OTLP/protobuf export request (the tracing package's span exporter makes
 // them) as a batch of its own, posted to /api/{org}/v1/traces with the
