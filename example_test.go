@@ -131,3 +131,40 @@ func ExampleWithConfigFile() {
 	// Output:
 	// o2kit: invalid batch_size "0": must be at least 1
 }
+
+// minimal is a slog handler that ships through the client: the level and
+// message first, then the record's attributes, encoded straight from the
+// slog.Record.
+type minimal struct{ client *o2kit.Client }
+
+func (h minimal) Enabled(context.Context, slog.Level) bool { return true }
+func (h minimal) WithAttrs([]slog.Attr) slog.Handler      { return h }
+func (h minimal) WithGroup(string) slog.Handler           { return h }
+
+func (h minimal) Handle(ctx context.Context, r slog.Record) error {
+	head := [...]slog.Attr{slog.String("level", r.Level.String()), slog.String("message", r.Message)}
+	return h.client.EmitSlog(ctx, "application-logs", time.Time{}, head[:], nil, &r) // the client's clock
+}
+
+// A slog handler of its own: an attribute with an empty key is left out, as
+// slog asks, and an error that wraps another is followed by its chain.
+func ExampleClient_EmitSlog() {
+	dev, opts := devServer()
+	defer dev.Close()
+	ctx := context.Background()
+	client, err := o2kit.New(append(opts, o2kit.WithIDField(""))...)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.Shutdown(ctx)
+
+	logger := slog.New(minimal{client})
+	logger.Warn("payment retried", "Order-ID", "ord-0001", "", "left out",
+		"err", fmt.Errorf("charge: %w", context.DeadlineExceeded))
+	if err := client.Flush(ctx); err != nil {
+		log.Fatal(err)
+	}
+	printJSON(dev.Records("default", "application_logs")[0])
+	// Output:
+	// {"_timestamp":1795599000000000,"err":"charge: context deadline exceeded","err_chain":"context.deadlineExceededError: context deadline exceeded","level":"WARN","message":"payment retried","order_id":"ord-0001"}
+}
