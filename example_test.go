@@ -138,8 +138,8 @@ func ExampleWithConfigFile() {
 type minimal struct{ client *o2kit.Client }
 
 func (h minimal) Enabled(context.Context, slog.Level) bool { return true }
-func (h minimal) WithAttrs([]slog.Attr) slog.Handler      { return h }
-func (h minimal) WithGroup(string) slog.Handler           { return h }
+func (h minimal) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h minimal) WithGroup(string) slog.Handler            { return h }
 
 func (h minimal) Handle(ctx context.Context, r slog.Record) error {
 	head := [...]slog.Attr{slog.String("level", r.Level.String()), slog.String("message", r.Message)}
