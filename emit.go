@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/o2kit/o2kit/internal/wire"
 )
@@ -34,30 +35,37 @@ func (c *Client) emit(ctx context.Context, typ StreamType, r Record) error {
 // encode encodes r with es and moves it into its stream's open batch.
 // The fields of static that r lacks are appended.
 func (c *Client) encode(ctx context.Context, es *encState, typ StreamType, r Record, static *wire.Static) error {
-	st := es.stream(c, typ, r.Stream)
-	if st == nil {
-		return ErrNoStream
-	}
-	if c.closed.Load() {
-		st.c.dropped.Add(1)
-		return ErrClosed
-	}
-	if !c.cfg.overflow.block && c.budget.used.Load() >= c.budget.max {
-		// Full: no record fits, so spare the encoding.
-		st.c.dropped.Add(1)
-		return ErrOverflow
-	}
-	t := r.Time
-	if t.IsZero() {
-		t = c.cfg.now()
-	}
-	micros := t.UnixMicro()
-	var id []byte
-	if typ == Logs && c.cfg.idKey != "" {
-		id = c.ids.Append(es.id[:0], t)
+	st, micros, id, err := c.admit(es, typ, r.Stream, r.Time)
+	if err != nil {
+		return err
 	}
 	es.buf = es.enc.AppendRecordStatic(es.buf[:0], micros, id, r.Attrs, static)
 	return c.finish(ctx, es, st, micros)
+}
+
+// admit finds the stream of a record about to be encoded and checks that
+// it may be taken, sparing the encoding when it may not: it returns the
+// record's time (t, or now when t is zero) in µs and the id to write.
+func (c *Client) admit(es *encState, typ StreamType, name string, t time.Time) (st *stream, micros int64, id []byte, err error) {
+	if st = es.stream(c, typ, name); st == nil {
+		return nil, 0, nil, ErrNoStream
+	}
+	if c.closed.Load() {
+		st.c.dropped.Add(1)
+		return nil, 0, nil, ErrClosed
+	}
+	if !c.cfg.overflow.block && c.budget.used.Load() >= c.budget.max {
+		// Full: no record fits.
+		st.c.dropped.Add(1)
+		return nil, 0, nil, ErrOverflow
+	}
+	if t.IsZero() {
+		t = c.cfg.now()
+	}
+	if typ == Logs && c.cfg.idKey != "" {
+		id = c.ids.Append(es.id[:0], t)
+	}
+	return st, t.UnixMicro(), id, nil
 }
 
 // finish checks the record es.buf holds, gives it the own id it brought,

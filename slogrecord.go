@@ -65,25 +65,9 @@ func (c *Client) emitSlogRecord(ctx context.Context, es *encState, stream string
 // batch, as encode does for a Record.
 func (c *Client) encodeSlog(ctx context.Context, es *encState, stream string, t time.Time, head, with []slog.Attr,
 	r *slog.Record) error {
-	st := es.stream(c, Logs, stream)
-	if st == nil {
-		return ErrNoStream
-	}
-	if c.closed.Load() {
-		st.c.dropped.Add(1)
-		return ErrClosed
-	}
-	if !c.cfg.overflow.block && c.budget.used.Load() >= c.budget.max {
-		st.c.dropped.Add(1)
-		return ErrOverflow
-	}
-	if t.IsZero() {
-		t = c.cfg.now()
-	}
-	micros := t.UnixMicro()
-	var id []byte
-	if c.cfg.idKey != "" {
-		id = c.ids.Append(es.id[:0], t)
+	st, micros, id, err := c.admit(es, Logs, stream, t)
+	if err != nil {
+		return err
 	}
 	e := &es.enc
 	dst := e.Begin(es.buf[:0], micros, id)
