@@ -187,3 +187,49 @@ func TimestampMicros(v int64) int64 {
 		return v * 1_000_000
 	}
 }
+
+// SameKey reports whether a and b are stored as the same field key, as
+// [Key] normalises them: "Service" and "service", or "order-id" and
+// "order_id". It allocates nothing when both are ASCII.
+func SameKey(a, b string) bool {
+	if a == b {
+		return true
+	}
+	ascii := true
+	if len(a) == len(b) {
+		for i := 0; i < len(a); i++ {
+			x, y := a[i], b[i]
+			if x >= utf8.RuneSelf || y >= utf8.RuneSelf {
+				ascii = false
+				break
+			}
+			if asciiKeyByte(x) != asciiKeyByte(y) {
+				return false
+			}
+		}
+		if ascii {
+			return true
+		}
+	}
+	if ascii && isASCII(a) && isASCII(b) {
+		return false // ASCII keys keep their length
+	}
+	return Key(a) == Key(b)
+}
+
+// asciiKeyByte is what Key makes of the ASCII byte c.
+func asciiKeyByte(c byte) byte {
+	if c = lowerASCII(c); keyByte[c] {
+		return c
+	}
+	return '_'
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}

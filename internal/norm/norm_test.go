@@ -82,3 +82,38 @@ func FuzzKey(f *testing.F) {
 		}
 	})
 }
+
+func TestSameKey(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		same bool
+	}{
+		{"service", "service", true},
+		{"Service", "service", true},
+		{"order-id", "ORDER_ID", true},
+		{"a.b", "a@b", true},
+		{"host", "http", false},
+		{"service", "services", false},
+		{"服务", "服务", true},
+		{"Ünit", "ünit", true},
+		{"hello世界", "hello__", true}, // Key turns letters without case into _
+		{"a·b", "a_b", true},
+		{"", "", true},
+		{"", "_", false},
+	} {
+		assert.Equal(t, c.same, SameKey(c.a, c.b), "%q %q", c.a, c.b)
+		assert.Equal(t, c.same, SameKey(c.b, c.a), "%q %q", c.b, c.a)
+	}
+	assert.Zero(t, testing.AllocsPerRun(100, func() { _ = SameKey("Order-ID", "order_id") }))
+}
+
+func FuzzSameKey(f *testing.F) {
+	f.Add("Service", "service")
+	f.Add("a·b", "a_b")
+	f.Add("\xff", "_")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		if got, want := SameKey(a, b), Key(a) == Key(b); got != want {
+			t.Fatalf("SameKey(%q, %q) = %v, Key says %v (%q, %q)", a, b, got, want, Key(a), Key(b))
+		}
+	})
+}
