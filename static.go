@@ -9,8 +9,8 @@ import (
 
 // StaticFielder is implemented by a processor that only adds fields whose
 // values never change, to the records that lack a top-level field of the
-// same key (looking into inline groups, as pipeline.Enrich does): a
-// record's own value wins. StaticAttrs returns those fields and true, or
+// same key as OpenObserve stores keys ("Service" is "service"; looking
+// into inline groups, as pipeline.Enrich does): a record's own value wins. StaticAttrs returns those fields and true, or
 // false when the processor does more than that for now.
 //
 // When such processors are the last of the processors given to

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/o2kit/o2kit/internal/norm"
 )
 
 // fields is a StaticFielder that adds its fields the way pipeline.Enrich
@@ -28,7 +30,7 @@ func (f fields) Process(_ context.Context, r Record) (Record, error) {
 
 func hasKey(attrs []slog.Attr, key string) bool {
 	for _, a := range attrs {
-		if a.Key == key || (a.Key == "" && a.Value.Kind() == slog.KindGroup && hasKey(a.Value.Group(), key)) {
+		if a.Key != "" && norm.SameKey(a.Key, key) || (a.Key == "" && a.Value.Kind() == slog.KindGroup && hasKey(a.Value.Group(), key)) {
 			return true
 		}
 	}
@@ -63,7 +65,8 @@ func TestStaticFieldsStoredAsProcessed(t *testing.T) {
 	require.NotNil(t, fast.static)
 	require.Nil(t, slow.static)
 	ctx := context.Background()
-	recs := [][]slog.Attr{nil, {slog.String("host", "own")}, {slog.Group("", slog.String("host", "inline"))}}
+	recs := [][]slog.Attr{nil, {slog.String("host", "own")}, {slog.Group("", slog.String("host", "inline"))},
+		{slog.String("Host", "own, as stored")}}
 	for _, c := range []*Client{fast, slow} {
 		for _, attrs := range recs {
 			require.NoError(t, c.Emit(ctx, Record{Stream: "app", Attrs: attrs}))
@@ -79,4 +82,5 @@ func TestStaticFieldsStoredAsProcessed(t *testing.T) {
 	assert.Equal(t, "web-1", got[0]["host"])
 	assert.Equal(t, "v1", got[0]["build_tag"])
 	assert.Equal(t, "own", got[1]["host"])
+	assert.Equal(t, "own, as stored", got[3]["host"], "a key stored as the static one's is the record's own field")
 }

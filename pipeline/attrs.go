@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"math/bits"
 	"strings"
+
+	"github.com/o2kit/o2kit/internal/norm"
 )
 
 // path addresses a field: its key, then the keys of the groups inside
@@ -121,8 +123,8 @@ func findDepth(attrs []slog.Attr, p fieldPath, depth int) (slog.Value, bool) {
 	return slog.Value{}, false
 }
 
-// hasKey reports whether attrs has a top-level attribute keyed key, in
-// inline groups too.
+// hasKey reports whether attrs has a top-level attribute keyed key as
+// OpenObserve stores keys ("Service" is "service"), in inline groups too.
 func hasKey(attrs []slog.Attr, key string) bool {
 	return hasKeyDepth(attrs, key, 0)
 }
@@ -130,7 +132,7 @@ func hasKey(attrs []slog.Attr, key string) bool {
 func hasKeyDepth(attrs []slog.Attr, key string, depth int) bool {
 	for i := range attrs {
 		a := &attrs[i]
-		if a.Key == key {
+		if a.Key != "" && norm.SameKey(a.Key, key) {
 			return true
 		}
 		if inner, ok := inlined(a); ok && depth < maxInline && hasKeyDepth(inner, key, depth+1) {
@@ -187,7 +189,7 @@ func presentKeys(attrs, extra []slog.Attr, depth int) (have uint64) {
 			continue
 		}
 		for j := range extra {
-			if len(extra[j].Key) == len(a.Key) && extra[j].Key == a.Key {
+			if len(extra[j].Key) == len(a.Key) && norm.SameKey(extra[j].Key, a.Key) {
 				have |= 1 << j
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/o2kit/o2kit"
+	"github.com/o2kit/o2kit/internal/norm"
 )
 
 // Field names of the static fields.
@@ -91,7 +92,7 @@ func (e *Enricher) present(attrs []slog.Attr, depth int) (have uint64) {
 			continue
 		}
 		for j := range e.attrs {
-			if e.attrs[j].Key == a.Key {
+			if norm.SameKey(e.attrs[j].Key, a.Key) {
 				have |= 1 << j
 			}
 		}

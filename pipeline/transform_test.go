@@ -87,6 +87,10 @@ func TestEnrich(t *testing.T) {
 
 	full := run(t, e, out)
 	assert.Zero(t, testing.AllocsPerRun(100, func() { _, _ = e.Process(context.Background(), full) }))
+
+	stored := run(t, e, o2kit.Record{Attrs: []slog.Attr{slog.String("Service", "own"), slog.String("ENVIRONMENT", "dev")}})
+	assert.Equal(t, "[Service=own ENVIRONMENT=dev version=1.4.2 region=eu-1]", text(stored.Attrs),
+		"a field stored under the same key is the record's own: not added twice, not overwritten")
 }
 
 // Enrich adds its fields as an inline group; the processors after it still

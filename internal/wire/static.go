@@ -3,6 +3,8 @@ package wire
 import (
 	"log/slog"
 	"math/bits"
+
+	"github.com/o2kit/o2kit/internal/norm"
 )
 
 // Static holds fields that every record gets unless it has a top-level
@@ -10,7 +12,7 @@ import (
 // it, so a record pays for appending bytes instead of encoding values.
 // Build it with [NewStatic]; it is read-only afterwards and safe to share.
 type Static struct {
-	keys  []string // raw keys, as the record's own fields are matched
+	keys  []string // raw keys; a record's field matches one stored under the same normal key
 	frags [][]byte // each field as the encoder writes it, from ','
 	lens  uint64   // bit n: a key has n bytes (n < 63); bit 0: look into inline groups
 }
@@ -62,7 +64,7 @@ func (s *Static) present(attrs []slog.Attr, depth int) (have uint64) {
 			continue
 		}
 		for j, k := range s.keys {
-			if k == a.Key {
+			if norm.SameKey(k, a.Key) {
 				have |= 1 << j
 			}
 		}
