@@ -31,8 +31,9 @@ var (
 )
 
 // Enrich returns a processor that appends attrs to every record that does
-// not already have a top-level field with the same key: a record's own
-// value wins. Attributes with an empty key are ignored.
+// not already have a top-level field with the same key, as OpenObserve
+// stores keys ("Service" is "service"): a record's own value wins.
+// Attributes with an empty key are ignored.
 //
 // To spare copying the record's attributes, the new record holds them as
 // an inline group (a group with an empty key, which slog and the client
