@@ -42,9 +42,11 @@
 // costs its own field, never the caller. A caller attribute named like a
 // schema field comes after it in the JSON object.
 //
-// The handler allocates nothing per record: it assembles the attributes in
-// pooled space and the client encodes them on the calling goroutine into
-// its batch, never blocking. [WithSampling] thins repeated DEBUG and INFO
+// The handler allocates nothing per record: it hands the client the schema
+// fields and the slog.Record as they are (o2kit.Client.EmitSlog; with a
+// WithGroup open, it assembles the attributes in pooled space), and the
+// client encodes them on the calling goroutine into its batch, never
+// blocking. [WithSampling] thins repeated DEBUG and INFO
 // records; [WithLevelCounter] reports every record's level to a
 // [LevelCounter], such as a metrics counter behind an ERROR-rate alert.
 //
