@@ -90,7 +90,8 @@ func WithDefaultService(name string) APIOption {
 // answer is 503 with Retry-After and "accepted", the number of leading
 // entries taken; send the entries from that index on again, not the whole
 // batch. An entry whose record is larger than the client's batch byte
-// limit is likewise refused, with 413 and its index in "field".
+// limit is likewise refused, with 413 and its index in "field", and one
+// with more fields than the server takes in a record, with 400.
 func NewAPI(client *o2kit.Client, opts ...APIOption) http.Handler {
 	var cfg apiConfig
 	for _, o := range opts {

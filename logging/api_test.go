@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -237,6 +238,24 @@ func TestPostLogsEntryLargerThanABatch(t *testing.T) {
 	big := `{"message": "` + strings.Repeat("x", 2000) + `", "timestamp": "2026-11-25T09:30:00Z"}`
 	code, out := call(t, NewAPI(d.client), "POST", "/api/logs", "["+small+","+big+"]")
 	assert.Equal(t, http.StatusRequestEntityTooLarge, code)
+	assert.Equal(t, "entries[1]", out["field"])
+	assert.Equal(t, float64(1), out["accepted"])
+	assert.Len(t, d.records(t, "application-logs"), 1)
+}
+
+// An entry with more fields than the server takes is final, as a bad
+// entry is: a 503 with Retry-After would have the sender resend it for
+// ever, and the entries after it would never be taken.
+func TestPostLogsEntryWithTooManyFields(t *testing.T) {
+	d := newDev(t)
+	attrs := make([]string, 1000)
+	for i := range attrs {
+		attrs[i] = `"k` + strconv.Itoa(i) + `":1`
+	}
+	small := `{"message": "small", "timestamp": "2026-11-25T09:30:00Z"}`
+	wide := `{"message": "wide", "timestamp": "2026-11-25T09:30:00Z", "attributes": {` + strings.Join(attrs, ",") + `}}`
+	code, out := call(t, NewAPI(d.client), "POST", "/api/logs", "["+small+","+wide+"]")
+	assert.Equal(t, http.StatusBadRequest, code)
 	assert.Equal(t, "entries[1]", out["field"])
 	assert.Equal(t, float64(1), out["accepted"])
 	assert.Len(t, d.records(t, "application-logs"), 1)

@@ -64,6 +64,9 @@ func (a *api) emitAll(w http.ResponseWriter, r *http.Request, recs []o2kit.Recor
 			continue
 		case errors.Is(err, o2kit.ErrRecordTooLarge):
 			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{"error": err.Error(), "field": "entries[" + strconv.Itoa(i) + "]", "accepted": i})
+		case errors.Is(err, o2kit.ErrTooManyFields):
+			// Final, as a bad entry is: sending it again cannot help.
+			writeJSON(w, http.StatusBadRequest, map[string]any{"error": err.Error(), "field": "entries[" + strconv.Itoa(i) + "]", "accepted": i})
 		default:
 			w.Header().Set("Retry-After", "1")
 			writeJSON(w, http.StatusServiceUnavailable, map[string]any{"error": err.Error(), "accepted": i})
