@@ -2,7 +2,6 @@ package wire
 
 import (
 	"bytes"
-	"encoding/json"
 	"log/slog"
 	"strconv"
 	"testing"
@@ -93,56 +92,4 @@ func BenchmarkSplitColumns(b *testing.B) {
 			b.Fatal("split")
 		}
 	}
-}
-
-// A record holding JSON in a string, as a request body logged whole, has
-// quotes enough to defeat the quote bound; its keys keep it off the scan.
-func TestColumnsOfJSONInAString(t *testing.T) {
-	var obj bytes.Buffer
-	obj.WriteString(`{`)
-	for i := range 2000 {
-		if i > 0 {
-			obj.WriteByte(',')
-		}
-		obj.WriteString(`"k` + strconv.Itoa(i) + `":"v\\"x"`)
-	}
-	obj.WriteString(`}`)
-	var e Encoder
-	line := e.AppendRecord(nil, 1, nil, []slog.Attr{slog.String("body", obj.String()), slog.String("Path", `/a\":b`)})
-	assert.Greater(t, bytes.Count(line, quote)/2, 999)
-	assert.Equal(t, 3, keyCount(line), "_timestamp, body and path")
-	assert.Equal(t, 0, Columns(line, 999))
-}
-
-// keyCount counts the top-level keys of what the encoder writes, null ones
-// included, so it bounds Columns from above.
-func FuzzKeyCount(f *testing.F) {
-	f.Add("k", `v":\"`, "Ké\\y", 3)
-	f.Add("", `\\`, `"`, 0)
-	f.Fuzz(func(t *testing.T, k, v, g string, n int) {
-		e := Encoder{IDKey: "o2kit_id"}
-		attrs := []slog.Attr{
-			slog.String(k, v), slog.Group(g, slog.String(v, k), slog.Any("m", map[string]any{v: k, k: []any{v, nil}})),
-			slog.Any(k+"_raw", json.RawMessage(`{"`+strconv.Itoa(n)+`":"\":"}`)), slog.Any("nil", nil),
-		}
-		line := e.AppendRecord(nil, 1, []byte("id"), attrs)
-		dec := json.NewDecoder(bytes.NewReader(line))
-		_, err := dec.Token() // {
-		if err != nil {
-			t.Fatalf("%q: %v", line, err)
-		}
-		keys := 0
-		for dec.More() {
-			if _, err := dec.Token(); err != nil { // the key
-				t.Fatal(err)
-			}
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				t.Fatal(err)
-			}
-			keys++
-		}
-		assert.Equal(t, keys, keyCount(line), "%q", line)
-		assert.GreaterOrEqual(t, keyCount(line), Columns(line, 1<<20))
-	})
 }
