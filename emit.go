@@ -78,7 +78,7 @@ func (c *Client) finish(ctx context.Context, es *encState, st *stream, micros in
 			return fmt.Errorf("%w: %w", ErrInvalidSample, err)
 		}
 	}
-	if n := wire.Columns(es.buf, maxColumns); n > maxColumns {
+	if es.enc.Fields() > maxColumns && wire.Columns(es.buf, maxColumns) > maxColumns {
 		// The server would drop the whole batch holding this record.
 		st.c.dropped.Add(1)
 		return fmt.Errorf("%w: more than %d fields with a value", ErrTooManyFields, maxColumns)

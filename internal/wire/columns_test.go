@@ -2,6 +2,8 @@ package wire
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
 	"log/slog"
 	"strconv"
 	"testing"
@@ -92,4 +94,48 @@ func BenchmarkSplitColumns(b *testing.B) {
 			b.Fatal("split")
 		}
 	}
+}
+
+// topKeys returns the number of top-level keys of a JSON object.
+func topKeys(t *testing.T, line []byte) int {
+	dec := json.NewDecoder(bytes.NewReader(line))
+	if _, err := dec.Token(); err != nil {
+		t.Fatalf("%q: %v", line, err)
+	}
+	n := 0
+	for dec.More() {
+		if _, err := dec.Token(); err != nil {
+			t.Fatal(err)
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	return n
+}
+
+// Fields bounds the fields of the record written last, whatever writes
+// them: attrs, groups, values flattened from JSON, the static tail.
+func FuzzFieldsBound(f *testing.F) {
+	f.Add("k", `v":\"`, "Ké\\y", 3, true)
+	f.Add("", `\\`, `"`, 0, false)
+	f.Add("_id", "null", "o2kit_id", -1, true)
+	f.Fuzz(func(t *testing.T, k, v, g string, n int, withID bool) {
+		e := Encoder{IDKey: "o2kit_id"}
+		attrs := []slog.Attr{
+			slog.String(k, v), slog.Group(g, slog.String(v, k), slog.Any("m", map[string]any{v: k, k: []any{v, nil}, g: map[string]any{}})),
+			slog.Any(k+"_raw", json.RawMessage(`{"`+strconv.Itoa(n)+`":"\":","x":{"y":[]}}`)), slog.Any("nil", nil),
+			slog.Any(k, n), slog.Any("e", errors.New(v)), slog.Any(g, []string{v}),
+		}
+		var id []byte
+		if withID {
+			id = []byte("id")
+		}
+		static := NewStatic("o2kit_id", []slog.Attr{slog.String("host", v), slog.Group("build", slog.String("tag", k), slog.Int("n", n))})
+		line := e.AppendRecordStatic(nil, 1, id, attrs, static)
+		assert.GreaterOrEqual(t, e.Fields(), topKeys(t, line), "%q", line)
+		assert.GreaterOrEqual(t, e.Fields(), Columns(line, 1<<20), "%q", line)
+	})
 }

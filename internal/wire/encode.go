@@ -52,6 +52,7 @@ type Encoder struct {
 
 	idAt, idEnd int // where the id of the record being written is in dst; idEnd 0 for none
 	own         ownState
+	nfields     int // fields written to the record being written, see Fields
 }
 
 // ownState is what the record being written says of its own id.
@@ -83,8 +84,9 @@ func (e *Encoder) AppendRecord(dst []byte, micros int64, id []byte, attrs []slog
 func (e *Encoder) Begin(dst []byte, micros int64, id []byte) []byte {
 	dst = append(dst, `{"`+TimestampKey+`":`...)
 	dst = appendInt(dst, micros)
-	e.idAt, e.idEnd, e.own = 0, 0, ownState{}
+	e.idAt, e.idEnd, e.own, e.nfields = 0, 0, ownState{}, 1
 	if e.IDKey != "" && len(id) > 0 {
+		e.nfields++
 		dst = append(dst, ',', '"')
 		dst = append(dst, e.IDKey...)
 		dst = append(dst, '"', ':', '"')
@@ -96,6 +98,12 @@ func (e *Encoder) Begin(dst []byte, micros int64, id []byte) []byte {
 	e.pfx = e.pfx[:0]
 	return dst
 }
+
+// Fields returns a bound on the number of fields of the record written
+// last (by AppendRecord, AppendRecordStatic or Begin to End): it counts
+// every field written, null ones and those a later field of the same key
+// replaces included, so the record has at most that many columns.
+func (e *Encoder) Fields() int { return e.nfields }
 
 // Attr appends a as a top-level field of the record begun with Begin.
 func (e *Encoder) Attr(dst []byte, a *slog.Attr) []byte { return e.attr(dst, a, 0) }
@@ -152,6 +160,7 @@ func (e *Encoder) appendOpen(dst []byte, k string) ([]byte, bool) {
 	top := len(e.pfx) == 0
 	if top {
 		if s := e.fields.find(k); s != nil {
+			e.nfields++
 			return s.appendTo(dst), true
 		}
 	}
@@ -166,6 +175,7 @@ func (e *Encoder) appendOpen(dst []byte, k string) ([]byte, bool) {
 		// Normal, and not reserved since appendKey took it.
 		e.fields.remember(k, dst[mark:])
 	}
+	e.nfields++
 	return dst, true
 }
 
@@ -180,6 +190,7 @@ func (e *Encoder) anyAttr(dst []byte, mark int, x any, depth int) []byte {
 	}
 	key := string(dst[mark+2 : len(dst)-2])
 	e.buf = dst[:mark]
+	e.nfields-- // the opening is taken back; any writes its own
 	e.any(key, x, depth)
 	dst, e.buf = e.buf, nil
 	return dst
@@ -206,6 +217,7 @@ func (e *Encoder) reserved(key []byte) bool {
 }
 
 func (e *Encoder) writeKey(key string) {
+	e.nfields++
 	e.buf = append(e.buf, ',', '"')
 	e.buf = append(e.buf, key...)
 	e.buf = append(e.buf, '"', ':')

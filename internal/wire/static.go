@@ -14,6 +14,7 @@ import (
 type Static struct {
 	keys  []string // raw keys; a record's field matches one stored under the same normal key
 	frags [][]byte // each field as the encoder writes it, from ','
+	nfrag []int    // the fields each frag holds: a group holds several
 	lens  uint64   // bit n: a key has n bytes (n < 63); bit 0: look into inline groups
 }
 
@@ -31,9 +32,10 @@ func NewStatic(idKey string, attrs []slog.Attr) *Static {
 		if a.Key == "" {
 			continue
 		}
-		e.pfx = e.pfx[:0]
+		e.pfx, e.nfields = e.pfx[:0], 0
 		s.keys = append(s.keys, a.Key)
 		s.frags = append(s.frags, e.attr(nil, &a, 0))
+		s.nfrag = append(s.nfrag, e.nfields)
 		s.lens |= lenBit(a.Key)
 	}
 	if len(s.keys) == 0 || len(s.keys) > MaxStatic {
@@ -75,16 +77,25 @@ func (s *Static) present(attrs []slog.Attr, depth int) (have uint64) {
 // AppendMissing appends the fields of s whose keys attrs lacks, each
 // preceded by a comma.
 func (s *Static) AppendMissing(dst []byte, attrs []slog.Attr) []byte {
+	dst, _ = s.appendMissing(dst, attrs)
+	return dst
+}
+
+// appendMissing is AppendMissing that also returns the number of fields
+// appended.
+func (s *Static) appendMissing(dst []byte, attrs []slog.Attr) ([]byte, int) {
 	have := s.present(attrs, 0)
 	if bits.OnesCount64(have) == len(s.keys) {
-		return dst
+		return dst, 0
 	}
+	n := 0
 	for j, f := range s.frags {
 		if have&(1<<j) == 0 {
 			dst = append(dst, f...)
+			n += s.nfrag[j]
 		}
 	}
-	return dst
+	return dst, n
 }
 
 // AppendRecordStatic is [Encoder.AppendRecord] followed by the fields of
@@ -95,6 +106,7 @@ func (e *Encoder) AppendRecordStatic(dst []byte, micros int64, id []byte, attrs 
 		return dst
 	}
 	dst = dst[:len(dst)-2] // "}\n"
-	dst = s.AppendMissing(dst, attrs)
+	dst, n := s.appendMissing(dst, attrs)
+	e.nfields += n
 	return append(dst, '}', '\n')
 }
