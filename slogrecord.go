@@ -43,15 +43,7 @@ func (c *Client) emitSlogRecord(ctx context.Context, es *encState, stream string
 	attrs := append(append(es.attrs[:0], head...), with...)
 	if r != nil {
 		r.Attrs(func(a slog.Attr) bool {
-			if a.Value.Kind() == slog.KindGroup && len(a.Value.Group()) == 0 || a.Key == "" && a.Value.Kind() != slog.KindGroup {
-				return true
-			}
-			attrs = append(attrs, a)
-			if a.Value.Kind() == slog.KindAny {
-				if err, ok := a.Value.Any().(error); ok && wire.Wraps(err) {
-					attrs = append(attrs, slog.String(a.Key+wire.ChainSuffix, wire.Chain(err)))
-				}
-			}
+			attrs = wire.AppendSlogAttr(attrs, a)
 			return true
 		})
 	}

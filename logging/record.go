@@ -126,7 +126,7 @@ func (h *Handler) appendFrames(top []slog.Attr, s *scratch, r *slog.Record) []sl
 	if len(h.frames) == 1 {
 		// No group open: the record's attrs go straight to the top level.
 		r.Attrs(func(a slog.Attr) bool {
-			top = appendRecordAttr(top, a)
+			top = wire.AppendSlogAttr(top, a)
 			return true
 		})
 		return top
@@ -136,7 +136,7 @@ func (h *Handler) appendFrames(top []slog.Attr, s *scratch, r *slog.Record) []sl
 	}
 	rec := s.levels[0][:0]
 	r.Attrs(func(a slog.Attr) bool {
-		rec = appendRecordAttr(rec, a)
+		rec = wire.AppendSlogAttr(rec, a)
 		return true
 	})
 	s.levels[0] = rec
@@ -153,26 +153,6 @@ func (h *Handler) appendFrames(top []slog.Attr, s *scratch, r *slog.Record) []sl
 		}
 	}
 	return append(top, inner...)
-}
-
-// appendRecordAttr appends a, leaving out empty attrs and empty groups, and
-// adds key_chain after an error that wraps others.
-func appendRecordAttr(dst []slog.Attr, a slog.Attr) []slog.Attr {
-	switch a.Value.Kind() {
-	case slog.KindGroup:
-		if len(a.Value.Group()) == 0 {
-			return dst
-		}
-		return append(dst, a)
-	case slog.KindAny:
-		if err, ok := a.Value.Any().(error); ok && a.Key != "" && wire.Wraps(err) {
-			return append(dst, a, slog.String(a.Key+wire.ChainSuffix, wire.Chain(err)))
-		}
-	}
-	if a.Key == "" {
-		return dst
-	}
-	return append(dst, a)
 }
 
 // levelName maps a level to the four names of the schema: below INFO is
@@ -202,7 +182,7 @@ func appendResolved(dst, attrs []slog.Attr) []slog.Attr {
 			}
 			a.Value = slog.GroupValue(g...)
 		}
-		dst = appendRecordAttr(dst, a)
+		dst = wire.AppendSlogAttr(dst, a)
 	}
 	return dst
 }

@@ -12,15 +12,44 @@ import (
 const ChainSuffix = "_chain"
 
 // appendChain appends, after a, which holds a value of kind Any, the field
-// key_chain with [Chain] of its error, when it holds one that wraps others
-// and has a key.
+// [ChainAttr] gives for it, if any.
 func (e *Encoder) appendChain(dst []byte, a *slog.Attr) []byte {
-	err, ok := a.Value.Any().(error)
-	if !ok || a.Key == "" || !Wraps(err) {
+	c, ok := ChainAttr(a)
+	if !ok {
 		return dst
 	}
-	c := slog.String(a.Key+ChainSuffix, Chain(err))
 	return e.attr(dst, &c, 0)
+}
+
+// ChainAttr returns the attr key_chain, [Chain] of a's error, when a has a
+// key and holds a value of kind Any that is an error wrapping others.
+func ChainAttr(a *slog.Attr) (slog.Attr, bool) {
+	if a.Key == "" || a.Value.Kind() != slog.KindAny {
+		return slog.Attr{}, false
+	}
+	err, ok := a.Value.Any().(error)
+	if !ok || !Wraps(err) {
+		return slog.Attr{}, false
+	}
+	return slog.String(a.Key+ChainSuffix, Chain(err)), true
+}
+
+// AppendSlogAttr appends a as a slog handler gives it on: left out when
+// its key is empty (groups aside) or it is an empty group, and followed by
+// [ChainAttr] when it holds an error that wraps others.
+func AppendSlogAttr(dst []slog.Attr, a slog.Attr) []slog.Attr {
+	if a.Value.Kind() == slog.KindGroup {
+		if len(a.Value.Group()) == 0 {
+			return dst
+		}
+	} else if a.Key == "" {
+		return dst
+	}
+	dst = append(dst, a)
+	if c, ok := ChainAttr(&a); ok {
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 // Wraps reports whether err wraps another error.
