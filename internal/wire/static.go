@@ -16,6 +16,8 @@ type Static struct {
 	frags [][]byte // each field as the encoder writes it, from ','
 	nfrag []int    // the fields each frag holds: a group holds several
 	lens  uint64   // bit n: a key has n bytes (n < 63); bit 0: look into inline groups
+	norms []string // the keys normalised, as the encoder writes them
+	nlens uint64   // lenBit of each of norms
 }
 
 // MaxStatic is the most fields a [Static] holds.
@@ -37,6 +39,9 @@ func NewStatic(idKey string, attrs []slog.Attr) *Static {
 		s.frags = append(s.frags, e.attr(nil, &a, 0))
 		s.nfrag = append(s.nfrag, e.nfields)
 		s.lens |= lenBit(a.Key)
+		nk := norm.Key(a.Key)
+		s.norms = append(s.norms, nk)
+		s.nlens |= lenBit(nk)
 	}
 	if len(s.keys) == 0 || len(s.keys) > MaxStatic {
 		return nil
@@ -77,14 +82,40 @@ func (s *Static) present(attrs []slog.Attr, depth int) (have uint64) {
 // AppendMissing appends the fields of s whose keys attrs lacks, each
 // preceded by a comma.
 func (s *Static) AppendMissing(dst []byte, attrs []slog.Attr) []byte {
-	dst, _ = s.appendMissing(dst, attrs)
+	dst, _ = s.appendFrags(dst, s.present(attrs, 0))
 	return dst
 }
 
-// appendMissing is AppendMissing that also returns the number of fields
-// appended.
-func (s *Static) appendMissing(dst []byte, attrs []slog.Attr) ([]byte, int) {
-	have := s.present(attrs, 0)
+// has returns the set of the indexes of s.keys whose normal form is nk, a
+// normal key as the encoder wrote it.
+func (s *Static) has(nk []byte) (have uint64) {
+	if s.nlens&(1<<min(len(nk), 63)) == 0 {
+		return 0
+	}
+	for j, k := range s.norms {
+		if string(nk) == k {
+			have |= 1 << j
+		}
+	}
+	return have
+}
+
+// hasRaw is has for a key not yet normalised.
+func (s *Static) hasRaw(key string) (have uint64) {
+	if s.lens&lenBit(key) == 0 {
+		return 0
+	}
+	for j, k := range s.keys {
+		if norm.SameKey(k, key) {
+			have |= 1 << j
+		}
+	}
+	return have
+}
+
+// appendFrags appends the fields of s not in the set have, and returns
+// the number of fields appended.
+func (s *Static) appendFrags(dst []byte, have uint64) ([]byte, int) {
 	if bits.OnesCount64(have) == len(s.keys) {
 		return dst, 0
 	}
@@ -99,14 +130,20 @@ func (s *Static) appendMissing(dst []byte, attrs []slog.Attr) ([]byte, int) {
 }
 
 // AppendRecordStatic is [Encoder.AppendRecord] followed by the fields of
-// s that attrs lacks, before the closing brace; s may be nil.
+// s that attrs lacks, before the closing brace; s may be nil. Which fields
+// the record has is noted as it is written: a top-level attribute, in
+// inline groups too (at most [maxInline] deep), of a key that normalises
+// as a static field's does, even a group or one that turns out to write
+// nothing, has that field, as [Static.AppendMissing] judges.
 func (e *Encoder) AppendRecordStatic(dst []byte, micros int64, id []byte, attrs []slog.Attr, s *Static) []byte {
+	e.stat = s
 	dst = e.AppendRecord(dst, micros, id, attrs)
+	e.stat = nil
 	if s == nil {
 		return dst
 	}
 	dst = dst[:len(dst)-2] // "}\n"
-	dst, n := s.appendMissing(dst, attrs)
+	dst, n := s.appendFrags(dst, e.have)
 	e.nfields += n
 	return append(dst, '}', '\n')
 }
