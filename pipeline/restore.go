@@ -47,6 +47,12 @@ type RestoreReport struct {
 	// Overflows counts the times the client's buffer was full; Restore
 	// then flushed and emitted the record again, so none was lost.
 	Overflows int64
+	// Refused counts records the client would not take as they are (more
+	// fields than the server takes in one record, more bytes than a
+	// batch): Restore goes on with the others and reports them at the end.
+	// FirstRefused says which was the first, and why.
+	Refused      int64
+	FirstRefused string
 }
 
 // ErrRestoreIncomplete matches the error of a restore after which the
@@ -73,9 +79,12 @@ var ErrRestoreIncomplete = errors.New("pipeline: restore incomplete")
 // record a new id besides the old field.
 //
 // The client's memory budget is respected: when Emit reports the buffer
-// full, Restore flushes and emits the record again. At the end it flushes
+// full, Restore flushes and emits the record again. A record the client
+// refuses as it is ([o2kit.ErrTooManyFields], [o2kit.ErrRecordTooLarge])
+// is counted in the report and passed over. At the end Restore flushes
 // and compares the client's counters with the records it emitted; any
-// record not stored is an error matching [ErrRestoreIncomplete].
+// record refused or not stored is an error matching
+// [ErrRestoreIncomplete].
 func Restore(ctx context.Context, c *o2kit.Client, dir string, opts RestoreOptions) (*RestoreReport, error) {
 	if c == nil {
 		return nil, errNilClient
@@ -107,7 +116,7 @@ func Restore(ctx context.Context, c *o2kit.Client, dir string, opts RestoreOptio
 	before := c.Stats().Streams[r.rep.Stream]
 	for _, m := range chain {
 		for _, f := range m.Files {
-			r.file = f.Name
+			r.file, r.inFile = f.Name, 0
 			n, err := readData(dir, m, f, true, func(rec record) error { return r.emit(ctx, rec) })
 			r.bytes += n
 			if err != nil {
@@ -130,6 +139,10 @@ func (r *restorer) settle(before, after o2kit.Counters) error {
 	r.rep.Failed = int64(after.Failed - before.Failed + after.PartialFailures - before.PartialFailures +
 		after.DeadLettered - before.DeadLettered + after.Lost - before.Lost)
 	r.rep.Filtered = int64(after.Filtered - before.Filtered)
+	if r.rep.Refused > 0 {
+		return fmt.Errorf("%w: the client refused %d record(s) of the backup, the first %s; the server stored %d of the %d others in %s",
+			ErrRestoreIncomplete, r.rep.Refused, r.rep.FirstRefused, r.rep.Sent, r.rep.Records, r.rep.Stream)
+	}
 	if r.rep.Sent < r.rep.Records {
 		return fmt.Errorf("%w: the server stored %d of %d record(s) in %s; %d failed (see the client's error handler), %d dropped by the client's processors",
 			ErrRestoreIncomplete, r.rep.Sent, r.rep.Records, r.rep.Stream, r.rep.Failed, r.rep.Filtered)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/o2kit/o2kit"
 )
@@ -19,6 +20,7 @@ type restorer struct {
 	every    int64
 	total    int64
 	file     string
+	inFile   int64 // records of file read so far
 	bytes    int64
 	sinceFlu int64
 	report   func(Progress)
@@ -55,6 +57,15 @@ func (r *restorer) emit(ctx context.Context, rec record) error {
 		if err == nil {
 			break
 		}
+		if errors.Is(err, o2kit.ErrTooManyFields) || errors.Is(err, o2kit.ErrRecordTooLarge) {
+			// This record only: the others still go.
+			if r.rep.Refused++; r.rep.Refused == 1 {
+				r.rep.FirstRefused = fmt.Sprintf("(record %d of %s, at %s): %v",
+					r.inFile+1, r.file, out.Time.UTC().Format(time.RFC3339Nano), err)
+			}
+			r.inFile++
+			return nil
+		}
 		if !errors.Is(err, o2kit.ErrOverflow) || try == maxOverflows {
 			return fmt.Errorf("emit: %w", err)
 		}
@@ -64,6 +75,7 @@ func (r *restorer) emit(ctx context.Context, rec record) error {
 		}
 	}
 	r.rep.Records++
+	r.inFile++
 	r.sinceFlu++
 	if r.every > 0 && r.sinceFlu >= r.every {
 		r.sinceFlu = 0

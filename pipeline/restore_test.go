@@ -2,7 +2,9 @@ package pipeline
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,6 +76,33 @@ func TestRestoreReportsRecordsNotStored(t *testing.T) {
 	require.ErrorIs(t, err, ErrRestoreIncomplete)
 	assert.ErrorContains(t, err, "stored 0 of 50 record(s) in copy; 50 failed")
 	assert.Equal(t, RestoreReport{Stream: "copy", Records: 50, Failed: 50}, *rr)
+}
+
+// A record the client refuses as it is costs only itself: the others are
+// restored, and the report and the error name it.
+func TestRestorePassesOverARecordTheClientRefuses(t *testing.T) {
+	env := newBackupEnv(t)
+	src := env.client(t)
+	start := backupEpoch.Add(-time.Hour)
+	seed(t, src, "orders", 20, 1, start)
+	big := strings.Repeat("x", 4096)
+	require.NoError(t, src.Emit(context.Background(), o2kit.Record{Stream: "orders", Time: start.Add(time.Millisecond),
+		Attrs: []slog.Attr{slog.String("message", "a big one"), slog.String("body", big)}}))
+	flushClient(t, src)
+	dir := t.TempDir()
+	_, err := Backup(context.Background(), src, BackupOptions{Stream: "orders", Start: start, End: backupEpoch, Dir: dir})
+	require.NoError(t, err)
+
+	small := env.client(t, o2kit.WithIDField(""), o2kit.WithBatchBytes(2048))
+	rr, err := Restore(context.Background(), small, dir, RestoreOptions{Stream: "copy"})
+	require.ErrorIs(t, err, ErrRestoreIncomplete)
+	assert.ErrorContains(t, err, "the client refused 1 record(s)")
+	assert.ErrorContains(t, err, "stored 20 of the 20 others in copy")
+	assert.Equal(t, int64(1), rr.Refused)
+	assert.Contains(t, rr.FirstRefused, "(record 21 of ")
+	assert.Contains(t, rr.FirstRefused, o2kit.ErrRecordTooLarge.Error())
+	assert.Equal(t, int64(20), rr.Sent)
+	assert.Len(t, env.srv.Records("default", "copy"), 20)
 }
 
 // A damaged backup is refused before anything is sent.
