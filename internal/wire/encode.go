@@ -50,10 +50,8 @@ type Encoder struct {
 	// need it.
 	ErrorChains bool
 
-	// stat is the Static whose fields the record being written is
-	// checked for, or nil; have is the set of those it has.
-	stat *Static
-	have uint64
+	// statKeys remembers what keys stand for in a Static.
+	statKeys staticKeys
 
 	idAt, idEnd int // where the id of the record being written is in dst; idEnd 0 for none
 	own         ownState
@@ -89,7 +87,7 @@ func (e *Encoder) AppendRecord(dst []byte, micros int64, id []byte, attrs []slog
 func (e *Encoder) Begin(dst []byte, micros int64, id []byte) []byte {
 	dst = append(dst, `{"`+TimestampKey+`":`...)
 	dst = appendInt(dst, micros)
-	e.idAt, e.idEnd, e.own, e.nfields, e.have = 0, 0, ownState{}, 1, 0
+	e.idAt, e.idEnd, e.own, e.nfields = 0, 0, ownState{}, 1
 	if e.IDKey != "" && len(id) > 0 {
 		e.nfields++
 		dst = append(dst, ',', '"')
@@ -126,23 +124,18 @@ func (e *Encoder) attr(dst []byte, a *slog.Attr, depth int) []byte {
 	if kind == slog.KindLogValuer {
 		// A chain follows attrs of kind Any only, not what a LogValuer
 		// resolves to, as a slog handler's own rules see it.
-		chains, stat := e.ErrorChains, e.stat
+		chains := e.ErrorChains
 		e.ErrorChains = false
-		if a.Key == "" {
-			// What an empty-key LogValuer resolves to does not count as
-			// the record's own fields, as Static.AppendMissing judges.
-			e.stat = nil
-		}
 		r := slog.Attr{Key: a.Key, Value: a.Value.Resolve()}
 		dst = e.attr(dst, &r, depth)
-		e.ErrorChains, e.stat = chains, stat
+		e.ErrorChains = chains
 		return dst
 	}
 	if a.Key == "" {
 		return dst
 	}
 	mark := len(dst)
-	dst, ok := e.appendOpen(dst, a.Key, depth)
+	dst, ok := e.appendOpen(dst, a.Key)
 	if !ok { // a reserved key: the record's own id, perhaps
 		if kind == slog.KindString {
 			e.noteOwn(a, depth)
@@ -166,17 +159,11 @@ func (e *Encoder) attr(dst []byte, a *slog.Attr, depth int) []byte {
 // appendOpen appends `,"key":` for the key k under the current group
 // prefix, and reports false, with dst unchanged, when the whole key is
 // reserved.
-func (e *Encoder) appendOpen(dst []byte, k string, depth int) ([]byte, bool) {
+func (e *Encoder) appendOpen(dst []byte, k string) ([]byte, bool) {
 	top := len(e.pfx) == 0
 	if top {
 		if s := e.fields.find(k); s != nil {
 			e.nfields++
-			if e.stat != nil && depth <= maxInline {
-				if s.stat != e.stat {
-					s.stat, s.has = e.stat, e.stat.has(s.open[2:s.n+2])
-				}
-				e.have |= s.has
-			}
 			return s.appendTo(dst), true
 		}
 	}
@@ -187,9 +174,6 @@ func (e *Encoder) appendOpen(dst []byte, k string, depth int) ([]byte, bool) {
 		return dst, false
 	}
 	dst = append(dst, '"', ':')
-	if top && e.stat != nil && depth <= maxInline {
-		e.have |= e.stat.has(dst[mark+2 : len(dst)-2])
-	}
 	if top && string(dst[mark+2:len(dst)-2]) == k {
 		// Normal, and not reserved since appendKey took it.
 		e.fields.remember(k, dst[mark:])
@@ -216,19 +200,12 @@ func (e *Encoder) anyAttr(dst []byte, mark int, x any, depth int) []byte {
 }
 
 func (e *Encoder) group(dst []byte, name string, attrs []slog.Attr, depth int) []byte {
-	mark := len(e.pfx)
-	noting := e.stat != nil && mark == 0 && name != "" && depth <= maxInline
 	if len(attrs) == 0 || depth >= maxDepth {
-		if noting { // a group named as a static field counts, even empty
-			e.have |= e.stat.hasRaw(name)
-		}
 		return dst
 	}
+	mark := len(e.pfx)
 	if name != "" {
 		e.pfx = norm.AppendKey(e.pfx, name)
-		if noting {
-			e.have |= e.stat.has(e.pfx)
-		}
 		e.pfx = append(e.pfx, '_')
 	}
 	for i := range attrs {

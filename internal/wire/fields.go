@@ -23,8 +23,6 @@ type fieldSlot struct {
 	p    *byte // unsafe.StringData of the key; nil for an empty slot
 	n    int   // the key's length
 	open [32]byte
-	stat *Static // the Static that has was found for
-	has  uint64  // the fields of stat the key stands for
 }
 
 // set returns the two slots a key at p of n bytes may hold.
@@ -70,6 +68,6 @@ func (c *fieldCache) remember(k string, open []byte) {
 	if s.p != nil {
 		s = t
 	}
-	s.p, s.n, s.stat, s.has = p, len(k), nil, 0
+	s.p, s.n = p, len(k)
 	copy(s.open[:], open)
 }

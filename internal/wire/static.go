@@ -3,6 +3,7 @@ package wire
 import (
 	"log/slog"
 	"math/bits"
+	"unsafe"
 
 	"github.com/o2kit/o2kit/internal/norm"
 )
@@ -16,8 +17,6 @@ type Static struct {
 	frags [][]byte // each field as the encoder writes it, from ','
 	nfrag []int    // the fields each frag holds: a group holds several
 	lens  uint64   // bit n: a key has n bytes (n < 63); bit 0: look into inline groups
-	norms []string // the keys normalised, as the encoder writes them
-	nlens uint64   // lenBit of each of norms
 }
 
 // MaxStatic is the most fields a [Static] holds.
@@ -39,9 +38,6 @@ func NewStatic(idKey string, attrs []slog.Attr) *Static {
 		s.frags = append(s.frags, e.attr(nil, &a, 0))
 		s.nfrag = append(s.nfrag, e.nfields)
 		s.lens |= lenBit(a.Key)
-		nk := norm.Key(a.Key)
-		s.norms = append(s.norms, nk)
-		s.nlens |= lenBit(nk)
 	}
 	if len(s.keys) == 0 || len(s.keys) > MaxStatic {
 		return nil
@@ -70,11 +66,7 @@ func (s *Static) present(attrs []slog.Attr, depth int) (have uint64) {
 			}
 			continue
 		}
-		for j, k := range s.keys {
-			if norm.SameKey(k, a.Key) {
-				have |= 1 << j
-			}
-		}
+		have |= s.hasRaw(a.Key)
 	}
 	return have
 }
@@ -86,21 +78,8 @@ func (s *Static) AppendMissing(dst []byte, attrs []slog.Attr) []byte {
 	return dst
 }
 
-// has returns the set of the indexes of s.keys whose normal form is nk, a
-// normal key as the encoder wrote it.
-func (s *Static) has(nk []byte) (have uint64) {
-	if s.nlens&(1<<min(len(nk), 63)) == 0 {
-		return 0
-	}
-	for j, k := range s.norms {
-		if string(nk) == k {
-			have |= 1 << j
-		}
-	}
-	return have
-}
-
-// hasRaw is has for a key not yet normalised.
+// hasRaw returns the set of the indexes of s.keys that key, a key as
+// written, stands for: those stored under the same normal key.
 func (s *Static) hasRaw(key string) (have uint64) {
 	if s.lens&lenBit(key) == 0 {
 		return 0
@@ -131,19 +110,60 @@ func (s *Static) appendFrags(dst []byte, have uint64) ([]byte, int) {
 
 // AppendRecordStatic is [Encoder.AppendRecord] followed by the fields of
 // s that attrs lacks, before the closing brace; s may be nil. Which fields
-// the record has is noted as it is written: a top-level attribute, in
-// inline groups too (at most [maxInline] deep), of a key that normalises
-// as a static field's does, even a group or one that turns out to write
-// nothing, has that field, as [Static.AppendMissing] judges.
+// attrs has is judged as [Static.AppendMissing] judges it, with the help
+// of the encoder's field cache: the record's keys were just written, so
+// most are found there by address, with what they stand for in s.
 func (e *Encoder) AppendRecordStatic(dst []byte, micros int64, id []byte, attrs []slog.Attr, s *Static) []byte {
-	e.stat = s
 	dst = e.AppendRecord(dst, micros, id, attrs)
-	e.stat = nil
 	if s == nil {
 		return dst
 	}
 	dst = dst[:len(dst)-2] // "}\n"
-	dst, n := s.appendFrags(dst, e.have)
+	dst, n := s.appendFrags(dst, e.present(s, attrs, 0))
 	e.nfields += n
 	return append(dst, '}', '\n')
+}
+
+// present is s.present, remembering in the encoder which fields of s a
+// key stands for.
+func (e *Encoder) present(s *Static, attrs []slog.Attr, depth int) (have uint64) {
+	for i := range attrs {
+		a := &attrs[i]
+		if s.lens&lenBit(a.Key) == 0 {
+			continue
+		}
+		if a.Key == "" {
+			if a.Value.Kind() == slog.KindGroup && depth < maxInline {
+				have |= e.present(s, a.Value.Group(), depth+1)
+			}
+			continue
+		}
+		have |= e.statKeys.has(s, a.Key)
+	}
+	return have
+}
+
+// staticKeys remembers, for the keys a program's records have, which
+// fields of a Static each stands for. Like [fieldCache] it finds a key by
+// the address and length of its bytes; it is direct-mapped, a newer key
+// taking a slot over.
+type staticKeys [32]staticKey
+
+type staticKey struct {
+	p    *byte // unsafe.StringData of the key; nil for an empty slot
+	n    int
+	stat *Static
+	has  uint64
+}
+
+// has returns s.hasRaw(k), from the cache when it holds the answer.
+func (c *staticKeys) has(s *Static, k string) uint64 {
+	const golden = 0x9e3779b97f4a7c15
+	p := unsafe.StringData(k)
+	slot := &c[(uint64(uintptr(unsafe.Pointer(p)))^uint64(len(k)))*golden>>59]
+	if slot.p == p && slot.n == len(k) && slot.stat == s {
+		return slot.has
+	}
+	*slot = staticKey{p: p, n: len(k), stat: s, has: s.hasRaw(k)}
+	return slot.has
 }

@@ -45,7 +45,7 @@ type hostValuer struct{}
 
 func (hostValuer) LogValue() slog.Value { return slog.GroupValue(slog.String("host", "valuer")) }
 
-func TestStaticPresenceNotedAsAppendMissingJudges(t *testing.T) {
+func TestStaticPresenceJudgedAsAppendMissingJudges(t *testing.T) {
 	s := NewStatic("o2kit_id", []slog.Attr{
 		slog.String("host", "h"), slog.String("Service", "svc"), slog.String("service", "again"),
 		slog.String("k8s.pod", "p"), slog.Group("build", slog.String("tag", "v1")),
@@ -75,7 +75,7 @@ func TestStaticPresenceNotedAsAppendMissingJudges(t *testing.T) {
 	for i, attrs := range cases {
 		var e, ref Encoder
 		e.IDKey, ref.IDKey = "o2kit_id", "o2kit_id"
-		for round := range 2 { // the second round finds the keys in the field cache
+		for round := range 2 { // the second round finds the keys in the encoder's cache
 			want := ref.AppendRecord(nil, 1, []byte("id"), attrs)
 			want = append(s.AppendMissing(want[:len(want)-2], attrs), '}', '\n')
 			got := e.AppendRecordStatic(nil, 1, []byte("id"), attrs, s)
