@@ -8,11 +8,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/o2kit/o2kit/alerting"
+	"github.com/o2kit/o2kit/internal/retryafter"
 )
 
 // maxBody is the most of a response body read, for errors and for the
@@ -105,33 +105,8 @@ func statusError(resp *http.Response, body []byte) error {
 // malformed, negative or past give zero; longer ones are cut to
 // [MaxRetryAfter].
 func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if isDigits(v) {
-		s, err := strconv.ParseUint(v, 10, 64)
-		if err != nil || s > uint64(MaxRetryAfter/time.Second) { // only ErrRange: too many digits
-			return MaxRetryAfter
-		}
-		return time.Duration(s) * time.Second
-	}
-	t, err := http.ParseTime(v)
-	if err != nil {
-		return 0
-	}
-	return min(max(t.Sub(now), 0), MaxRetryAfter)
-}
-
-// isDigits reports whether s is a non-empty run of ASCII digits, the only
-// form delta-seconds takes (no sign, no fraction).
-func isDigits(s string) bool {
-	for i := range len(s) {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
+	d, _ := retryafter.Parse(v, now, MaxRetryAfter)
+	return d
 }
 
 // redactURL returns the text of a transport error without the request URL,

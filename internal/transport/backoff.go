@@ -6,9 +6,9 @@ import (
 	"errors"
 	"math/rand/v2"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/o2kit/o2kit/internal/retryafter"
 )
 
 // Backoff returns how long to wait before retry number attempt (0 for the
@@ -36,28 +36,10 @@ func Backoff(base, max time.Duration, attempt int, resp *http.Response, now time
 // maxRetryAfter bounds how long a server can make one retry wait.
 const maxRetryAfter = 5 * time.Minute
 
-// RetryAfter parses a Retry-After value in either of its forms: a number of
-// seconds, or an HTTP date (RFC 1123, RFC 850 or asctime). A date in the past
-// means no wait.
+// RetryAfter parses a Retry-After value, in seconds or as an HTTP date,
+// as [retryafter.Parse] does, at most maxRetryAfter.
 func RetryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs < 0 {
-			return 0, false
-		}
-		if secs > int64(maxRetryAfter/time.Second) {
-			return maxRetryAfter, true
-		}
-		return time.Duration(secs) * time.Second, true
-	}
-	t, err := http.ParseTime(v)
-	if err != nil {
-		return 0, false
-	}
-	return min(max(t.Sub(now), 0), maxRetryAfter), true
+	return retryafter.Parse(v, now, maxRetryAfter)
 }
 
 // Retryable reports whether a request that got resp (or err) should be
