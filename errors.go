@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
+
+	"github.com/o2kit/o2kit/internal/transport"
 )
 
 // Sentinel errors. Classify errors with errors.Is and errors.As.
@@ -55,7 +58,14 @@ type HTTPError struct {
 	StatusCode int
 	Body       string // at most a few KiB of the response body
 	RetryAfter string // the Retry-After header, if any
+
+	retryDelay time.Duration
 }
+
+// RetryDelay is the wait RetryAfter asks for, read when the answer came
+// (seconds, or an HTTP date counted from then), at most five minutes; zero
+// when there was none or it could not be read.
+func (e *HTTPError) RetryDelay() time.Duration { return e.retryDelay }
 
 func (e *HTTPError) Error() string {
 	s := fmt.Sprintf("o2kit: %s %s: %d", e.Method, e.Path, e.StatusCode)
@@ -69,7 +79,9 @@ func (e *HTTPError) Error() string {
 const maxErrorBody = 2048
 
 func newHTTPError(method, path string, status int, body []byte, retryAfter string) *HTTPError {
-	return &HTTPError{Method: method, Path: path, StatusCode: status, Body: clip(body), RetryAfter: retryAfter}
+	delay, _ := transport.RetryAfter(retryAfter, time.Now())
+	return &HTTPError{Method: method, Path: path, StatusCode: status, Body: clip(body), RetryAfter: retryAfter,
+		retryDelay: delay}
 }
 
 func clip(b []byte) string {

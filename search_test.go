@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -91,6 +92,25 @@ func TestSearchErrors(t *testing.T) {
 	var he *HTTPError
 	require.ErrorAs(t, err, &he)
 	assert.Equal(t, http.StatusUnauthorized, he.StatusCode)
+}
+
+func TestSearchHTTPErrorRetryDelay(t *testing.T) {
+	srv, url := devServer(t)
+	c, _ := newClient(t, srv, url, WithMaxRetries(0))
+	for header, want := range map[string]time.Duration{
+		"7": 7 * time.Second, "": 0, "soon": 0, "86400": 5 * time.Minute,
+		time.Now().Add(time.Hour).UTC().Format(http.TimeFormat): 5 * time.Minute,
+	} {
+		srv.SetFaultFunc(func(r *http.Request) (o2server.Fault, bool) {
+			return o2server.Fault{Status: http.StatusTooManyRequests, Body: "slow down",
+				Header: http.Header{"Retry-After": {header}}}, strings.HasSuffix(r.URL.Path, "/_search")
+		})
+		_, err := c.Search(context.Background(), SearchRequest{SQL: "SELECT * FROM known"})
+		var he *HTTPError
+		require.ErrorAs(t, err, &he, header)
+		assert.Equal(t, header, he.RetryAfter)
+		assert.Equal(t, want, he.RetryDelay(), header)
+	}
 }
 
 func TestHealth(t *testing.T) {
