@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/o2kit/o2kit/internal/norm"
+	"github.com/o2kit/o2kit/internal/wire"
 )
 
 // path addresses a field: its key, then the keys of the groups inside
@@ -22,7 +23,7 @@ func parsePath(name string) fieldPath { return strings.Split(name, ".") }
 // without copying the record's attributes.
 
 // maxInline bounds how deep the helpers look into nested inline groups.
-const maxInline = 8
+const maxInline = wire.MaxInline
 
 // inlined returns the attributes of a when it is an inline group.
 func inlined(a *slog.Attr) ([]slog.Attr, bool) {

@@ -7,7 +7,7 @@ import (
 	"os"
 
 	"github.com/o2kit/o2kit"
-	"github.com/o2kit/o2kit/internal/norm"
+	"github.com/o2kit/o2kit/internal/wire"
 )
 
 // Field names of the static fields.
@@ -22,7 +22,8 @@ const (
 // Enricher adds static fields to every record. Create it with [Enrich].
 type Enricher struct {
 	attrs []slog.Attr
-	lens  uint64 // bit n: a static field's key has n bytes (n < 64)
+	keys  []string // the keys of attrs
+	lens  uint64   // wire.KeyLengths of keys and ""
 }
 
 var (
@@ -41,19 +42,16 @@ var (
 // of this package look into inline groups; a custom processor that runs
 // after Enrich should too.
 func Enrich(attrs ...slog.Attr) *Enricher {
-	e := &Enricher{lens: keyLenBit("")} // an empty key may be an inline group, to look into
+	e := &Enricher{}
 	for _, a := range attrs {
 		if a.Key != "" {
 			e.attrs = append(e.attrs, a)
-			e.lens |= keyLenBit(a.Key)
+			e.keys = append(e.keys, a.Key)
 		}
 	}
+	e.lens = wire.KeyLengths(e.keys...) | wire.KeyLengths("") // an empty key may be an inline group, to look into
 	return e
 }
-
-// keyLenBit returns the bit of the length of key in a set of lengths;
-// keys of 63 bytes and more share the last.
-func keyLenBit(key string) uint64 { return 1 << min(len(key), 63) }
 
 // Process returns r with the missing static fields appended.
 func (e *Enricher) Process(_ context.Context, r o2kit.Record) (o2kit.Record, error) {
@@ -61,7 +59,7 @@ func (e *Enricher) Process(_ context.Context, r o2kit.Record) (o2kit.Record, err
 		r.Attrs = appendMissing(r.Attrs, e.attrs)
 		return r, nil
 	}
-	have := e.present(r.Attrs, 0) // bit j: e.attrs[j] is not added
+	have := wire.Present(e.keys, e.lens, r.Attrs) // bit j: e.attrs[j] is not added
 	missing := len(e.attrs) - bits.OnesCount64(have)
 	if missing == 0 {
 		return r, nil
@@ -75,30 +73,6 @@ func (e *Enricher) Process(_ context.Context, r o2kit.Record) (o2kit.Record, err
 	}
 	r.Attrs = out
 	return r, nil
-}
-
-// present returns the set of the indexes of e.attrs whose key a top-level
-// attribute of attrs has, in inline groups too. Keys of a length no
-// static field has are passed over without a comparison.
-func (e *Enricher) present(attrs []slog.Attr, depth int) (have uint64) {
-	for i := range attrs {
-		a := &attrs[i]
-		if e.lens&keyLenBit(a.Key) == 0 {
-			continue
-		}
-		if a.Key == "" {
-			if inner, ok := inlined(a); ok && depth < maxInline {
-				have |= e.present(inner, depth+1)
-			}
-			continue
-		}
-		for j := range e.attrs {
-			if norm.SameKey(e.attrs[j].Key, a.Key) {
-				have |= 1 << j
-			}
-		}
-	}
-	return have
 }
 
 // StaticAttrs returns the static fields, for the client to encode them
