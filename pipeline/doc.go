@@ -76,6 +76,7 @@
 // Emit, each with its original time (re-stamped by the client, that time
 // kept in original_timestamp, when older than the ingest window) and its
 // original id, which the client keeps; it flushes
-// when the client's buffer fills and fails if any record was not stored.
+// when the client's buffer fills, passes over (and counts) a record the
+// client refuses as it is, and fails if any record was not stored.
 // The command in examples/o2backup runs all three from the shell.
 package pipeline

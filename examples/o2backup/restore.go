@@ -61,6 +61,9 @@ func restore(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	bar.done()
 	if rep != nil {
 		fmt.Fprintf(stdout, "restored %d record(s) into %s: %d stored, %d failed\n", rep.Records, rep.Stream, rep.Sent, rep.Failed)
+		if rep.Refused > 0 {
+			fmt.Fprintf(stdout, "%d record(s) refused by the client, the first %s\n", rep.Refused, rep.FirstRefused)
+		}
 	}
 	return err
 }
