@@ -151,18 +151,30 @@ func withAttrs(attrs []slog.Attr, extra ...slog.Attr) []slog.Attr {
 }
 
 // appendMissing returns attrs followed by the attributes of extra whose
-// key attrs lacks; attrs itself when there are none. It does not copy
-// attrs: the result holds it as an inline group (see [Enrich]).
+// key attrs lacks (see [wire.Present]); attrs itself when there are none.
+// It does not copy attrs: the result holds it as an inline group (see
+// [Enrich]).
 func appendMissing(attrs, extra []slog.Attr) []slog.Attr {
 	if len(extra) > 64 {
 		return appendMissingSlow(attrs, extra)
 	}
-	have := presentKeys(attrs, extra, 0) // bit j: extra[j] is not added
+	var buf [8]string
+	keys := buf[:0]
+	for j := range extra {
+		keys = append(keys, extra[j].Key)
+	}
+	have := wire.Present(keys, wire.KeyLengths(keys...)|wire.KeyLengths(""), attrs) // bit j: extra[j] is not added
 	for j := range extra {
 		if extra[j].Key == "" {
 			have |= 1 << j
 		}
 	}
+	return withMissing(attrs, extra, have)
+}
+
+// withMissing returns attrs followed by the attributes of extra not in
+// the set have (bit j for extra[j]); attrs itself when there are none.
+func withMissing(attrs, extra []slog.Attr, have uint64) []slog.Attr {
 	missing := len(extra) - bits.OnesCount64(have)
 	if missing == 0 {
 		return attrs
@@ -175,27 +187,6 @@ func appendMissing(attrs, extra []slog.Attr) []slog.Attr {
 		}
 	}
 	return out
-}
-
-// presentKeys returns the set of the indexes (below 64) of extra whose key
-// a top-level attribute of attrs has, in inline groups too: one pass over
-// attrs, whatever the number of keys.
-func presentKeys(attrs, extra []slog.Attr, depth int) (have uint64) {
-	for i := range attrs {
-		a := &attrs[i]
-		if a.Key == "" {
-			if inner, ok := inlined(a); ok && depth < maxInline {
-				have |= presentKeys(inner, extra, depth+1)
-			}
-			continue
-		}
-		for j := range extra {
-			if len(extra[j].Key) == len(a.Key) && norm.SameKey(extra[j].Key, a.Key) {
-				have |= 1 << j
-			}
-		}
-	}
-	return have
 }
 
 // appendMissingSlow is appendMissing for more than 64 extra attributes.

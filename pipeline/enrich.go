@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 	"log/slog"
-	"math/bits"
 	"os"
 
 	"github.com/o2kit/o2kit"
@@ -59,19 +58,7 @@ func (e *Enricher) Process(_ context.Context, r o2kit.Record) (o2kit.Record, err
 		r.Attrs = appendMissing(r.Attrs, e.attrs)
 		return r, nil
 	}
-	have := wire.Present(e.keys, e.lens, r.Attrs) // bit j: e.attrs[j] is not added
-	missing := len(e.attrs) - bits.OnesCount64(have)
-	if missing == 0 {
-		return r, nil
-	}
-	out := make([]slog.Attr, 1, 1+missing)
-	out[0] = slog.Attr{Value: slog.GroupValue(r.Attrs...)}
-	for j := range e.attrs {
-		if have&(1<<j) == 0 {
-			out = append(out, e.attrs[j])
-		}
-	}
-	r.Attrs = out
+	r.Attrs = withMissing(r.Attrs, e.attrs, wire.Present(e.keys, e.lens, r.Attrs))
 	return r, nil
 }
 

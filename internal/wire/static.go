@@ -62,8 +62,6 @@ func KeyLengths(keys ...string) (set uint64) {
 // as the processors that add static fields do.
 const MaxInline = 8
 
-const maxInline = MaxInline
-
 // Present returns the set of the indexes of keys (at most 64) that a
 // top-level attribute of attrs has, in inline groups (empty key, at most
 // MaxInline deep) too, matched by the key OpenObserve stores
@@ -80,22 +78,19 @@ func present(keys []string, lens uint64, attrs []slog.Attr, depth int) (set uint
 			continue
 		}
 		if a.Key == "" {
-			if a.Value.Kind() == slog.KindGroup && depth < maxInline {
+			if a.Value.Kind() == slog.KindGroup && depth < MaxInline {
 				set |= present(keys, lens, a.Value.Group(), depth+1)
 			}
 			continue
 		}
-		set |= sameKeys(keys, lens, a.Key)
+		set |= sameKeys(keys, a.Key)
 	}
 	return set
 }
 
 // sameKeys returns the set of the indexes of keys stored under the same
 // normal key as key.
-func sameKeys(keys []string, lens uint64, key string) (have uint64) {
-	if lens&lenBit(key) == 0 {
-		return 0
-	}
+func sameKeys(keys []string, key string) (have uint64) {
 	for j, k := range keys {
 		if norm.SameKey(k, key) {
 			have |= 1 << j
@@ -154,7 +149,7 @@ func (e *Encoder) present(s *Static, attrs []slog.Attr, depth int) (set uint64) 
 			continue
 		}
 		if a.Key == "" {
-			if a.Value.Kind() == slog.KindGroup && depth < maxInline {
+			if a.Value.Kind() == slog.KindGroup && depth < MaxInline {
 				set |= e.present(s, a.Value.Group(), depth+1)
 			}
 			continue
@@ -177,8 +172,8 @@ type staticKey struct {
 	has  uint64
 }
 
-// has returns sameKeys(s.keys, s.lens, k), from the cache when it holds
-// the answer.
+// has returns sameKeys(s.keys, k), from the cache when it holds the
+// answer.
 func (c *staticKeys) has(s *Static, k string) uint64 {
 	const golden = 0x9e3779b97f4a7c15
 	p := unsafe.StringData(k)
@@ -186,6 +181,6 @@ func (c *staticKeys) has(s *Static, k string) uint64 {
 	if slot.p == p && slot.n == len(k) && slot.stat == s {
 		return slot.has
 	}
-	*slot = staticKey{p: p, n: len(k), stat: s, has: sameKeys(s.keys, s.lens, k)}
+	*slot = staticKey{p: p, n: len(k), stat: s, has: sameKeys(s.keys, k)}
 	return slot.has
 }

@@ -52,7 +52,7 @@ func TestStaticPresenceJudgedAsAppendMissingJudges(t *testing.T) {
 	})
 	require.NotNil(t, s)
 	deep := slog.String("host", "deep")
-	for range maxInline + 1 {
+	for range MaxInline + 1 {
 		deep = slog.Group("", deep)
 	}
 	cases := [][]slog.Attr{
