@@ -13,6 +13,16 @@ import (
 // processors to the record's bytes in its stream's open batch.
 
 func (c *Client) emit(ctx context.Context, typ StreamType, r Record) error {
+	es := c.encoders.Get().(*encState)
+	err := c.emitWith(ctx, es, typ, r)
+	if cap(es.buf) <= 64<<10 {
+		c.encoders.Put(es)
+	}
+	return err
+}
+
+// emitWith is emit with the encoder state es.
+func (c *Client) emitWith(ctx context.Context, es *encState, typ StreamType, r Record) error {
 	ps, static := c.cfg.processors, (*wire.Static)(nil)
 	if typ == Logs && c.static != nil {
 		ps, static = c.logHead, c.static
@@ -24,12 +34,7 @@ func (c *Client) emit(ctx context.Context, typ StreamType, r Record) error {
 			return err
 		}
 	}
-	es := c.encoders.Get().(*encState)
-	err := c.encode(ctx, es, typ, r, static)
-	if cap(es.buf) <= 64<<10 {
-		c.encoders.Put(es)
-	}
-	return err
+	return c.encode(ctx, es, typ, r, static)
 }
 
 // encode encodes r with es and moves it into its stream's open batch.

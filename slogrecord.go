@@ -48,7 +48,7 @@ func (c *Client) emitSlogRecord(ctx context.Context, es *encState, stream string
 		})
 	}
 	es.attrs = attrs
-	err := c.emit(ctx, Logs, Record{Stream: stream, Time: t, Attrs: attrs})
+	err := c.emitWith(ctx, es, Logs, Record{Stream: stream, Time: t, Attrs: attrs})
 	clear(attrs) // the pooled slice keeps no values alive
 	return err
 }

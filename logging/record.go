@@ -74,6 +74,8 @@ func (h *Handler) appendHead(dst []slog.Attr, ctx context.Context, r *slog.Recor
 	}
 	dst = append(dst, slog.String(FieldMessage, r.Message))
 	if ctx != context.Background() {
+		// What slog.Logger passes for Info, Error and the other calls
+		// without a context holds no ids: spare the lookups.
 		s := c.scratch.Get().(*scratch)
 		dst = s.appendContext(dst, ctx)
 		c.scratch.Put(s)
@@ -89,11 +91,6 @@ func (h *Handler) appendHead(dst []slog.Attr, ctx context.Context, r *slog.Recor
 // span cost no allocation for their ids. The strings are ordinary
 // immutable ones: a processor may keep them.
 func (s *scratch) appendContext(dst []slog.Attr, ctx context.Context) []slog.Attr {
-	if ctx == context.Background() {
-		// What slog.Logger passes for Info, Error and the other calls
-		// without a context: it holds no ids, so skip the five lookups.
-		return dst
-	}
 	for _, f := range [...]struct {
 		key string
 		get func(context.Context) string
