@@ -34,6 +34,7 @@ type Client struct {
 	static  *wire.Static
 
 	encoders sync.Pool   // *encState
+	queue    recordQueue // slog records waiting to be encoded
 	batches  sync.Pool   // *batch, with its body's memory
 	spare    chan []byte // bodies detached from their batches, for new ones
 
@@ -77,7 +78,8 @@ type encState struct {
 	enc   wire.Encoder
 	buf   []byte
 	id    [wire.IDLen]byte
-	attrs []slog.Attr // a slog record's attributes, for processors
+	attrs []slog.Attr // a slog record's attributes, for processors or the record queue
+	subs  subs        // where the record queue's settled attrs go
 
 	// the stream last written to, by the name and type it was asked for
 	st     *stream
@@ -124,7 +126,9 @@ func New(opts ...Option) (*Client, error) {
 		}
 	}
 	c.runCtx, c.cancelRun = context.WithCancel(context.Background())
+	c.queue.init(cfg.idKey, cfg.batchSize)
 	c.flusherDone.Go(c.runFlusher)
+	c.flusherDone.Go(c.runQueue)
 	if c.spool != nil {
 		c.spoolerDone.Go(c.runSpooler)
 	}
@@ -306,7 +310,8 @@ func (c *Client) Stats() Stats {
 	return s
 }
 
-// Flush seals every open batch and waits until the batches sealed before
+// Flush encodes the queued slog records (see [Client.EmitSlog]), seals
+// every open batch and waits until the batches sealed before
 // the call are settled (sent, or failed for good), or until ctx ends. With
 // a spool and the server down, batches wait in the spool and Flush returns
 // ctx's error.
@@ -314,6 +319,7 @@ func (c *Client) Flush(ctx context.Context) error {
 	if c.closed.Load() {
 		return ErrClosed
 	}
+	c.drainQueue()
 	c.sealAll()
 	return c.waitEpoch(ctx, c.track.advance())
 }

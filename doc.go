@@ -34,8 +34,19 @@
 //
 // [Client.EmitSlog] is Emit for slog handlers that ship through the
 // client, as the logging package's does: it takes the handler's fields and
-// the slog.Record as they are and, without processors, encodes the
-// record's attributes straight from it, with no slice of them built.
+// the slog.Record as they are. Without processors it does not encode the
+// record on the caller's goroutine: it settles what could change after the
+// call (LogValuers are resolved, errors become their text), copies the
+// record into a bounded queue and returns, and one encoder goroutine of
+// the client writes the JSON into the stream's batch within moments
+// (20 ms, or at once when a batch's worth waits). The caller's share of a
+// log record is then a copy; the encoding's CPU moves to the client's
+// goroutine. The queue's records count against the memory cap, Flush and
+// Shutdown encode them first, and a record the encoder then refuses (too
+// large after all) is counted as dropped and reported to the
+// [ErrorHandler]. A record holding values the encoder would have to reach
+// into later (of kind Any other than errors), or near a size limit, is
+// encoded by its caller as Emit does, keeping its place in the queue.
 //
 // Traces take the same path as whole bodies: [Client.EmitOTLP] queues one
 // OTLP/protobuf export request (the tracing package's span exporter makes

@@ -52,17 +52,8 @@ func (c *Client) encode(ctx context.Context, es *encState, typ StreamType, r Rec
 // it may be taken, sparing the encoding when it may not: it returns the
 // record's time (t, or now when t is zero) in µs and the id to write.
 func (c *Client) admit(es *encState, typ StreamType, name string, t time.Time) (st *stream, micros int64, id []byte, err error) {
-	if st = es.stream(c, typ, name); st == nil {
-		return nil, 0, nil, ErrNoStream
-	}
-	if c.closed.Load() {
-		st.c.dropped.Add(1)
-		return nil, 0, nil, ErrClosed
-	}
-	if !c.cfg.overflow.block && c.budget.used.Load() >= c.budget.max {
-		// Full: no record fits.
-		st.c.dropped.Add(1)
-		return nil, 0, nil, ErrOverflow
+	if st, err = c.admitStream(es, typ, name); err != nil {
+		return nil, 0, nil, err
 	}
 	if t.IsZero() {
 		t = c.cfg.now()
@@ -73,19 +64,55 @@ func (c *Client) admit(es *encState, typ StreamType, name string, t time.Time) (
 	return st, t.UnixMicro(), id, nil
 }
 
+// admitStream finds the stream of a record and checks that it may be
+// taken.
+func (c *Client) admitStream(es *encState, typ StreamType, name string) (*stream, error) {
+	st := es.stream(c, typ, name)
+	if st == nil {
+		return nil, ErrNoStream
+	}
+	if c.closed.Load() {
+		st.c.dropped.Add(1)
+		return nil, ErrClosed
+	}
+	if !c.cfg.overflow.block && c.budget.used.Load() >= c.budget.max {
+		// Full: no record fits.
+		st.c.dropped.Add(1)
+		return nil, ErrOverflow
+	}
+	return st, nil
+}
+
 // finish checks the record es.buf holds, gives it the own id it brought,
 // and moves it into st's open batch.
 func (c *Client) finish(ctx context.Context, es *encState, st *stream, micros int64) error {
-	if st.typ == Metrics {
+	if err := c.check(es, st); err != nil {
+		return err
+	}
+	return c.take(ctx, st, es.buf, micros)
+}
+
+// check is checkEncoded for a record of st, counting it as dropped when
+// it fails.
+func (c *Client) check(es *encState, st *stream) error {
+	err := checkEncoded(es, st.typ)
+	if err != nil {
+		st.c.dropped.Add(1)
+	}
+	return err
+}
+
+// checkEncoded checks the record of type typ that es.buf holds, and gives
+// it the own id it brought.
+func checkEncoded(es *encState, typ StreamType) error {
+	if typ == Metrics {
 		// The metrics endpoint refuses a whole batch for one bad sample.
 		if err := wire.CheckSample(es.buf); err != nil {
-			st.c.dropped.Add(1)
 			return fmt.Errorf("%w: %w", ErrInvalidSample, err)
 		}
 	}
 	if es.enc.Fields() > maxColumns && wire.Columns(es.buf, maxColumns) > maxColumns {
 		// The server would drop the whole batch holding this record.
-		st.c.dropped.Add(1)
 		return fmt.Errorf("%w: more than %d fields with a value", ErrTooManyFields, maxColumns)
 	}
 	if own, ok := es.enc.OwnID(); ok {
@@ -94,7 +121,7 @@ func (c *Client) finish(ctx context.Context, es *encState, st *stream, micros in
 		// or restored into a stream that still holds it.
 		es.buf, _ = es.enc.ReplaceID(es.buf, own)
 	}
-	return c.take(ctx, st, es.buf, micros)
+	return nil
 }
 
 // maxColumns is the most fields a request's records for one stream may

@@ -22,6 +22,7 @@ func (c *Client) shutdown(ctx context.Context) error {
 	c.closed.Store(true)
 	close(c.stopFlusher)
 	c.flusherDone.Wait()
+	c.closeQueue()
 	c.sealAll()
 
 	// The deadline ends the run: senders stop retrying and abandon what

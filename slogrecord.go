@@ -21,15 +21,23 @@ const maxSlogScratch = 256
 // each error it wraps, depth first ("*fs.PathError: open x: ... |
 // syscall.Errno: no such file or directory"). r may be nil.
 //
-// Without processors the attributes are encoded straight from head, with
-// and r, with no slice of them all built.
+// Without processors the record is queued and encoded by the client's
+// encoder goroutine (see "The data path" in the package doc): LogValuers
+// are resolved and errors turned into their text before EmitSlog returns,
+// head and with may be reused once it has, and r is kept as r.Clone keeps
+// it. EmitSlog then returns the errors of taking the record (ErrClosed,
+// ErrOverflow, ErrNoStream); a record refused only once encoded is counted
+// as dropped and reported to the ErrorHandler, unless it held values of
+// kind Any other than errors or was near a size limit, which are encoded
+// before EmitSlog returns, as Emit does. With processors the record is
+// built, processed and encoded on the caller's goroutine, as Emit does.
 func (c *Client) EmitSlog(ctx context.Context, stream string, t time.Time, head, with []slog.Attr, r *slog.Record) error {
 	es := c.encoders.Get().(*encState)
 	var err error
 	if len(c.cfg.processors) > 0 {
 		err = c.emitSlogRecord(ctx, es, stream, t, head, with, r)
 	} else {
-		err = c.encodeSlog(ctx, es, stream, t, head, with, r)
+		err = c.queueSlog(ctx, es, stream, t, head, with, r)
 	}
 	if cap(es.buf) <= 64<<10 && cap(es.attrs) <= maxSlogScratch {
 		c.encoders.Put(es)
@@ -53,14 +61,9 @@ func (c *Client) emitSlogRecord(ctx context.Context, es *encState, stream string
 	return err
 }
 
-// encodeSlog encodes the record and moves it into its stream's open
-// batch, as encode does for a Record.
-func (c *Client) encodeSlog(ctx context.Context, es *encState, stream string, t time.Time, head, with []slog.Attr,
-	r *slog.Record) error {
-	st, micros, id, err := c.admit(es, Logs, stream, t)
-	if err != nil {
-		return err
-	}
+// appendSlog encodes the record EmitSlog was given into es.buf and
+// returns it.
+func (c *Client) appendSlog(es *encState, micros int64, id []byte, head, with []slog.Attr, r *slog.Record) []byte {
 	e := &es.enc
 	dst := e.Begin(es.buf[:0], micros, id)
 	for i := range head {
@@ -83,6 +86,5 @@ func (c *Client) encodeSlog(ctx context.Context, es *encState, stream string, t 
 		})
 		e.ErrorChains = false
 	}
-	es.buf = e.End(dst)
-	return c.finish(ctx, es, st, micros)
+	return e.End(dst)
 }

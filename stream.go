@@ -61,6 +61,22 @@ func (c *Client) add(st *stream, rec []byte, micros int64) bool {
 	if c.closed.Load() {
 		return false
 	}
+	st.c.accepted.Add(1)
+	st.c.queued.Add(1)
+	c.addLocked(st, rec, micros)
+	return true
+}
+
+// put is add for a record the record queue took, and counted, before:
+// Shutdown encodes the queue's records before it seals the open batches.
+func (c *Client) put(st *stream, rec []byte, micros int64) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	c.addLocked(st, rec, micros)
+}
+
+// addLocked appends rec to st's open batch. The caller holds st.mu.
+func (c *Client) addLocked(st *stream, rec []byte, micros int64) {
 	b := st.open
 	if b != nil && len(b.body)+len(rec) > c.cfg.batchBytes {
 		c.seal(st, b)
@@ -76,14 +92,11 @@ func (c *Client) add(st *stream, rec []byte, micros int64) bool {
 	if b.records == 1 || micros < b.oldest {
 		b.oldest = micros
 	}
-	st.c.accepted.Add(1)
-	st.c.queued.Add(1)
 	if b.records >= c.cfg.batchSize {
 		c.seal(st, b)
 		b = nil
 	}
 	st.open = b
-	return true
 }
 
 // seal queues a full batch and remembers its size for the next one. The

@@ -53,7 +53,9 @@ func (h *Handler) ship(ctx context.Context, r *slog.Record) error {
 	s := c.scratch.Get().(*scratch)
 	top := h.appendHead(s.top[:0], ctx, r)
 	top = h.appendFrames(top, s, r)
-	err := c.client.Emit(ctx, o2kit.Record{Stream: c.stream, Time: t, Attrs: top})
+	// Through EmitSlog as well, so the records of both kinds keep their
+	// order in the stream.
+	err := c.client.EmitSlog(ctx, c.stream, t, top, nil, nil)
 	s.top = top
 	if cap(top) <= maxScratch {
 		c.scratch.Put(s)
