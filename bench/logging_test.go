@@ -40,6 +40,7 @@ func BenchmarkLogging(b *testing.B) {
 	b.Run("slog-JSONHandler-Discard", func(b *testing.B) {
 		logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
 		args := loggingArgs()
+		defer processCPU(b)()
 		measureCaller(b, false, func() { logger.Info(Message, args...) })
 	})
 	b.Run("slog-floor", func(b *testing.B) {
@@ -57,12 +58,14 @@ func BenchmarkLogging(b *testing.B) {
 			b.Fatal(err)
 		}
 		args := loggingArgs()
+		report := processCPU(b)
 		measureCaller(b, false, func() { o.Logger.Info(Message, args...) })
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		if err := o.Close(ctx); err != nil {
 			b.Logf("otel close: %v", err)
 		}
+		report()
 		b.ReportMetric(100*float64(srv.Count(Org, "otel"))/float64(b.N), "delivered-%")
 	})
 }
@@ -73,8 +76,10 @@ func benchLogging(b *testing.B, parallel bool) {
 	c := callerClient(b, srv, &errs)
 	logger := logging.New(c, logging.WithService("checkout"), logging.WithStream("bench"))
 	args := loggingArgs()
+	report := processCPU(b)
 	measureCaller(b, parallel, func() { logger.Info(Message, args...) })
 	flushAndClose(b, c)
+	report()
 	b.ReportMetric(100*float64(srv.Count(Org, "bench"))/float64(b.N), "delivered-%")
 	reportDropped(b, c)
 }
@@ -91,9 +96,25 @@ func BenchmarkLoggingHandler(b *testing.B) {
 	r := slog.NewRecord(time.Now(), slog.LevelInfo, Message, 0)
 	r.Add(loggingArgs()...)
 	ctx := context.Background()
+	report := processCPU(b)
 	measureCaller(b, false, func() { _ = h.Handle(ctx, r) })
 	flushAndClose(b, c)
+	report()
 	reportDropped(b, c)
+}
+
+// processCPU starts counting the CPU time of this whole process (the
+// caller, the exporter's goroutines, the garbage collector; not the
+// server, which runs in a child process). The function it returns reports
+// it per record as proc-cpu-ns/op: call it once the records measured are
+// delivered.
+func processCPU(b *testing.B) (report func()) {
+	t0, ok0 := ProcessCPU()
+	return func() {
+		if t1, ok1 := ProcessCPU(); ok0 && ok1 {
+			b.ReportMetric(float64(t1-t0)/float64(b.N), "proc-cpu-ns/op")
+		}
+	}
 }
 
 // nopHandler takes every record and does nothing with it.

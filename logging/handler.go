@@ -14,8 +14,10 @@ var _ slog.Handler = (*Handler)(nil)
 // Handler is an [slog.Handler] that writes each record to an OpenObserve
 // stream through the shared client, in the e-commerce log schema (see the
 // package documentation), and optionally fans it out to a console and other
-// handlers. It is safe for concurrent use. Handle never blocks: it encodes
-// on the caller's goroutine into the client's batch and returns.
+// handlers. It is safe for concurrent use. Handle never blocks (unless the
+// client was made with o2kit.Block): it hands the record to the client,
+// which queues it for its encoder goroutine (see o2kit.Client.EmitSlog)
+// and returns.
 type Handler struct {
 	c      *core
 	frames []frame      // frames[0] holds top-level attrs; one more per WithGroup
