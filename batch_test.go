@@ -82,28 +82,44 @@ func TestManyGoroutinesOneStream(t *testing.T) {
 	srv, url := devServer(t)
 	c, _ := newClient(t, srv, url, WithBatchSize(50))
 	const goroutines, each = 8, 300
+	fromGoroutines(goroutines, each, func(who string, i int) {
+		r := typical(i)
+		r.Stream = "s"
+		r.Attrs = append(r.Attrs, slog.String("who", who))
+		assert.NoError(t, c.Emit(context.Background(), r))
+	})
+	flush(t, c)
+	for _, r := range eachOnce(t, srv.Records("default", "s"), goroutines*each) {
+		assert.Equal(t, "order placed", r["message"])
+		assert.Equal(t, "ord-98765", r["order_id"])
+	}
+	assert.Equal(t, uint64(goroutines*each), c.Stats().Sent)
+}
+
+// fromGoroutines runs f each times on each of goroutines goroutines at
+// once, with i counting and who naming the call, and waits for them.
+func fromGoroutines(goroutines, each int, f func(who string, i int)) {
 	var wg sync.WaitGroup
 	for g := range goroutines {
 		wg.Go(func() {
 			for i := range each {
-				r := typical(i)
-				r.Stream = "s"
-				r.Attrs = append(r.Attrs, slog.String("who", fmt.Sprintf("g%d-%d", g, i)))
-				assert.NoError(t, c.Emit(context.Background(), r))
+				f(fmt.Sprintf("g%d-%d", g, i), i)
 			}
 		})
 	}
 	wg.Wait()
-	flush(t, c)
-	recs := srv.Records("default", "s")
-	require.Len(t, recs, goroutines*each)
+}
+
+// eachOnce checks that recs are n records, each with a "who" of its own,
+// and returns them.
+func eachOnce(t *testing.T, recs []map[string]any, n int) []map[string]any {
+	t.Helper()
+	require.Len(t, recs, n)
 	seen := map[string]bool{}
 	for _, r := range recs {
 		who := r["who"].(string)
 		assert.False(t, seen[who], who)
 		seen[who] = true
-		assert.Equal(t, "order placed", r["message"])
-		assert.Equal(t, "ord-98765", r["order_id"])
 	}
-	assert.Equal(t, uint64(goroutines*each), c.Stats().Sent)
+	return recs
 }

@@ -303,29 +303,16 @@ func TestQueueManyGoroutines(t *testing.T) {
 	srv, url := devServer(t)
 	c, _ := newClient(t, srv, url, WithBatchSize(50))
 	const goroutines, each = 8, 300
-	var wg sync.WaitGroup
-	for g := range goroutines {
-		wg.Go(func() {
-			for i := range each {
-				r := slog.NewRecord(time.Time{}, slog.LevelInfo, "m", 0)
-				r.AddAttrs(slog.String("who", fmt.Sprintf("g%d-%d", g, i)), slog.Any("err", errors.New("e")),
-					slog.Group("g", slog.Int("i", i)))
-				assert.NoError(t, c.EmitSlog(context.Background(), "many", time.Time{}, []slog.Attr{slog.String("message", "m")}, nil, &r))
-				if i%100 == 0 {
-					assert.NoError(t, c.Flush(context.Background()))
-				}
-			}
-		})
-	}
-	wg.Wait()
+	fromGoroutines(goroutines, each, func(who string, i int) {
+		r := slog.NewRecord(time.Time{}, slog.LevelInfo, "m", 0)
+		r.AddAttrs(slog.String("who", who), slog.Any("err", errors.New("e")), slog.Group("g", slog.Int("i", i)))
+		assert.NoError(t, c.EmitSlog(context.Background(), "many", time.Time{}, []slog.Attr{slog.String("message", "m")}, nil, &r))
+		if i%100 == 0 {
+			assert.NoError(t, c.Flush(context.Background()))
+		}
+	})
 	flush(t, c)
-	recs := srv.Records("default", "many")
-	require.Len(t, recs, goroutines*each)
-	seen := map[string]bool{}
-	for _, r := range recs {
-		who := r["who"].(string)
-		assert.False(t, seen[who], who)
-		seen[who] = true
+	for _, r := range eachOnce(t, srv.Records("default", "many"), goroutines*each) {
 		assert.Equal(t, "e", r["err"])
 		assert.Contains(t, r, "g_i")
 	}
