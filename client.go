@@ -75,11 +75,12 @@ type streamSet struct {
 }
 
 type encState struct {
-	enc   wire.Encoder
-	buf   []byte
-	id    [wire.IDLen]byte
-	attrs []slog.Attr // a slog record's attributes, for processors or the record queue
-	subs  subs        // where the record queue's settled attrs go
+	enc     wire.Encoder
+	buf     []byte
+	id      [wire.IDLen]byte
+	attrs   []slog.Attr // a slog record's attributes, for processors or the record queue
+	subs    subs        // where the record queue's settled attrs go
+	settled []slog.Attr // a processed slog record's attributes, settled for the record queue
 
 	// the stream last written to, by the name and type it was asked for
 	st     *stream

@@ -34,10 +34,10 @@
 //
 // [Client.EmitSlog] is Emit for slog handlers that ship through the
 // client, as the logging package's does: it takes the handler's fields and
-// the slog.Record as they are. Without processors it does not encode the
-// record on the caller's goroutine: it settles what could change after the
-// call (LogValuers are resolved, errors become their text), copies the
-// record into a bounded queue and returns, and one encoder goroutine of
+// the slog.Record as they are. It does not encode the record on the
+// caller's goroutine: after the processors, it settles what could change
+// after the call (LogValuers are resolved, errors become their text),
+// copies the record into a bounded queue and returns, and one encoder goroutine of
 // the client writes the JSON into the stream's batch within moments
 // (20 ms, or at once when a batch's worth waits). The caller's share of a
 // log record is then a copy; the encoding's CPU moves to the client's

@@ -7,12 +7,13 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/o2kit/o2kit/internal/wire"
 )
 
-// The record queue holds the slog records EmitSlog took without
-// processors, in order, until the client's encoder goroutine writes them
-// into their streams' open batches. See slogqueue.go for what the caller
-// puts in it.
+// The record queue holds the slog records EmitSlog took, in order, until
+// the client's encoder goroutine writes them into their streams' open
+// batches. See slogqueue.go for what the caller puts in it.
 
 // chunkLen is the number of records a chunk of the queue holds.
 const chunkLen = 128
@@ -39,10 +40,11 @@ type queuedRecord struct {
 	subs    subs        // where the rest of attrs go in rec
 	rec     slog.Record // the record, cloned; without one, hasRec is false
 	hasRec  bool
-	arena   []slog.Attr // the members of attrs' groups, copied
-	enc     []byte      // the whole record, when encoded by the caller
-	encoded bool        // enc holds the record
-	held    int64       // bytes counted in the budget
+	static  *wire.Static // the fields to follow attrs, for a processed record
+	arena   []slog.Attr  // the members of attrs' groups, copied
+	enc     []byte       // the whole record, when encoded by the caller
+	encoded bool         // enc holds the record
+	held    int64        // bytes counted in the budget
 }
 
 // maxSubs bounds the attrs of a record (LogValuers and errors) that are
@@ -225,7 +227,7 @@ func (c *Client) drainQueue() {
 func (p *queuedRecord) reset() {
 	clear(p.attrs) // keep no values alive
 	clear(p.arena)
-	p.st, p.attrs, p.arena, p.enc = nil, p.attrs[:0], p.arena[:0], p.enc[:0]
+	p.st, p.static, p.attrs, p.arena, p.enc = nil, nil, p.attrs[:0], p.arena[:0], p.enc[:0]
 	if p.hasRec {
 		p.rec, p.hasRec = slog.Record{}, false
 	}
@@ -299,14 +301,11 @@ func (c *Client) encodeAttrs(es *encState, p *queuedRecord) ([]byte, error) {
 	if c.cfg.idKey != "" {
 		id = c.ids.Append(es.id[:0], p.t)
 	}
-	e := &es.enc
-	dst := e.Begin(es.buf[:0], p.t.UnixMicro(), id)
 	var r *slog.Record
 	if p.hasRec {
 		r = &p.rec
 	}
-	dst = appendSettled(e, dst, p.attrs, p.nhead, &p.subs, r)
-	es.buf = e.End(dst)
+	es.buf = appendSettled(&es.enc, es.buf[:0], p.t.UnixMicro(), id, p.attrs, p.nhead, &p.subs, r, p.static)
 	if err := checkEncoded(es, Logs); err != nil {
 		return nil, err
 	}

@@ -11,10 +11,10 @@ import (
 	"github.com/o2kit/o2kit/internal/wire"
 )
 
-// Queueing a slog record. Without processors, EmitSlog does not encode
-// the record on the caller's goroutine: it copies what the record holds
-// into a slot of the record queue (recordqueue.go) and returns, and the
-// client's encoder goroutine writes the JSON later. The caller's share of
+// Queueing a slog record. EmitSlog does not encode the record on the
+// caller's goroutine: after the processors, if any, it copies what the
+// record holds into a slot of the record queue (recordqueue.go) and
+// returns, and the client's encoder goroutine writes the JSON later. The caller's share of
 // a record is then a copy, not an encoding.
 //
 // What could change after the call is settled at the call, on the
@@ -35,6 +35,21 @@ import (
 // queueSlog settles the record and queues it for the encoder goroutine.
 func (c *Client) queueSlog(ctx context.Context, es *encState, stream string, t time.Time, head, with []slog.Attr,
 	r *slog.Record) error {
+	return c.queueParts(ctx, es, &es.attrs, stream, t, head, with, r, nil)
+}
+
+// queueProcessed queues a record the processors gave back, to be
+// followed by the fields of static.
+func (c *Client) queueProcessed(ctx context.Context, es *encState, rec Record, static *wire.Static) error {
+	return c.queueParts(ctx, es, &es.settled, rec.Stream, rec.Time, rec.Attrs, nil, nil, static)
+}
+
+// queueParts settles a record in *scratch and queues it: head, with and
+// the slog.Record r as EmitSlog was given them; or, processed, its attrs as
+// head and the fields of static to follow them, with r nil. (Passed one by
+// one: a struct of them would leak r to the heap with static.)
+func (c *Client) queueParts(ctx context.Context, es *encState, scratch *[]slog.Attr, stream string, t time.Time,
+	head, with []slog.Attr, r *slog.Record, static *wire.Static) error {
 	st, err := c.admitStream(es, Logs, stream)
 	if err != nil {
 		return err
@@ -42,18 +57,18 @@ func (c *Client) queueSlog(ctx context.Context, es *encState, stream string, t t
 	if t.IsZero() {
 		t = c.cfg.now()
 	}
-	attrs, cost, ok := c.settleSlog(es.attrs[:0], &es.subs, head, with, r)
-	es.attrs = attrs
+	attrs, cost, ok := c.settleSlog((*scratch)[:0], &es.subs, head, with, r)
+	*scratch = attrs
 	switch {
 	case !ok || cost.bytes > int64(c.cfg.batchBytes)/4 || cost.fields > maxColumns/4:
 		// Encoded here, as are records near a limit: the caller learns
 		// of a refusal.
-		err = c.queueEncoded(ctx, es, st, t, head, with, r)
+		err = c.queueEncoded(ctx, es, st, t, head, with, r, static)
 	default:
 		nhead := len(head) + len(with)
 		var queued bool
-		if queued, err = c.queueRecord(ctx, st, t, attrs, nhead, &es.subs, r, cost); !queued && err == nil {
-			err = c.encodeSettled(ctx, es, st, t, attrs, nhead, r)
+		if queued, err = c.queueRecord(ctx, st, t, attrs, nhead, &es.subs, r, static, cost); !queued && err == nil {
+			err = c.encodeSettled(ctx, es, st, t, attrs, nhead, r, static)
 		}
 	}
 	clear(attrs) // the pooled slice keeps no values alive
@@ -63,26 +78,30 @@ func (c *Client) queueSlog(ctx context.Context, es *encState, stream string, t t
 // encodeSettled encodes a settled record on the caller's goroutine,
 // straight into its batch, for a full queue the caller may not wait on.
 func (c *Client) encodeSettled(ctx context.Context, es *encState, st *stream, t time.Time, attrs []slog.Attr,
-	nhead int, r *slog.Record) error {
+	nhead int, r *slog.Record, static *wire.Static) error {
 	var id []byte
 	if c.cfg.idKey != "" {
 		id = c.ids.Append(es.id[:0], t)
 	}
 	micros := t.UnixMicro()
-	dst := es.enc.Begin(es.buf[:0], micros, id)
-	dst = appendSettled(&es.enc, dst, attrs, nhead, &es.subs, r)
-	es.buf = es.enc.End(dst)
+	es.buf = appendSettled(&es.enc, es.buf[:0], micros, id, attrs, nhead, &es.subs, r, static)
 	return c.finish(ctx, es, st, micros)
 }
 
-// appendSettled encodes the attrs of a settled record: attrs[:nhead],
-// then r's, each that subs places replaced by what it settled as.
-func appendSettled(e *wire.Encoder, dst []byte, attrs []slog.Attr, nhead int, subs *subs, r *slog.Record) []byte {
+// appendSettled encodes a settled record: attrs[:nhead], then r's, each
+// that subs places replaced by what it settled as; or, with static,
+// attrs and then the fields of static the record lacks.
+func appendSettled(e *wire.Encoder, dst []byte, micros int64, id []byte, attrs []slog.Attr, nhead int, subs *subs,
+	r *slog.Record, static *wire.Static) []byte {
+	if static != nil {
+		return e.AppendRecordStatic(dst, micros, id, attrs, static)
+	}
+	dst = e.Begin(dst, micros, id)
 	for i := range attrs[:nhead] {
 		dst = e.Attr(dst, &attrs[i])
 	}
 	if r == nil {
-		return dst
+		return e.End(dst)
 	}
 	rest := attrs[nhead:]
 	at, j := int32(0), 0
@@ -99,18 +118,22 @@ func appendSettled(e *wire.Encoder, dst []byte, attrs []slog.Attr, nhead int, su
 		at++
 		return true
 	})
-	return dst
+	return e.End(dst)
 }
 
 // queueEncoded encodes the record on the caller's goroutine, checks it as
 // Emit does, and queues its bytes.
 func (c *Client) queueEncoded(ctx context.Context, es *encState, st *stream, t time.Time, head, with []slog.Attr,
-	r *slog.Record) error {
+	r *slog.Record, static *wire.Static) error {
 	var id []byte
 	if c.cfg.idKey != "" {
 		id = c.ids.Append(es.id[:0], t)
 	}
-	es.buf = c.appendSlog(es, t.UnixMicro(), id, head, with, r)
+	if static != nil {
+		es.buf = es.enc.AppendRecordStatic(es.buf[:0], t.UnixMicro(), id, head, static)
+	} else {
+		es.buf = c.appendSlog(es, t.UnixMicro(), id, head, with, r)
+	}
 	if err := c.check(es, st); err != nil {
 		return err
 	}
@@ -127,15 +150,15 @@ func (c *Client) queueEncoded(ctx context.Context, es *encState, st *stream, t t
 
 // queueRecord reserves the bytes cost counted and puts the record at the
 // end of the queue: attrs (head and with, then what the record's
-// LogValuers and errors settled as), where subs places them, and a clone
-// of r. The members of the groups in attrs are copied: the caller may
+// LogValuers and errors settled as), where subs places them, a clone of
+// r and static. The members of the groups in attrs are copied: the caller may
 // reuse what it passed once EmitSlog returns. A record's own groups are
 // not: slog.GroupValue's slice is not to be changed once given. With
 // queueLimit records queued, queueRecord waits for room under Block, and
 // otherwise returns false and no error: the caller then encodes the record
 // into its batch itself.
 func (c *Client) queueRecord(ctx context.Context, st *stream, t time.Time, attrs []slog.Attr, nhead int, subs *subs,
-	r *slog.Record, cost queueCost) (bool, error) {
+	r *slog.Record, static *wire.Static, cost queueCost) (bool, error) {
 	q, err := c.queueSlot(ctx, st, cost.bytes)
 	if q == nil {
 		return false, err
@@ -143,7 +166,7 @@ func (c *Client) queueRecord(ctx context.Context, st *stream, t time.Time, attrs
 	p := q.slot()
 	p.st, p.t, p.held = st, t, cost.bytes
 	p.fill(attrs, cost.members)
-	p.nhead, p.subs = nhead, *subs
+	p.nhead, p.subs, p.static = nhead, *subs, static
 	if r != nil {
 		p.rec, p.hasRec = r.Clone(), true
 	}

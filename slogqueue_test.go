@@ -14,6 +14,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/o2kit/o2kit/internal/wire"
 )
 
 // inQueue counts the records waiting in c's queue: those queued as
@@ -319,4 +321,61 @@ func TestQueueManyGoroutines(t *testing.T) {
 	st := c.Stats()
 	assert.EqualValues(t, goroutines*each, st.Sent)
 	assert.Zero(t, st.BufferedBytes)
+}
+
+// staticFields is a processor that adds fields of its own, which the
+// client writes as a static tail.
+type staticFields []slog.Attr
+
+func (s staticFields) Process(_ context.Context, r Record) (Record, error) {
+	r.Attrs = append(r.Attrs[:len(r.Attrs):len(r.Attrs)], s...)
+	return r, nil
+}
+
+func (s staticFields) StaticAttrs() ([]slog.Attr, bool) { return s, true }
+
+// upper is a processor that rewrites every string value, in a new slice.
+var upper = ProcessorFunc(func(_ context.Context, r Record) (Record, error) {
+	out := make([]slog.Attr, len(r.Attrs))
+	for i, a := range r.Attrs {
+		if a.Value.Kind() == slog.KindString {
+			a.Value = slog.StringValue(strings.ToUpper(a.Value.String()))
+		}
+		out[i] = a
+	}
+	r.Attrs = out
+	return r, nil
+})
+
+// With processors, the processed record is queued too, its static tail
+// written by the encoder goroutine, and stored as Emit stores the same
+// record.
+func TestProcessedRecordIsQueued(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c, srv, _ := bubbleClient(t, nil, WithProcessors(upper, staticFields{slog.String("host", "h1"), slog.String("svc", "x")}))
+		ctx := t.Context()
+		head, with, r := settledCase()
+		require.NoError(t, c.EmitSlog(ctx, "processed", time.Time{}, head, with, &r))
+		settled, encoded := inQueue(c)
+		assert.Equal(t, [2]int{1, 0}, [2]int{settled, encoded}, "queued as attrs")
+
+		var attrs []slog.Attr
+		attrs = append(append(attrs, head...), with...)
+		r.Attrs(func(a slog.Attr) bool {
+			attrs = wire.AppendSlogAttr(attrs, a)
+			return true
+		})
+		require.NoError(t, c.Emit(ctx, Record{Stream: "emitted", Attrs: attrs}))
+		require.NoError(t, c.Flush(ctx))
+		queued, emitted := srv.Records("default", "processed"), srv.Records("default", "emitted")
+		require.Len(t, queued, 1)
+		require.Len(t, emitted, 1)
+		for _, rec := range []map[string]any{queued[0], emitted[0]} {
+			delete(rec, "o2kit_id")
+		}
+		assert.Equal(t, emitted[0], queued[0])
+		assert.Equal(t, "O-1", queued[0]["order_id"], "processed")
+		assert.Equal(t, "h1", queued[0]["host"], "the static tail")
+		assert.Equal(t, "CHECKOUT", queued[0]["svc"], "the record's own field wins over the static one")
+	})
 }

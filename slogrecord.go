@@ -21,16 +21,17 @@ const maxSlogScratch = 256
 // each error it wraps, depth first ("*fs.PathError: open x: ... |
 // syscall.Errno: no such file or directory"). r may be nil.
 //
-// Without processors the record is queued and encoded by the client's
-// encoder goroutine (see "The data path" in the package doc): LogValuers
-// are resolved and errors turned into their text before EmitSlog returns,
-// head and with may be reused once it has, and r is kept as r.Clone keeps
-// it. EmitSlog then returns the errors of taking the record (ErrClosed,
-// ErrOverflow, ErrNoStream); a record refused only once encoded is counted
-// as dropped and reported to the ErrorHandler, unless it held values of
-// kind Any other than errors or was near a size limit, which are encoded
-// before EmitSlog returns, as Emit does. With processors the record is
-// built, processed and encoded on the caller's goroutine, as Emit does.
+// The record is queued and encoded by the client's encoder goroutine (see
+// "The data path" in the package doc). Processors, if any, run first, on
+// the caller's goroutine, on the Record built of head, with and r's attrs;
+// what they give back is queued. LogValuers are resolved and errors turned
+// into their text before EmitSlog returns, head and with may be reused
+// once it has, and r is kept as r.Clone keeps it. EmitSlog then returns
+// the errors of taking the record (ErrClosed, ErrOverflow, ErrNoStream)
+// and a processor's; a record refused only once encoded is counted as
+// dropped and reported to the ErrorHandler, unless it held values of kind
+// Any other than errors or was near a size limit: those are encoded before
+// EmitSlog returns, as Emit does.
 func (c *Client) EmitSlog(ctx context.Context, stream string, t time.Time, head, with []slog.Attr, r *slog.Record) error {
 	es := c.encoders.Get().(*encState)
 	var err error
@@ -39,13 +40,14 @@ func (c *Client) EmitSlog(ctx context.Context, stream string, t time.Time, head,
 	} else {
 		err = c.queueSlog(ctx, es, stream, t, head, with, r)
 	}
-	if cap(es.buf) <= 64<<10 && cap(es.attrs) <= maxSlogScratch {
+	if cap(es.buf) <= 64<<10 && cap(es.attrs) <= maxSlogScratch && cap(es.settled) <= maxSlogScratch {
 		c.encoders.Put(es)
 	}
 	return err
 }
 
-// emitSlogRecord builds the Record, for the processors.
+// emitSlogRecord builds the Record, runs the processors and queues what
+// they give back.
 func (c *Client) emitSlogRecord(ctx context.Context, es *encState, stream string, t time.Time, head, with []slog.Attr,
 	r *slog.Record) error {
 	attrs := append(append(es.attrs[:0], head...), with...)
@@ -56,7 +58,14 @@ func (c *Client) emitSlogRecord(ctx context.Context, es *encState, stream string
 		})
 	}
 	es.attrs = attrs
-	err := c.emitWith(ctx, es, Logs, Record{Stream: stream, Time: t, Attrs: attrs})
+	ps, static := c.cfg.processors, (*wire.Static)(nil)
+	if c.static != nil {
+		ps, static = c.logHead, c.static
+	}
+	rec, keep, err := c.process(ctx, ps, Logs, Record{Stream: stream, Time: t, Attrs: attrs})
+	if keep {
+		err = c.queueProcessed(ctx, es, rec, static)
+	}
 	clear(attrs) // the pooled slice keeps no values alive
 	return err
 }

@@ -44,10 +44,10 @@
 //
 // The handler allocates nothing per record: it hands the client the schema
 // fields and the slog.Record as they are (o2kit.Client.EmitSlog; with a
-// WithGroup open, it assembles the attributes in pooled space). Without
-// processors the client copies the record into its queue and encodes it on
-// a goroutine of its own, so the calling goroutine pays for a copy, not
-// for the JSON; it never blocks. [WithSampling] thins repeated DEBUG and INFO
+// WithGroup open, it assembles the attributes in pooled space). The
+// client runs its processors, copies the record into its queue and encodes
+// it on a goroutine of its own, so the calling goroutine pays for a copy,
+// not for the JSON; it never blocks. [WithSampling] thins repeated DEBUG and INFO
 // records; [WithLevelCounter] reports every record's level to a
 // [LevelCounter], such as a metrics counter behind an ERROR-rate alert.
 //
