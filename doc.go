@@ -30,7 +30,8 @@
 // (Stats.Spooled counts them; a sealed batch is written within moments by a
 // goroutine of its own, so Emit does not wait for the disk). Records still
 // in an open batch when the process dies are lost: at most a batch, or a
-// flush interval's worth.
+// flush interval's worth; so are slog records still in the record queue
+// (see below): at most 256, or 20 ms' worth.
 //
 // [Client.EmitSlog] is Emit for slog handlers that ship through the
 // client, as the logging package's does: it takes the handler's fields and
