@@ -68,9 +68,9 @@ func flushAndClose(tb testing.TB, c *o2kit.Client) {
 // encoding, and a client that falls behind would look cheaper to its
 // caller than one that keeps up. The wait is off the caller's CPU, which
 // cpu-ns/op measures; ns/op includes it.
-func callerClient(b *testing.B, srv *Server, errs *Errors) *o2kit.Client {
+func callerClient(b *testing.B, srv *Server, errs *Errors, opts ...o2kit.Option) *o2kit.Client {
 	b.Helper()
-	c, err := srv.Client(errs, o2kit.WithOverflow(o2kit.Block(time.Minute)))
+	c, err := srv.Client(errs, append([]o2kit.Option{o2kit.WithOverflow(o2kit.Block(time.Minute))}, opts...)...)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/o2kit/o2kit"
 	"github.com/o2kit/o2kit/logging"
+	"github.com/o2kit/o2kit/pipeline"
 )
 
 // loggingArgs are the eight attributes of the logging benchmark, one of
@@ -37,6 +39,10 @@ func loggingArgs() []any {
 func BenchmarkLogging(b *testing.B) {
 	b.Run("o2kit-logging", func(b *testing.B) { benchLogging(b, false) })
 	b.Run("o2kit-logging-parallel", func(b *testing.B) { benchLogging(b, true) })
+	b.Run("o2kit-logging-masked", func(b *testing.B) {
+		// The design's own set-up: PII masked and the version added.
+		benchLogging(b, false, o2kit.WithProcessors(pipeline.MaskPII(), pipeline.Enrich(pipeline.Version("1.4.2"))))
+	})
 	b.Run("slog-JSONHandler-Discard", func(b *testing.B) {
 		logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
 		args := loggingArgs()
@@ -70,10 +76,10 @@ func BenchmarkLogging(b *testing.B) {
 	})
 }
 
-func benchLogging(b *testing.B, parallel bool) {
+func benchLogging(b *testing.B, parallel bool, opts ...o2kit.Option) {
 	srv := startChild(b)
 	var errs Errors
-	c := callerClient(b, srv, &errs)
+	c := callerClient(b, srv, &errs, opts...)
 	logger := logging.New(c, logging.WithService("checkout"), logging.WithStream("bench"))
 	args := loggingArgs()
 	report := processCPU(b)
