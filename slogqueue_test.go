@@ -53,12 +53,29 @@ func settledCase() (head, with []slog.Attr, r slog.Record) {
 	return head, with, r
 }
 
+// errorUnder is settledCase's head and with and a record holding an error
+// under key (and a string, so that it is not empty either way).
+func errorUnder(key string) (head, with []slog.Attr, r slog.Record) {
+	head, with, _ = settledCase()
+	r = slog.NewRecord(time.Time{}, slog.LevelInfo, "m", 0)
+	r.AddAttrs(slog.String("s", "x"), slog.Any(key, errors.New("not a string")))
+	return head, with, r
+}
+
 // A record queued as attrs and one the caller encodes are stored as the
 // caller encoding the same record on its goroutine stores them.
 func TestQueuedRecordsEncodeAsOnTheCaller(t *testing.T) {
 	for name, build := range map[string]func() ([]slog.Attr, []slog.Attr, slog.Record){
 		"settled": settledCase,
 		"encoded": func() ([]slog.Attr, []slog.Attr, slog.Record) { return slogCase(1) },
+		// An error and a string differ under the id key and keys that
+		// normalise to one starting with '_'.
+		"error under the id key": func() ([]slog.Attr, []slog.Attr, slog.Record) {
+			return errorUnder("O2KIT-ID")
+		},
+		"error under a key that may be reserved": func() ([]slog.Attr, []slog.Attr, slog.Record) {
+			return errorUnder("-timestamp")
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
@@ -83,7 +100,9 @@ func TestQueuedRecordsEncodeAsOnTheCaller(t *testing.T) {
 				delete(queued[0], "o2kit_id")
 				delete(caller[0], "o2kit_id")
 				assert.Equal(t, caller[0], queued[0])
-				assert.Equal(t, "*errors.errorString: file does not exist", queued[0]["err_chain"])
+				if _, ok := queued[0]["err"]; ok {
+					assert.Equal(t, "*errors.errorString: file does not exist", queued[0]["err_chain"])
+				}
 			})
 		})
 	}
