@@ -6,7 +6,8 @@ import (
 	"fmt"
 )
 
-// Shutdown stops the client: it seals every open batch, sends what is
+// Shutdown stops the client: it encodes the queued slog records (see
+// [Client.EmitSlog]), seals every open batch, sends what is
 // queued until ctx ends, then stops every goroutine it started. With a
 // spool, every sealed batch is on disk before Shutdown returns and what was
 // not sent waits there for the next start; without one, what was not sent
