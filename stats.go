@@ -15,7 +15,7 @@ type Counters struct {
 	Accepted        uint64 // records Emit took
 	Sent            uint64 // records the server stored
 	Retried         uint64 // request attempts repeated after a retryable failure
-	Dropped         uint64 // records Emit refused: a full buffer or spool, Emit after Shutdown, too large, too many fields, an invalid sample
+	Dropped         uint64 // records Emit refused: a full buffer or spool, Emit after Shutdown, too large, too many fields, an invalid sample; and queued slog records the encoder goroutine refused (after acceptance)
 	Filtered        uint64 // records a Processor dropped on purpose (ErrDrop)
 	Spooled         uint64 // records written to the spool
 	Replayed        uint64 // records found in the spool at start and queued again
