@@ -58,10 +58,33 @@ func (c *Client) admit(es *encState, typ StreamType, name string, t time.Time) (
 	if t.IsZero() {
 		t = c.cfg.now()
 	}
-	if typ == Logs && c.cfg.idKey != "" {
-		id = c.ids.Append(es.id[:0], t)
+	if typ == Logs {
+		id = c.recordID(es, t)
 	}
 	return st, t.UnixMicro(), id, nil
+}
+
+// recordID writes the id of a log record of time t into es.id and returns
+// it, or nil when records carry no id.
+func (c *Client) recordID(es *encState, t time.Time) []byte {
+	if c.cfg.idKey == "" {
+		return nil
+	}
+	return c.ids.Append(es.id[:0], t)
+}
+
+// tooLarge returns why an encoded record of n bytes cannot be taken: it
+// would not fit in a batch. It returns nil when it would.
+func (c *Client) tooLarge(n int) error {
+	if n <= c.cfg.batchBytes {
+		return nil
+	}
+	return fmt.Errorf("%w: %d bytes, limit %d", ErrRecordTooLarge, n, c.cfg.batchBytes)
+}
+
+// hold reserves n bytes of the budget, waiting for them under Block.
+func (c *Client) hold(ctx context.Context, n int64) bool {
+	return c.budget.reserve(n) || c.cfg.overflow.block && c.budget.wait(ctx, n, c.cfg.overflow.timeout)
 }
 
 // admitStream finds the stream of a record and checks that it may be
@@ -148,11 +171,11 @@ func (es *encState) stream(c *Client, typ StreamType, name string) *stream {
 // take moves an encoded record into its stream's open batch.
 func (c *Client) take(ctx context.Context, st *stream, rec []byte, micros int64) error {
 	n := int64(len(rec))
-	if len(rec) > c.cfg.batchBytes {
+	if err := c.tooLarge(len(rec)); err != nil {
 		st.c.dropped.Add(1)
-		return fmt.Errorf("%w: %d bytes, limit %d", ErrRecordTooLarge, len(rec), c.cfg.batchBytes)
+		return err
 	}
-	if !c.budget.reserve(n) && !(c.cfg.overflow.block && c.budget.wait(ctx, n, c.cfg.overflow.timeout)) {
+	if !c.hold(ctx, n) {
 		st.c.dropped.Add(1)
 		return ErrOverflow
 	}

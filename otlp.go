@@ -55,7 +55,7 @@ func (c *Client) EmitOTLP(ctx context.Context, typ StreamType, stream string, bo
 		st.c.dropped.Add(uint64(items))
 		return fmt.Errorf("%w: %d bytes, buffer limit %d", ErrRecordTooLarge, n, c.budget.max)
 	}
-	if !c.budget.reserve(n) && !(c.cfg.overflow.block && c.budget.wait(ctx, n, c.cfg.overflow.timeout)) {
+	if !c.hold(ctx, n) {
 		st.c.dropped.Add(uint64(items))
 		return ErrOverflow
 	}

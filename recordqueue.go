@@ -281,8 +281,8 @@ func (c *Client) encodeQueued(es *encState, p *queuedRecord) {
 		rec, err = c.encodeAttrs(es, p)
 	}
 	c.budget.release(p.held)
-	if err == nil && len(rec) > c.cfg.batchBytes {
-		err = fmt.Errorf("%w: %d bytes, limit %d", ErrRecordTooLarge, len(rec), c.cfg.batchBytes)
+	if err == nil {
+		err = c.tooLarge(len(rec))
 	}
 	if err != nil {
 		st.c.queued.Add(-1)
@@ -297,15 +297,11 @@ func (c *Client) encodeQueued(es *encState, p *queuedRecord) {
 // encodeAttrs encodes a record queued as attributes and checks it as Emit
 // would have.
 func (c *Client) encodeAttrs(es *encState, p *queuedRecord) ([]byte, error) {
-	var id []byte
-	if c.cfg.idKey != "" {
-		id = c.ids.Append(es.id[:0], p.t)
-	}
 	var r *slog.Record
 	if p.hasRec {
 		r = &p.rec
 	}
-	es.buf = appendSettled(&es.enc, es.buf[:0], p.t.UnixMicro(), id, p.attrs, p.nhead, &p.subs, r, p.static)
+	es.buf = appendSettled(&es.enc, es.buf[:0], p.t.UnixMicro(), c.recordID(es, p.t), p.attrs, p.nhead, &p.subs, r, p.static)
 	if err := checkEncoded(es, Logs); err != nil {
 		return nil, err
 	}

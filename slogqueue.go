@@ -3,7 +3,6 @@ package o2kit
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -79,12 +78,8 @@ func (c *Client) queueParts(ctx context.Context, es *encState, scratch *[]slog.A
 // straight into its batch, for a full queue the caller may not wait on.
 func (c *Client) encodeSettled(ctx context.Context, es *encState, st *stream, t time.Time, attrs []slog.Attr,
 	nhead int, r *slog.Record, static *wire.Static) error {
-	var id []byte
-	if c.cfg.idKey != "" {
-		id = c.ids.Append(es.id[:0], t)
-	}
 	micros := t.UnixMicro()
-	es.buf = appendSettled(&es.enc, es.buf[:0], micros, id, attrs, nhead, &es.subs, r, static)
+	es.buf = appendSettled(&es.enc, es.buf[:0], micros, c.recordID(es, t), attrs, nhead, &es.subs, r, static)
 	return c.finish(ctx, es, st, micros)
 }
 
@@ -125,10 +120,7 @@ func appendSettled(e *wire.Encoder, dst []byte, micros int64, id []byte, attrs [
 // Emit does, and queues its bytes.
 func (c *Client) queueEncoded(ctx context.Context, es *encState, st *stream, t time.Time, head, with []slog.Attr,
 	r *slog.Record, static *wire.Static) error {
-	var id []byte
-	if c.cfg.idKey != "" {
-		id = c.ids.Append(es.id[:0], t)
-	}
+	id := c.recordID(es, t)
 	if static != nil {
 		es.buf = es.enc.AppendRecordStatic(es.buf[:0], t.UnixMicro(), id, head, static)
 	} else {
@@ -137,9 +129,9 @@ func (c *Client) queueEncoded(ctx context.Context, es *encState, st *stream, t t
 	if err := c.check(es, st); err != nil {
 		return err
 	}
-	if len(es.buf) > c.cfg.batchBytes {
+	if err := c.tooLarge(len(es.buf)); err != nil {
 		st.c.dropped.Add(1)
-		return fmt.Errorf("%w: %d bytes, limit %d", ErrRecordTooLarge, len(es.buf), c.cfg.batchBytes)
+		return err
 	}
 	queued, err := c.queueEncodedRecord(ctx, st, t, es.buf)
 	if !queued && err == nil {
@@ -192,7 +184,7 @@ func (c *Client) queueEncodedRecord(ctx context.Context, st *stream, t time.Time
 // queue. It returns the queue locked, or nil and why not (no error: the
 // queue is full and the caller may not wait).
 func (c *Client) queueSlot(ctx context.Context, st *stream, held int64) (*recordQueue, error) {
-	if !c.budget.reserve(held) && !(c.cfg.overflow.block && c.budget.wait(ctx, held, c.cfg.overflow.timeout)) {
+	if !c.hold(ctx, held) {
 		st.c.dropped.Add(1)
 		return nil, ErrOverflow
 	}
