@@ -23,10 +23,7 @@ func (c *Client) emit(ctx context.Context, typ StreamType, r Record) error {
 
 // emitWith is emit with the encoder state es.
 func (c *Client) emitWith(ctx context.Context, es *encState, typ StreamType, r Record) error {
-	ps, static := c.cfg.processors, (*wire.Static)(nil)
-	if typ == Logs && c.static != nil {
-		ps, static = c.logHead, c.static
-	}
+	ps, static := c.processors(typ)
 	if len(ps) > 0 {
 		var keep bool
 		var err error
@@ -35,6 +32,15 @@ func (c *Client) emitWith(ctx context.Context, es *encState, typ StreamType, r R
 		}
 	}
 	return c.encode(ctx, es, typ, r, static)
+}
+
+// processors returns the processors a record of type typ goes through,
+// and the static fields the client appends in place of the last ones.
+func (c *Client) processors(typ StreamType) ([]Processor, *wire.Static) {
+	if typ == Logs && c.static != nil {
+		return c.logHead, c.static
+	}
+	return c.cfg.processors, nil
 }
 
 // encode encodes r with es and moves it into its stream's open batch.

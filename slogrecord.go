@@ -58,10 +58,7 @@ func (c *Client) emitSlogRecord(ctx context.Context, es *encState, stream string
 		})
 	}
 	es.attrs = attrs
-	ps, static := c.cfg.processors, (*wire.Static)(nil)
-	if c.static != nil {
-		ps, static = c.logHead, c.static
-	}
+	ps, static := c.processors(Logs)
 	rec, keep, err := c.process(ctx, ps, Logs, Record{Stream: stream, Time: t, Attrs: attrs})
 	if keep {
 		err = c.queueProcessed(ctx, es, rec, static)
